@@ -1,0 +1,50 @@
+# crc-tools — run `make help` for the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/sh
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: help install demo test test-fast bench lab dashboard lint clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@if [ ! -x $(BIN)/python ]; then \
+		py=$$(scripts/find-python) || exit 1; \
+		echo "creating $(VENV) with $$py"; \
+		"$$py" -m venv $(VENV) || { echo "could not create $(VENV): install the venv module (Debian: apt-get install python3.12-venv)"; exit 1; }; \
+	fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv (Python >= 3.12) and install the suite with its test tools
+
+demo: $(STAMP) ## Run the main job on the shipped sample cases (validate, verify, score, status, documents)
+	$(BIN)/crc demo
+
+test: $(STAMP) ## Run every test (notebooks, documents, register, dashboard in chromium where installed)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## Run the tests not marked slow
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+bench: $(STAMP) ## Benchmarks: crc status on 10k/100k/1M notifications against a pandas read, and more
+	$(BIN)/python benchmarks/run.py
+
+lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's environment as the kernel
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+dashboard: $(STAMP) ## Serve the committee dashboard on the sample data (http://localhost:5006/)
+	$(BIN)/crc dashboard
+
+lint: $(STAMP) ## Check style and docstrings with ruff
+	$(BIN)/ruff check crc_tools tests benchmarks
+
+clean: ## Remove the environment and rendered documents (keeps the register)
+	rm -rf $(VENV) .pytest_cache .hypothesis
+	find reports -mindepth 1 ! -name README.md -delete 2>/dev/null || true

@@ -1,0 +1,45 @@
+"""crc-tools: decision support for the Chemical Review Committee of the Rotterdam Convention.
+
+The package stays light to import: pandas-free modules load on demand, and panel,
+papermill and altair are imported only by the modules that use them.
+
+Public entry points::
+
+    from crc_tools import load, verification_status, assess, conclusions, review_status
+    from crc_tools import reference
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "load": ("crc_tools.intake", "load"),
+    "Intake": ("crc_tools.intake", "Intake"),
+    "verification_status": ("crc_tools.verification", "verification_status"),
+    "annex_i_items": ("crc_tools.verification", "annex_i_items"),
+    "assess": ("crc_tools.criteria", "assess"),
+    "annex_ii_aids": ("crc_tools.criteria", "annex_ii_aids"),
+    "conclusions": ("crc_tools.criteria", "conclusions"),
+    "review_status": ("crc_tools.review", "review_status"),
+    "awaiting_second_region": ("crc_tools.review", "awaiting_second_region"),
+    "Problem": ("crc_tools.errors", "Problem"),
+    "CrcError": ("crc_tools.errors", "CrcError"),
+}
+
+__all__ = sorted([*_LAZY, "__version__", "reference", "config"])
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    if name in ("reference", "config", "cas", "intake", "verification", "criteria", "review"):
+        import importlib
+
+        return importlib.import_module(f"crc_tools.{name}")
+    raise AttributeError(f"module 'crc_tools' has no attribute {name!r}")

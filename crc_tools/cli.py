@@ -1,0 +1,346 @@
+"""The ``crc`` command (contract in ``../shared/DESIGN.md``).
+
+A thin layer over the library: each command calls the public functions and prints
+a readable table, JSON or CSV. Problems go to stderr as ``FILE[:RECORD]: field:
+message``; a run with bad records prints the good ones and exits 1; usage errors
+exit 2. No traceback reaches the user (set ``CRC_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .errors import CrcError, Problems, UsageError
+
+EXIT_OK, EXIT_BAD_RECORDS, EXIT_USAGE = 0, 1, 2
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # exit 2 with a short message, as argparse does, without the full usage
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in ISO form YYYY-MM-DD") from None
+
+
+def _emit(rows: list[dict], fmt: str, columns: list[str] | None = None, *, table_columns: list[str] | None = None) -> None:
+    from .output import render_table, to_csv, to_json
+
+    if fmt == "json":
+        sys.stdout.write(to_json(rows))
+    elif fmt == "csv":
+        sys.stdout.write(to_csv(rows, columns))
+    else:
+        sys.stdout.write(render_table(rows, table_columns or columns))
+
+
+def _report(problems: Problems) -> int:
+    for p in problems:
+        print(p.format(), file=sys.stderr)
+    return EXIT_BAD_RECORDS if problems.errors else EXIT_OK
+
+
+def _records(df, columns: list[str]) -> list[dict]:
+    import pandas as pd
+
+    out = []
+    for rec in df[[c for c in columns if c in df.columns]].to_dict("records"):
+        clean = {}
+        for k, v in rec.items():
+            if isinstance(v, pd.Timestamp):
+                v = v.date().isoformat()
+            elif v is pd.NaT or (isinstance(v, float) and v != v) or v is pd.NA:
+                v = None
+            elif hasattr(v, "item") and not isinstance(v, (list, dict, str)):
+                v = v.item()
+            clean[k] = v
+        out.append(clean)
+    return out
+
+
+def _load(args):
+    from .intake import load
+
+    intake = load(args.paths or None)
+    return intake, intake.determinations
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_region(args) -> int:
+    """Print the PIC region of each country (or the European Union)."""
+    from .reference import RegionNotEstablishedError, UnknownCountryError, regions
+
+    table = regions()
+    problems = Problems()
+    rows, mapping = [], {}
+    for name in args.countries:
+        try:
+            party = table.resolve(name)
+            if not party.region_established:
+                raise RegionNotEstablishedError(party)
+        except (UnknownCountryError, RegionNotEstablishedError) as exc:
+            problems.add(name, None, "country", exc.message)
+            continue
+        mapping[name] = party.pic_region
+        basis = {
+            "stated": "stated in a CRC or Secretariat document",
+            "inferred": "inferred from FAO regional groups and geography (not read from decision RC-1/2)",
+            "override": f"set locally ({party.notes})",
+        }.get(party.basis, party.basis)
+        rows.append({"as_given": name, "country": party.country, "iso3": party.iso3, "pic_region": party.pic_region, "basis": party.basis, "note": basis, "source": party.source})
+    if args.format == "json":
+        from .output import to_json
+
+        sys.stdout.write(to_json(mapping))
+    else:
+        _emit(rows, args.format, ["as_given", "country", "iso3", "pic_region", "basis", "source"], table_columns=["as_given", "country", "pic_region", "note"])
+    return _report(problems)
+
+
+def cmd_annex3(args) -> int:
+    """Look up Annex III by name, CAS number or HS code."""
+    from .reference import search_annex_iii
+
+    found = search_annex_iii(args.query or "")
+    rows = [e.as_dict() for e in found]
+    if args.format == "table":
+        table_rows = [
+            {
+                "chemical": r["chemical"],
+                "category": r["category_label"],
+                "cas_numbers": r["cas_numbers"],
+                "listed": r["listing"],
+                "hs_codes": sorted({h["hs_code"] for h in r["hs_codes"]}),
+                "stockholm": ["Annex " + s["stockholm_annex"] for s in r["stockholm"]],
+            }
+            for r in rows
+        ]
+        _emit(table_rows, "table")
+    else:
+        _emit(rows, args.format, ["entry_id", "chemical", "category", "cas_numbers", "cop_listed", "year_listed", "formulation_type", "concentration_threshold"])
+    if not found:
+        print(f"{args.query}: query: no Annex III entry matches (searched names, CAS numbers and HS codes)", file=sys.stderr)
+        return EXIT_BAD_RECORDS
+    return EXIT_OK
+
+
+def cmd_validate(args) -> int:
+    """Parse and validate case files, folders and bulk tables."""
+    intake, _ = _load(args)
+    cols = ["notification_id", "chemical", "category", "notifying_party", "pic_region", "region_basis", "cas_number", "fra_type", "_source"]
+    rows = _records(intake.notifications, cols)
+    for r in rows:
+        r["source"] = r.pop("_source", "")
+    rows_p: list[dict] = []
+    _emit(rows + rows_p, args.format, None, table_columns=["notification_id", "chemical", "category", "notifying_party", "pic_region", "source"])
+    n_bad = len({(p.source, p.record) for p in intake.problems.errors})
+    print(f"{len(rows) + len(rows_p)} record(s) valid, {n_bad} rejected, {len(intake.problems.warnings)} warning(s)", file=sys.stderr)
+    return _report(intake.problems)
+
+
+def cmd_verify(args) -> int:
+    """Annex I completeness, item by item, with the Article 5.1 and 5.3 deadlines."""
+    from .verification import annex_i_items, verification_status
+
+    intake, _ = _load(args)
+    df = intake.notifications
+    status = verification_status(df, today=args.today)
+    cols = [
+        "notification_id", "chemical", "category", "notifying_party", "annex_i_complete", "missing_items",
+        "annex_i_verified", "verified", "verification_basis", "notification_deadline", "notified_late",
+        "verification_deadline", "verification_overdue",
+    ]
+    rows = _records(status, cols)
+    if args.format == "json":
+        items = annex_i_items(df) if len(df) else None
+        if items is not None:
+            by = {}
+            for r in items.to_dict("records"):
+                by.setdefault((r["notification_id"], r["category"]), []).append({"item": r["item"], "text": r["text"], "present": bool(r["present"]), "missing_fields": r["missing_fields"]})
+            for r in rows:
+                r["items"] = by.get((r["notification_id"], r["category"]), [])
+    _emit(rows, args.format, cols, table_columns=["notification_id", "chemical", "category", "notifying_party", "annex_i_complete", "missing_items", "verified", "verification_deadline", "verification_overdue"])
+    return _report(intake.problems)
+
+
+def cmd_score(args) -> int:
+    """Annex II assessment, criterion by criterion (aid and recorded determinations kept apart)."""
+    from .criteria import AID_LABEL, assess, conclusions
+
+    intake, determinations = _load(args)
+    df = intake.notifications
+    table = assess(df, determinations)
+    overall = conclusions(df, determinations)
+    if args.format == "json":
+        out = []
+        for (nid, cat), g in table.groupby(["notification_id", "category"], sort=False):
+            o = overall[(overall["notification_id"] == nid) & (overall["category"] == cat)].iloc[0]
+            first = g.iloc[0]
+            out.append(
+                {
+                    "notification_id": nid,
+                    "chemical": first.get("chemical"),
+                    "notifying_party": first.get("notifying_party"),
+                    "pic_region": first.get("pic_region"),
+                    "category": cat,
+                    "annex_ii_status": o["annex_ii_status"],
+                    "annex_ii_basis": o["annex_ii_basis"],
+                    "annex_ii_conflict": bool(o["annex_ii_conflict"]),
+                    "criteria": _records(g, ["criterion", "criterion_text", "aid", "aid_reason", "aid_fields", "status", "justification", "references", "recorded_by", "role", "recorded_at", "determination_source"]),
+                    "aid_note": AID_LABEL,
+                }
+            )
+        from .output import to_json
+
+        sys.stdout.write(to_json(out))
+        return _report(intake.problems)
+    cols = ["notification_id", "chemical", "notifying_party", "category", "criterion", "aid", "status", "justification", "aid_reason"]
+    rows = _records(table, cols)
+    merged = {(r["notification_id"], r["category"]): r for r in _records(overall, ["notification_id", "category", "annex_ii_status", "annex_ii_basis"])}
+    for r in rows:
+        r["status"] = r.get("status") or "(none recorded)"
+    if args.format == "csv":
+        for r in rows:
+            o = merged[(r["notification_id"], r["category"])]
+            r["annex_ii_status"] = o["annex_ii_status"]
+        _emit(rows, "csv", cols + ["annex_ii_status"])
+    else:
+        from .output import render_table
+
+        for (nid, cat), o in merged.items():
+            sub = [r for r in rows if r["notification_id"] == nid and r["category"] == cat]
+            head = sub[0] if sub else {}
+            sys.stdout.write(f"\n{nid} — {head.get('chemical', '')} — {head.get('notifying_party', '')} — {cat}\n")
+            sys.stdout.write(render_table(sub, ["criterion", "aid", "status", "justification"]))
+            sys.stdout.write(f"Annex II: {o['annex_ii_status']} ({o['annex_ii_basis']}). 'aid' is a rule-based pre-assessment, not a conclusion.\n")
+    return _report(intake.problems)
+
+
+STATUS_JSON_COLUMNS = [
+    "chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing",
+    "listed_in_annex_iii", "annex_iii_entry", "stage", "missing", "notifications", "parties", "regions_notified",
+    "inferred_regions", "unplaced_parties", "basis", "cas_numbers",
+]
+
+
+def cmd_status(args) -> int:
+    """Per chemical and category: regions, forward_to_crc, recommend_listing, listed_in_annex_iii, what is missing."""
+    from .review import awaiting_second_region, review_status
+
+    intake, determinations = _load(args)
+    status = review_status(intake.notifications, determinations, as_of=args.as_of, today=args.today)
+    if args.awaiting:
+        status = awaiting_second_region(status)
+    rows = _records(status, STATUS_JSON_COLUMNS)
+    _emit(rows, args.format, STATUS_JSON_COLUMNS, table_columns=["chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing", "listed_in_annex_iii", "missing"])
+    return _report(intake.problems)
+
+
+def cmd_demo(args) -> int:
+    """Run the main job on the shipped sample cases and write the results to reports/."""
+    from .demo import run_demo
+
+    return run_demo(args)
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the ``crc`` argument parser."""
+    p = _Parser(prog="crc", description="Decision support for the Chemical Review Committee of the Rotterdam Convention.")
+    p.add_argument("--version", action="version", version=f"crc-tools {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name, func, help_, *, paths=True, fmt=True):
+        sp = sub.add_parser(name, help=help_, description=func.__doc__)
+        if paths:
+            sp.add_argument("paths", nargs="*", metavar="PATH", help="case files, folders of them, bulk tables (default: the shipped sample data in data/cases/)")
+        if fmt:
+            sp.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output format (default: a readable table)")
+        sp.set_defaults(func=func)
+        return sp
+
+    sp = add("demo", cmd_demo, "main job on the shipped sample cases: validate, verify, score, status, documents into reports/", paths=False, fmt=False)
+    sp.add_argument("--out", type=Path, default=None, help="folder for the results (default: reports/)")
+    add("validate", cmd_validate, "parse and validate case files, folders of them, and bulk tables")
+    sp = add("verify", cmd_verify, "Annex I / Annex IV Part 1 completeness, item by item")
+    sp.add_argument("--today", type=_date, default=None, help="reference date for deadlines (default: today)")
+    add("score", cmd_score, "Annex II / Annex IV Part 3 assessment, criterion by criterion")
+    sp = add("status", cmd_status, "per chemical and category: regions verified and meeting criteria, forward_to_crc, recommend_listing, listed_in_annex_iii")
+    sp.add_argument("--as-of", type=_date, default=None, help="judge listed_in_annex_iii against Annex III as it stood on this date")
+    sp.add_argument("--today", type=_date, default=None, help="reference date for deadlines (default: today)")
+    sp.add_argument("--awaiting", action="store_true", help="only chemicals awaiting a notification from a second PIC region (PIC Circular Appendix V)")
+    sp = add("region", cmd_region, "the PIC region of each country (name or ISO 3166 alpha-3 code) or of the European Union", paths=False)
+    sp.add_argument("countries", nargs="+", metavar="COUNTRY")
+    sp = add("annex3", cmd_annex3, "Annex III look-up by name, CAS number or HS code", paths=False)
+    sp.add_argument("query", nargs="?", default="", metavar="QUERY")
+    for extra in _extra_commands():
+        extra(sub, add)
+    return p
+
+
+def _extra_commands():
+    """Commands added by the documents, register and dashboard modules."""
+    out = []
+    for module in ("crc_tools.reports_cli", "crc_tools.register_cli", "crc_tools.dashboard_cli"):
+        try:
+            mod = __import__(module, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name == module:
+                continue
+            raise
+        out.append(mod.register)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``crc`` command; return its exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"crc {args.command}: error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except CrcError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_RECORDS
+    except KeyboardInterrupt:
+        print("crc: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return EXIT_OK
+    except Exception as exc:  # the last guard: never a traceback for the user
+        if os.environ.get("CRC_DEBUG"):
+            traceback.print_exc()
+        print(f"crc {args.command}: internal error: {type(exc).__name__}: {exc} (set CRC_DEBUG=1 for details; please report it)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""The one place where paths and settings are built.
+
+Notebooks, commands and tests import these names rather than hard-coding paths
+(cookiecutter-data-science habit, see ``../shared/STYLE.md``).
+
+Settings read from the environment:
+
+``CRC_DATA_DIR``
+    Where the project's data lives (default: ``data/`` beside the package).
+``CRC_REPORTS_DIR``
+    Where rendered documents go (default: ``reports/``).
+``CRC_REGION_OVERRIDES``
+    A CSV file (``country,pic_region,source``) that sets or corrects PIC regions
+    locally (default: ``data/local/region_overrides.csv`` when it exists).
+``CRC_DATABASE_URL``
+    The register of determinations (default: SQLite under ``data/local/``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJ_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def data_dir() -> Path:
+    """Return the data directory (``CRC_DATA_DIR`` or ``data/``)."""
+    return _env_path("CRC_DATA_DIR", PROJ_ROOT / "data")
+
+
+def reference_dir() -> Path:
+    """Return the folder of reference data shipped with the suite.
+
+    Reference data (the Convention's items, PIC regions, Annex III) is part of
+    the suite, so it is looked up beside the package even when ``CRC_DATA_DIR``
+    points elsewhere; an installed copy carries it as package data.
+    """
+    for candidate in (PROJ_ROOT / "data" / "reference", PACKAGE_DIR / "_reference"):
+        if candidate.is_dir():
+            return candidate
+    return PROJ_ROOT / "data" / "reference"
+
+
+def cases_dir() -> Path:
+    """Return the folder of sample case files (the default input of every command)."""
+    return data_dir() / "cases"
+
+
+def local_dir() -> Path:
+    """Return the folder for local, uncommitted state (register, overrides)."""
+    return data_dir() / "local"
+
+
+def reports_dir() -> Path:
+    """Return the folder that receives rendered documents."""
+    return _env_path("CRC_REPORTS_DIR", PROJ_ROOT / "reports")
+
+
+def region_overrides_path() -> Path | None:
+    """Return the local PIC-region override file, if one is configured or present."""
+    value = os.environ.get("CRC_REGION_OVERRIDES")
+    if value:
+        return Path(value).expanduser()
+    default = local_dir() / "region_overrides.csv"
+    return default if default.exists() else None
+
+
+def database_url() -> str:
+    """Return the register's database URL (``CRC_DATABASE_URL`` or SQLite in ``data/local``)."""
+    value = os.environ.get("CRC_DATABASE_URL")
+    if value:
+        return value
+    return f"sqlite:///{local_dir() / 'register.sqlite'}"
+
+
+# Convenience constants for notebooks (evaluated at import, like cookiecutter's config).
+DATA_DIR = data_dir()
+REFERENCE_DIR = reference_dir()
+CASES_DIR = cases_dir()
+REPORTS_DIR = reports_dir()

@@ -1,0 +1,108 @@
+"""Problems found in input, reported as ``FILE[:RECORD]: field: message``.
+
+Every reader in the suite collects :class:`Problem` objects instead of raising
+on the first bad record, so a batch with some bad records still yields its good
+ones and names every bad one (see ``../shared/DESIGN.md``, command-line contract).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class CrcError(Exception):
+    """An error the user can act on; the command line prints it without a traceback."""
+
+    def __init__(self, message: str, *, source: str = "", record: str = "", field_name: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.record = record
+        self.field_name = field_name
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return Problem(self.source, self.record, self.field_name, self.message).format()
+
+
+class UsageError(CrcError):
+    """Wrong arguments or options (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one record.
+
+    Attributes
+    ----------
+    source : str
+        The file (or ``-`` for standard input) the record came from.
+    record : str
+        Where in the file: a row number for tables, a notification id or list
+        position for case files; empty when the whole file is concerned.
+    field : str
+        The field concerned, by its declared name; empty for whole-record problems.
+    message : str
+        What is wrong and, where possible, how to put it right.
+    severity : str
+        ``error`` (the record is not used) or ``warning`` (the record is used).
+    """
+
+    source: str
+    record: str
+    field: str
+    message: str
+    severity: str = "error"
+
+    def format(self) -> str:
+        """Return the ``FILE[:RECORD]: field: message`` line."""
+        where = self.source or "-"
+        if self.record:
+            where = f"{where}:{self.record}"
+        prefix = "warning: " if self.severity == "warning" else ""
+        if self.field:
+            return f"{where}: {self.field}: {prefix}{self.message}"
+        return f"{where}: {prefix}{self.message}"
+
+    def as_dict(self) -> dict:
+        """Return the problem as plain data (for JSON output and tests)."""
+        return {
+            "source": self.source,
+            "record": self.record,
+            "field": self.field,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems with helpers used by every reader."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, source: str, record, field_name: str, message: str, severity: str = "error") -> None:
+        """Record one problem."""
+        self.items.append(Problem(str(source), "" if record is None else str(record), field_name, message, severity))
+
+    def extend(self, other: "Problems | list[Problem]") -> None:
+        """Append problems from another collection."""
+        self.items.extend(other.items if isinstance(other, Problems) else other)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that kept a record out."""
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems reported about records that were still used."""
+        return [p for p in self.items if p.severity == "warning"]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self):
+        return iter(self.items)

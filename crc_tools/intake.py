@@ -1,0 +1,874 @@
+"""Intake: case files (YAML/JSON), folders of them, and bulk tables (CSV/XLSX).
+
+Every record is validated against the declared fields (``data/reference/*_fields.yaml``).
+A bad record is reported as ``FILE[:RECORD]: field: message`` and left out; the good
+records go on. Nothing raises to the user: unreadable files, wrong encodings, YAML that
+tries to build Python objects or to expand aliases are reported as problems too.
+
+Case files and bulk tables end in one flat table per kind of record (one row per
+notification and category), validated by one vectorised validator, so a table of a
+million notifications is checked at the speed of pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import config
+from .cas import cas_problem, split_cas
+from .errors import Problems
+from .fields import FieldSpec, Schema, notification_schema
+from .reference import (
+    RegionTable,
+    regions,
+)
+from .text import is_blank
+
+MAX_CASE_FILE_BYTES = 5 * 1024 * 1024
+"""A case file is one notification or proposal; anything larger is not one."""
+MAX_TABLE_BYTES = 2 * 1024 * 1024 * 1024
+MAX_TEXT_CHARS = 100_000
+"""Longest text accepted in one field (about 40 pages)."""
+MAX_RECORDS_PER_CASE_FILE = 1_000
+CASE_SUFFIXES = {".yaml", ".yml", ".json"}
+TABLE_SUFFIXES = {".csv", ".xlsx"}
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LIST_SEPARATOR = "\n"
+
+DETERMINATION_STATUSES = ("met", "not_met", "insufficient_information")
+DETERMINATION_ROLES = ("task_group", "contact_group", "committee", "secretariat")
+
+_TRUE = {"true", "yes", "y", "1", "t", "x", "verified", "1.0"}
+_FALSE = {"false", "no", "n", "0", "f", "0.0"}
+_ENUM_SYNONYMS = {
+    "category": {
+        "pesticides": "pesticide",
+        "pesticide category": "pesticide",
+        "industrial chemical": "industrial",
+        "industrial chemicals": "industrial",
+        "industrial use": "industrial",
+    },
+    "fra_type": {
+        "banned": "ban",
+        "severely restricted": "severe_restriction",
+        "severely_restricted": "severe_restriction",
+        "severe restriction": "severe_restriction",
+        "sr": "severe_restriction",
+    },
+    "annex_ii_conclusion": {"not met": "not_met", "yes": "met", "no": "not_met", "pending": "pending", "": "pending"},
+    "evaluation_basis": {"risk evaluation": "risk", "hazard evaluation": "hazard", "no": "none"},
+}
+
+
+# --------------------------------------------------------------------------- result
+
+
+@dataclass
+class Intake:
+    """What was read: validated records as tables, and every problem found."""
+
+    notifications: pd.DataFrame
+    determinations: pd.DataFrame
+    problems: Problems = field(default_factory=Problems)
+    files: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Return whether no record was rejected."""
+        return not self.problems.errors
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def _sniff(path: Path, problems: Problems, limit: int) -> bytes | None:
+    """Return the first bytes of a file after basic checks, or ``None`` with a problem recorded."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    except OSError as exc:
+        problems.add(path, None, "", f"cannot read file: {exc.strerror or exc}")
+        return None
+    if size == 0:
+        problems.add(path, None, "", "file is empty")
+        return None
+    if size > limit:
+        problems.add(path, None, "", f"file is {size:,} bytes, more than the {limit:,} accepted for this kind of file")
+        return None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.add(path, None, "", "file is UTF-16 text; save it as UTF-8 (with or without BOM)")
+        return None
+    if path.suffix.lower() != ".xlsx" and b"\x00" in head:
+        problems.add(path, None, "", "file is binary, not text; expected UTF-8 YAML, JSON or CSV")
+        return None
+    return head
+
+
+def _decode(data: bytes, path: Path, problems: Problems) -> str | None:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.add(path, str(line), "", f"not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line}); save the file as UTF-8")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _yaml_loader():
+    import yaml
+
+    class CaseFileLoader(yaml.SafeLoader):
+        """Safe YAML without aliases (no billion laughs) and without implicit timestamps."""
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.events.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, "YAML aliases (*name) are not allowed in case files", event.start_mark
+                )
+            return super().compose_node(parent, index)
+
+    # Dates stay text so that the validator can name an impossible one (2023-02-30).
+    CaseFileLoader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return CaseFileLoader
+
+
+_LOADER = None
+
+
+def parse_case_text(text: str, path: Path | str, problems: Problems):
+    """Parse YAML or JSON case-file text safely; return the document or ``None``."""
+    global _LOADER
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            problems.add(path, str(exc.lineno), "", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+            return None
+        except RecursionError:
+            problems.add(path, None, "", "JSON nested too deeply")
+            return None
+    import yaml
+
+    if _LOADER is None:
+        _LOADER = _yaml_loader()
+    try:
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a SafeLoader subclass
+    except yaml.constructor.ConstructorError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        problems.add(path, str(line) if line else None, "", f"YAML tag not allowed in a case file ({exc.problem}); only plain data is read")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.add(path, str(line) if line else None, "", f"not valid YAML: {what}")
+    except RecursionError:
+        problems.add(path, None, "", "YAML nested too deeply")
+    return None
+
+
+def expand_paths(paths, problems: Problems) -> list[Path]:
+    """Return the data files named by paths (files and folders, recursively), reporting what is not one."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts) and f.suffix.lower() in CASE_SUFFIXES | TABLE_SUFFIXES:
+                    out.append(f)
+        elif p.is_file():
+            if p.suffix.lower() in CASE_SUFFIXES | TABLE_SUFFIXES:
+                out.append(p)
+            else:
+                problems.add(p, None, "", f"not a case file or table (expected {', '.join(sorted(CASE_SUFFIXES | TABLE_SUFFIXES))})")
+        else:
+            problems.add(p, None, "", "no such file or folder")
+    seen: set[Path] = set()
+    unique = []
+    for f in out:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
+    """Read a CSV or XLSX table as text cells; add ``_row`` (the spreadsheet row number)."""
+    head = _sniff(path, problems, MAX_TABLE_BYTES)
+    if head is None:
+        return None
+    if path.suffix.lower() == ".xlsx":
+        if not head.startswith(b"PK"):
+            problems.add(path, None, "", "not an XLSX workbook (expected an Office Open XML spreadsheet)")
+            return None
+        try:
+            df = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many types for corrupt workbooks
+            problems.add(path, None, "", f"cannot read the workbook: {type(exc).__name__}: {exc}")
+            return None
+        df = df.astype(str).replace({"nan": "", "NaT": "", "None": ""})
+    else:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 4:  # not merely a character cut at the sniff boundary
+                line = head[: exc.start].count(b"\n") + 1
+                problems.add(path, str(line), "", f"not UTF-8 text (byte 0x{head[exc.start]:02x} at line {line}); save the table as UTF-8 CSV")
+                return None
+        df = _read_csv(path, problems)
+        if df is None:
+            return None
+    df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
+    if "_row" not in df.columns:
+        df["_row"] = np.arange(2, len(df) + 2)
+    return df
+
+
+def _read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
+    kwargs = dict(dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig", skipinitialspace=False)
+    try:
+        return pd.read_csv(path, **kwargs)
+    except UnicodeDecodeError as exc:
+        problems.add(path, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the table as UTF-8 CSV")
+        return None
+    except pd.errors.EmptyDataError:
+        problems.add(path, None, "", "table has no header row")
+        return None
+    except pd.errors.ParserError:
+        pass
+    # Rows with the wrong number of cells: report each and keep the rest.
+    bad: list[tuple[int, int]] = []
+    import csv as _csv
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = _csv.reader(fh)
+            header = next(reader)
+            rows, numbers = [], []
+            for row in reader:
+                if len(row) != len(header):
+                    if any(cell.strip() for cell in row):
+                        bad.append((reader.line_num, len(row)))
+                    continue
+                rows.append(row)
+                numbers.append(reader.line_num)
+    except (UnicodeDecodeError, _csv.Error) as exc:
+        problems.add(path, None, "", f"cannot parse the table: {exc}")
+        return None
+    for line, n in bad:
+        problems.add(path, str(line), "", f"row has {n} cells but the header has {len(header)}; row left out")
+    df = pd.DataFrame(rows, columns=header, dtype=str)
+    df["_row"] = numbers
+    return df
+
+
+# --------------------------------------------------------------------------- case files
+
+
+def _join_list(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATOR.join(_scalar(v) for v in value if not is_blank(v))
+    return _scalar(value)
+
+
+def _scalar(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        # e.g. a trade-evidence item {description, source, year}
+        parts = [str(value.get(k)) for k in ("description", "source", "year") if not is_blank(value.get(k))]
+        rest = [f"{k}: {v}" for k, v in value.items() if k not in ("description", "source", "year") and not is_blank(v)]
+        return " — ".join(parts + rest)
+    return str(value)
+
+
+def flatten_case(doc: dict, schema: Schema, source: Path, record: str, problems: Problems) -> list[dict]:
+    """Turn one nested case-file document into flat rows (one per category block).
+
+    Unknown keys are reported as warnings (a typo must not pass silently); a value of
+    the wrong shape is an error naming its path.
+    """
+    by_path = schema.by_path()
+    top: dict[str, str] = {}
+    blocks: list[dict[str, str]] = []
+    errors_before = len(problems.errors)
+    allowed_extra = {("kind",), ("determinations",), ("incidents",), ("part2",)}
+
+    def walk(node, prefix: tuple[str, ...]):
+        if not isinstance(node, dict):
+            problems.add(source, record, ".".join(prefix) or "(document)", f"expected a mapping of fields, found {type(node).__name__}")
+            return
+        for key, value in node.items():
+            path = prefix + (str(key),)
+            if path in allowed_extra:
+                continue
+            spec = by_path.get(path)
+            if spec is not None and not spec.per_category:
+                if isinstance(value, dict) and spec.type not in ("object_list",):
+                    problems.add(source, record, ".".join(path), "expected a value, found a mapping")
+                    continue
+                if isinstance(value, list) and spec.type not in ("text_list", "cas_list", "party_list", "object_list"):
+                    problems.add(source, record, ".".join(path), "expected one value, found a list")
+                    continue
+                top[spec.name] = _join_list(value)
+                continue
+            if path == ("final_regulatory_action", "categories"):
+                if not isinstance(value, list) or not value:
+                    problems.add(source, record, ".".join(path), "expected a list of category blocks (each with 'category: pesticide' or 'category: industrial')")
+                    continue
+                for i, block in enumerate(value, start=1):
+                    bpath = ".".join(path) + f"[{i}]"
+                    if not isinstance(block, dict):
+                        problems.add(source, record, bpath, "expected a mapping with category, uses_prohibited, uses_allowed …")
+                        continue
+                    row: dict[str, str] = {}
+                    for bkey, bval in block.items():
+                        bspec = by_path.get(path + (str(bkey),))
+                        if bspec is None:
+                            problems.add(source, record, f"{bpath}.{bkey}", "unknown field (ignored); see data/cases/README.md", "warning")
+                            continue
+                        if isinstance(bval, dict):
+                            problems.add(source, record, f"{bpath}.{bkey}", "expected a value, found a mapping")
+                            continue
+                        row[bspec.name] = _join_list(bval)
+                    blocks.append(row)
+                continue
+            if isinstance(value, dict) and any(k[: len(path)] == path for k in by_path):
+                walk(value, path)
+                continue
+            known_prefix = any(k[: len(path)] == path for k in by_path)
+            if known_prefix:
+                problems.add(source, record, ".".join(path), f"expected a mapping, found {type(value).__name__}")
+            else:
+                problems.add(source, record, ".".join(path), "unknown field (ignored); see data/cases/README.md", "warning")
+
+    walk(doc, ())
+    if len(problems.errors) > errors_before:
+        return []
+    if not blocks:
+        blocks = [{}]
+    return [{**top, **b} for b in blocks]
+
+
+def _read_determinations(doc: dict, notification_id: str, source: Path, record: str, problems: Problems) -> list[dict]:
+    from .reference import items
+
+    raw = doc.get("determinations")
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.add(source, record, "determinations", "expected a list of determinations")
+        return []
+    annex_ii = items("annex_ii")
+    out = []
+    for i, d in enumerate(raw, start=1):
+        where = f"determinations[{i}]"
+        if not isinstance(d, dict):
+            problems.add(source, record, where, "expected a mapping with criterion, status, justification")
+            continue
+        rec = check_determination(d, annex_ii, source, record, where, problems)
+        if rec is not None:
+            rec["notification_id"] = notification_id
+            rec["source_file"] = str(source)
+            out.append(rec)
+    return out
+
+
+def check_determination(d: dict, item_set, source, record, where: str, problems: Problems) -> dict | None:
+    """Validate one recorded determination; return it normalised or ``None`` with problems recorded."""
+    ok = True
+    criterion_raw = str(d.get("criterion", "")).strip()
+    if criterion_raw.casefold() in ("overall", "conclusion", "all"):
+        criterion = "overall"
+    else:
+        criterion = item_set.normalize(criterion_raw) if criterion_raw else None
+        if criterion is None:
+            problems.add(source, record, f"{where}.criterion", f"'{criterion_raw}' is not a criterion of {item_set.title.split(':')[0]} ({', '.join(item_set.ids)}, or 'overall')")
+            ok = False
+    status = str(d.get("status", "")).strip().casefold().replace(" ", "_")
+    status = {"unclear": "insufficient_information", "insufficient": "insufficient_information", "not met": "not_met"}.get(status, status)
+    if status not in DETERMINATION_STATUSES:
+        problems.add(source, record, f"{where}.status", f"'{d.get('status', '')}' is not a status ({', '.join(DETERMINATION_STATUSES)})")
+        ok = False
+    justification = _scalar(d.get("justification")).strip()
+    if status in ("not_met", "insufficient_information") and not justification:
+        problems.add(source, record, f"{where}.justification", f"a '{status}' determination needs a justification")
+        ok = False
+    if len(justification) > MAX_TEXT_CHARS:
+        problems.add(source, record, f"{where}.justification", f"text is {len(justification):,} characters, more than {MAX_TEXT_CHARS:,}")
+        ok = False
+    role = str(d.get("role", "task_group")).strip().casefold().replace(" ", "_")
+    if role not in DETERMINATION_ROLES:
+        problems.add(source, record, f"{where}.role", f"'{d.get('role')}' is not a role ({', '.join(DETERMINATION_ROLES)})")
+        ok = False
+    date_text = _scalar(d.get("date")).strip()
+    date = None
+    if date_text:
+        date, msg = _parse_date(date_text)
+        if msg:
+            problems.add(source, record, f"{where}.date", msg)
+            ok = False
+    if not ok:
+        return None
+    refs = d.get("references", [])
+    return {
+        "criterion": criterion,
+        "status": status,
+        "justification": justification,
+        "references": _join_list(refs),
+        "recorded_by": _scalar(d.get("by", "")),
+        "role": role,
+        "recorded_at": pd.Timestamp(date) if date else pd.NaT,
+        "category": _scalar(d.get("category", "")).strip().casefold(),
+    }
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _parse_date(text: str) -> tuple[dt.date | None, str | None]:
+    t = text.strip()
+    if " " in t and t.endswith("00:00:00"):
+        t = t.split(" ")[0]
+    if "T" in t and t.endswith(("00:00:00", "00:00")):
+        t = t.split("T")[0]
+    parts = t.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        return None, f"'{text}' is not a date in ISO form YYYY-MM-DD"
+    try:
+        d = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError as exc:
+        return None, f"impossible date {text} ({exc})"
+    if d < EARLIEST_DATE:
+        return None, f"date {text} is before {EARLIEST_DATE.year}"
+    return d, None
+
+
+class _Collector:
+    """Per-row problems gathered column by column, vectorised over unique values."""
+
+    def __init__(self, df: pd.DataFrame):
+        self.df = df
+        self.bad = np.zeros(len(df), dtype=bool)
+        self.entries: list[tuple[np.ndarray, str, np.ndarray, str]] = []
+
+    def add(self, mask: np.ndarray, field_name: str, messages, severity: str = "error"):
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        if isinstance(messages, str):
+            msgs = np.full(int(mask.sum()), messages, dtype=object)
+        else:
+            msgs = np.asarray(messages, dtype=object)[mask]
+        self.entries.append((np.flatnonzero(mask), field_name, msgs, severity))
+        if severity == "error":
+            self.bad |= mask
+
+    def problems(self, problems: Problems, order: list[str]):
+        rank = {n: i for i, n in enumerate(order)}
+        rows: list[tuple[int, int, str, str, str]] = []
+        for idx, name, msgs, sev in self.entries:
+            for i, m in zip(idx, msgs):
+                rows.append((int(i), rank.get(name, 10_000), name, str(m), sev))
+        rows.sort(key=lambda r: (r[0], r[1]))
+        src = self.df["_source"].to_numpy()
+        rec = self.df["_record"].to_numpy()
+        for i, _, name, msg, sev in rows:
+            problems.add(src[i], rec[i], name, msg, sev)
+
+
+def _map_unique(series: pd.Series, func) -> tuple[np.ndarray, np.ndarray]:
+    """Apply ``func(value) -> (normalised, message|None)`` once per distinct value."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    results = [func(u) for u in uniques]
+    norm = np.array([r[0] for r in results], dtype=object)
+    msgs = np.array([r[1] for r in results], dtype=object)
+    return norm[codes], msgs[codes]
+
+
+def _check_enum(spec: FieldSpec):
+    synonyms = _ENUM_SYNONYMS.get(spec.name, {})
+    allowed = set(spec.values)
+
+    def f(value):
+        v = str(value).strip()
+        if not v:
+            return ("", None)
+        key = v.casefold().replace("-", " ").strip()
+        if key in synonyms:
+            return (synonyms[key], None)
+        key2 = key.replace(" ", "_")
+        if key2 in allowed:
+            return (key2, None)
+        return ("", f"'{v}' is not one of {', '.join(spec.values)}")
+
+    return f
+
+
+def _check_bool(value):
+    v = str(value).strip().casefold()
+    if not v:
+        return (None, None)
+    if v in _TRUE:
+        return (True, None)
+    if v in _FALSE:
+        return (False, None)
+    return (None, f"'{value}' is not true or false")
+
+
+def _check_cas(value):
+    parts = split_cas(value)
+    if not parts:
+        return ("", None)
+    for p in parts:
+        msg = cas_problem(p)
+        if msg:
+            return ("", msg)
+    return (";".join(dict.fromkeys(parts)), None)
+
+
+def _check_hs(value):
+    v = str(value).strip()
+    if not v:
+        return ("", None)
+    digits = v.replace(".", "").replace(" ", "")
+    if not digits.isdigit() or not 4 <= len(digits) <= 12:
+        return ("", f"'{v}' is not an HS code (4 to 12 digits, e.g. 2903.82 or 2920.30.00)")
+    return (v, None)
+
+
+def _party_checker(table: RegionTable):
+    def f(value):
+        v = str(value).strip()
+        if not v:
+            return (("", "", "", ""), None)
+        names = [p.strip() for p in v.replace("\n", ";").split(";") if p.strip()]
+        parties = []
+        unknown = []
+        for n in names:
+            party = table.find(n)
+            if party is None:
+                unknown.append(n)
+            else:
+                parties.append(party)
+        if unknown:
+            msgs = []
+            for n in unknown:
+                sug = table.suggestions(n)
+                msgs.append(f"unknown country '{n}'" + (f"; did you mean {', '.join(repr(s) for s in sug)}?" if sug else ""))
+            return (("", "", "", ""), "; ".join(msgs))
+        uniq = list({p.iso3: p for p in parties}.values())
+        regions_ = sorted({p.pic_region for p in uniq if p.pic_region})
+        bases = sorted({p.basis for p in uniq})
+        return ((";".join(p.country for p in uniq), ";".join(p.iso3 for p in uniq), ";".join(regions_), ";".join(bases)), None)
+
+    return f
+
+
+def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, today: dt.date | None = None) -> pd.DataFrame:
+    """Validate a flat table of records; return the good rows with typed columns.
+
+    ``df`` holds text cells named by the declared fields plus ``_source``, ``_record``
+    and ``_doc`` (which case-file document or table row a row came from).
+    """
+    today = today or dt.date.today()
+    n = len(df)
+    col = _Collector(df)
+    out: dict[str, object] = {}
+    present = set(df.columns)
+
+    def text(name: str) -> pd.Series:
+        if name in present:
+            return df[name].astype("string").fillna("").str.strip()
+        return pd.Series([""] * n, index=df.index, dtype="string")
+
+    for spec in schema.fields:
+        if spec.name not in present:
+            if spec.required:
+                col.add(np.ones(n, dtype=bool), spec.name, "value is required")
+            continue
+        s = text(spec.name)
+        blank = (s == "").to_numpy()
+        if spec.required:
+            col.add(blank, spec.name, "value is required")
+        if spec.type in ("text", "text_list", "id"):
+            lengths = s.str.len().to_numpy()
+            too_long = lengths > MAX_TEXT_CHARS
+            if too_long.any():
+                col.add(too_long, spec.name, np.array([f"text is {x:,} characters, more than the {MAX_TEXT_CHARS:,} accepted" for x in lengths], dtype=object))
+            out[spec.name] = s
+        elif spec.type == "enum":
+            norm, msgs = _map_unique(s, _check_enum(spec))
+            col.add(pd.notna(msgs) & (msgs != None), spec.name, msgs)  # noqa: E711
+            out[spec.name] = pd.Series(norm, index=df.index, dtype="string")
+        elif spec.type == "bool":
+            norm, msgs = _map_unique(s, _check_bool)
+            col.add(msgs != None, spec.name, msgs)  # noqa: E711
+            out[spec.name] = pd.Series(pd.array(list(norm), dtype="boolean"), index=df.index) if n else pd.Series([], dtype="boolean")
+        elif spec.type == "date":
+            parsed, msgs = _map_unique(s, lambda v: (None, None) if not str(v).strip() else _parse_date(str(v)))
+            col.add(msgs != None, spec.name, msgs)  # noqa: E711
+            out[spec.name] = pd.to_datetime(pd.Series(parsed, index=df.index, dtype=object), errors="coerce")
+        elif spec.type == "cas_list":
+            norm, msgs = _map_unique(s, _check_cas)
+            col.add(msgs != None, spec.name, msgs)  # noqa: E711
+            out[spec.name] = pd.Series(norm, index=df.index, dtype="string")
+        elif spec.type == "hs_code":
+            norm, msgs = _map_unique(s, _check_hs)
+            col.add(msgs != None, spec.name, msgs)  # noqa: E711
+            out[spec.name] = pd.Series(norm, index=df.index, dtype="string")
+        elif spec.type in ("party", "party_list"):
+            norm, msgs = _map_unique(s, _party_checker(regions()))
+            col.add(msgs != None, spec.name, msgs)  # noqa: E711
+            parts = list(zip(*norm)) if n else [[], [], [], []]
+            out[spec.name] = pd.Series(parts[0], index=df.index, dtype="string")
+            out["party_iso3"] = pd.Series(parts[1], index=df.index, dtype="string")
+            out["pic_region"] = pd.Series(parts[2], index=df.index, dtype="string")
+            out["region_basis"] = pd.Series(parts[3], index=df.index, dtype="string")
+        else:
+            out[spec.name] = s
+
+    # Cross-field checks.
+    if "received_date" in out:
+        rec = out["received_date"]
+        future = (rec.dt.date > today).fillna(False).to_numpy() if n else np.zeros(0, bool)
+        col.add(future, "received_date", f"date is in the future (today is {today.isoformat()})")
+    if "verified_date" in out:
+        ver = out["verified_date"]
+        future = (ver.dt.date > today).fillna(False).to_numpy() if n else np.zeros(0, bool)
+        col.add(future, "verified_date", f"date is in the future (today is {today.isoformat()})")
+        if "received_date" in out:
+            before = (ver < out["received_date"]).fillna(False).to_numpy()
+            col.add(before, "verified_date", "verified before it was received")
+    if "fra_date" in out:
+        fut = (out["fra_date"].dt.date > today).fillna(False).to_numpy() if n else np.zeros(0, bool)
+        col.add(fut, "fra_date", "entry into force is in the future; deadlines are counted from it", "warning")
+    if "pic_region" in out and "notifying_party" in out:
+        unplaced = ((out["pic_region"] == "") & (out["notifying_party"] != "")).to_numpy()
+        if unplaced.any():
+            table = regions()
+            msgs = np.array(
+                [
+                    (lambda p: f"{p.country} has no established PIC region; the notification is kept but not counted towards the two-region trigger until its region is set in a region override file (data/local/region_overrides.csv or CRC_REGION_OVERRIDES)" if p else "")(
+                        table.find(str(v).split(";")[0]) if v else None
+                    )
+                    for v in out["notifying_party"].to_numpy()
+                ],
+                dtype=object,
+            )
+            col.add(unplaced, "notifying_party", msgs, "warning")
+    if "annex_i_verified" in out and "annex_ii_conclusion" in out:
+        incons = ((out["annex_i_verified"] == False) & out["annex_ii_conclusion"].isin(["met", "not_met"])).fillna(False).to_numpy()  # noqa: E712
+        col.add(incons, "annex_i_verified", "the committee recorded an Annex II conclusion on a notification not verified under Annex I (Article 5.5 forwards only verified notifications)", "warning")
+
+    # Duplicate ids across documents (the first is kept, later ones reported).
+    ids = text(schema.id_field)
+    if n:
+        id_arr = ids.to_numpy(dtype=object)
+        docs = df["_doc"].to_numpy()
+        named = id_arr != ""
+        frame = pd.DataFrame({"id": id_arr[named], "doc": docs[named], "pos": np.flatnonzero(named)})
+        first = frame.groupby("id", sort=False).agg(doc=("doc", "first"), pos=("pos", "first"))
+        merged = frame.join(first, on="id", rsuffix="_first")
+        dups = merged[merged["doc"] != merged["doc_first"]]
+        if len(dups):
+            src = df["_source"].to_numpy()
+            rec = df["_record"].to_numpy()
+            dup = np.zeros(n, dtype=bool)
+            msgs = np.empty(n, dtype=object)
+            for i, j, ident in zip(dups["pos"], dups["pos_first"], dups["id"]):
+                loc = f"{src[j]}:{rec[j]}" if rec[j] else str(src[j])
+                dup[i] = True
+                msgs[i] = f"duplicate {schema.id_field} '{ident}' (first seen in {loc}); this record is left out"
+            col.add(dup, schema.id_field, msgs)
+
+    col.problems(problems, schema.names)
+    good = ~col.bad
+    result = pd.DataFrame(out, index=df.index)
+    for extra in ("_source", "_record", "_doc"):
+        result[extra] = df[extra]
+    result = result.loc[good].reset_index(drop=True)
+    return result
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _empty_determinations() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "notification_id": pd.Series(dtype="string"),
+            "criterion": pd.Series(dtype="string"),
+            "status": pd.Series(dtype="string"),
+            "justification": pd.Series(dtype="string"),
+            "references": pd.Series(dtype="string"),
+            "recorded_by": pd.Series(dtype="string"),
+            "role": pd.Series(dtype="string"),
+            "recorded_at": pd.Series(dtype="datetime64[ns]"),
+            "category": pd.Series(dtype="string"),
+            "source_file": pd.Series(dtype="string"),
+        }
+    )
+
+
+def _case_kind(doc: dict) -> str:
+    kind = str(doc.get("kind", "")).strip().casefold()
+    if kind in ("shpf_proposal", "proposal", "shpf"):
+        return "shpf_proposal"
+    if kind in ("notification", "fra", "final_regulatory_action"):
+        return "notification"
+    if "proposal_id" in doc:
+        return "shpf_proposal"
+    return "notification"
+
+
+READERS: dict[str, object] = {}
+"""Other kinds of record (SHPF proposals) register a reader here: kind → object with
+``schema()``, ``id_field``, ``from_docs(rows, problems)`` and ``table_columns``."""
+
+
+def load(paths=None, *, today: dt.date | None = None) -> Intake:
+    """Read case files, folders and bulk tables; validate every record.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path, optional
+        Files and folders. Without paths, the shipped sample data (``data/cases/``) is read.
+    today : datetime.date, optional
+        The date against which future dates are judged (default: today).
+
+    Returns
+    -------
+    Intake
+        The good records as tables and every problem found.
+    """
+    problems = Problems()
+    paths = list(paths) if paths else [config.cases_dir()]
+    files = expand_paths(paths, problems)
+    schema = notification_schema()
+    frames: list[pd.DataFrame] = []
+    case_rows: list[dict] = []
+    determinations: list[dict] = []
+    other_docs: dict[str, list[dict]] = {}
+    other_tables: dict[str, list[pd.DataFrame]] = {}
+    doc_counter = 0
+    for f in files:
+        if f.suffix.lower() in TABLE_SUFFIXES:
+            df = read_table(f, problems)
+            if df is None:
+                continue
+            kind = "shpf_proposal" if "proposal_id" in df.columns and "notification_id" not in df.columns else "notification"
+            if kind != "notification":
+                other_tables.setdefault(kind, []).append(df.assign(_source=str(f)))
+                continue
+            missing = [c for c in schema.required if c not in df.columns]
+            if missing:
+                problems.add(f, None, "", f"missing required column(s): {', '.join(missing)} (columns found: {', '.join(c for c in df.columns if c != '_row') or 'none'})")
+                continue
+            extra = [c for c in df.columns if c not in schema.names and c != "_row"]
+            if extra:
+                problems.add(f, None, "", f"column(s) not used by the suite, ignored: {', '.join(extra)}", "warning")
+            df = df[[c for c in df.columns if c in schema.names or c == "_row"]]
+            df["_source"] = str(f)
+            df["_record"] = df["_row"].astype(str)
+            df["_doc"] = np.arange(doc_counter, doc_counter + len(df))
+            doc_counter += len(df)
+            frames.append(df.drop(columns=["_row"]))
+            continue
+        head = _sniff(f, problems, MAX_CASE_FILE_BYTES)
+        if head is None:
+            continue
+        try:
+            data = f.read_bytes()
+        except OSError as exc:
+            problems.add(f, None, "", f"cannot read file: {exc.strerror or exc}")
+            continue
+        text = _decode(data, f, problems)
+        if text is None:
+            continue
+        doc = parse_case_text(text, f, problems)
+        if doc is None:
+            if not any(p.source == str(f) for p in problems):
+                problems.add(f, None, "", "file holds no data")
+            continue
+        docs = doc if isinstance(doc, list) else [doc]
+        if len(docs) > MAX_RECORDS_PER_CASE_FILE:
+            problems.add(f, None, "", f"{len(docs):,} records in one case file; more than {MAX_RECORDS_PER_CASE_FILE:,}: use a bulk table")
+            continue
+        for i, d in enumerate(docs, start=1):
+            record = str(i) if isinstance(doc, list) else ""
+            if not isinstance(d, dict):
+                problems.add(f, record or None, "", f"expected a notification (a mapping of fields), found {type(d).__name__}")
+                continue
+            kind = _case_kind(d)
+            if kind != "notification":
+                other_docs.setdefault(kind, []).append({"doc": d, "source": f, "record": record})
+                continue
+            nid = _scalar(d.get("notification_id", "")).strip()
+            rec_label = record or ""
+            if isinstance(doc, list) and nid:
+                rec_label = f"{record} ({nid})"
+            rows = flatten_case(d, schema, f, rec_label, problems)
+            if not rows:
+                continue
+            for r in rows:
+                r["_source"] = str(f)
+                r["_record"] = rec_label
+                r["_doc"] = doc_counter
+                case_rows.append(r)
+            determinations.extend(_read_determinations(d, nid, f, rec_label, problems))
+            doc_counter += 1
+    if case_rows:
+        frames.insert(0, pd.DataFrame(case_rows, dtype=object).fillna(""))
+    if frames:
+        raw = pd.concat(frames, ignore_index=True, sort=False)
+        for c in raw.columns:
+            if c not in ("_doc",):
+                raw[c] = raw[c].fillna("")
+    else:
+        raw = pd.DataFrame({"_source": pd.Series(dtype=str), "_record": pd.Series(dtype=str), "_doc": pd.Series(dtype=int)})
+    notifications = validate_frame(raw, schema, problems, today=today)
+    det = pd.DataFrame(determinations) if determinations else _empty_determinations()
+    if len(det):
+        known = set(notifications["notification_id"]) if len(notifications) else set()
+        det = det[det["notification_id"].isin(known)].reset_index(drop=True)
+    intake = Intake(notifications=notifications, determinations=det, problems=problems, files=[str(f) for f in files])
+    for kind, reader in READERS.items():
+        intake.extra[kind] = reader(other_docs.get(kind, []), other_tables.get(kind, []), problems, today=today)
+    for kind in set(other_docs) | set(other_tables):
+        if kind not in READERS:
+            for item in other_docs.get(kind, []):
+                problems.add(item["source"], item["record"] or None, "kind", f"records of kind '{kind}' are not read by this version")
+    return intake
+
+
+def load_text(text: str, name: str = "input.csv", **kwargs) -> Intake:
+    """Validate data given as text (used by the dashboard's upload and by tests)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / Path(name).name
+        p.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+        result = load([p], **kwargs)
+    return result
+
+
+__all__ = ["Intake", "load", "load_text", "validate_frame", "read_table", "parse_case_text", "expand_paths", "io"]

@@ -1,0 +1,141 @@
+"""Writing results: readable tables, JSON and CSV, atomic files, spreadsheet-safe cells."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_formula(value):
+    """Return a cell value that a spreadsheet will not execute as a formula.
+
+    Text starting with ``= + - @`` (or a tab or carriage return) is prefixed with an
+    apostrophe (OWASP CSV-injection advice). Numbers and dates are left alone, and so
+    is text that is a plain negative number or an ISO date.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(FORMULA_PREFIXES):
+        stripped = value.lstrip("-+")
+        if value[0] in "-+" and stripped.replace(".", "", 1).isdigit():
+            return value
+        return "'" + value
+    return value
+
+
+def render_table(rows: list[dict], columns: list[str] | None = None, *, max_width: int = 48) -> str:
+    """Return rows as a plain-text table with a header line, cells cut at ``max_width``."""
+    if not rows:
+        return "(nothing to show)\n"
+    columns = columns or list(rows[0].keys())
+
+    def cell(v) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if isinstance(v, (list, tuple)):
+            v = ", ".join(str(x) for x in v)
+        text = " ".join(str(v).split())
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    cells = [[cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in cells:
+        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def to_json(data) -> str:
+    """Return data as indented JSON (dates as ISO text)."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+
+
+def _json_default(o):
+    if hasattr(o, "isoformat"):
+        return o.isoformat()
+    if hasattr(o, "item"):
+        return o.item()
+    if isinstance(o, set):
+        return sorted(o)
+    return str(o)
+
+
+def to_csv(rows: list[dict], columns: list[str] | None = None) -> str:
+    """Return rows as CSV text with every cell made spreadsheet-safe."""
+    buf = io.StringIO()
+    columns = columns or (list(rows[0].keys()) if rows else [])
+    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: neutralize_formula(_csv_cell(r.get(k))) for k in columns})
+    return buf.getvalue()
+
+
+def _csv_cell(v):
+    if isinstance(v, (list, tuple)):
+        return "; ".join(str(x) for x in v)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return v
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike, *, suffix: str | None = None):
+    """Yield a temporary path beside ``target``; on success it replaces ``target`` atomically.
+
+    If the body raises (or the process dies), ``target`` keeps its earlier content and
+    the temporary file is removed (or left as an ignorable ``.tmp`` file after a kill).
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_path, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp_path.unlink()
+        raise
+
+
+def write_text_atomic(target: str | os.PathLike, text: str) -> Path:
+    """Write text to ``target`` atomically; return the path."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(target)
+
+
+def write_bytes_atomic(target: str | os.PathLike, data: bytes) -> Path:
+    """Write bytes to ``target`` atomically; return the path."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return Path(target)
+
+
+def write_xlsx_atomic(target: str | os.PathLike, sheets: dict) -> Path:
+    """Write DataFrames (sheet name → frame) to an XLSX workbook atomically, formulas neutralised."""
+    import pandas as pd
+
+    with atomic_path(target, suffix=".xlsx") as tmp:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            for name, frame in sheets.items():
+                safe = frame.copy()
+                for c in safe.columns:
+                    if safe[c].dtype == object or str(safe[c].dtype).startswith("string"):
+                        safe[c] = safe[c].map(lambda v: neutralize_formula(v) if isinstance(v, str) else v)
+                safe.to_excel(xw, sheet_name=str(name)[:31], index=False)
+    return Path(target)

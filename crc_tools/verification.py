@@ -1,0 +1,121 @@
+"""Annex I verification and deadlines (Article 5.1, 5.3).
+
+Two things are kept apart:
+
+* the **check** of which Annex I items a notification carries — an aid computed here,
+  item by item, respecting that Annex I asks for information "where available"
+  (missing items are listed; the Secretariat decides);
+* the **Secretariat's verification** (Article 5.3), recorded as ``annex_i_verified``.
+  Only a recorded verification counts towards the two-region trigger (Article 5.5).
+  A notification on which the committee has recorded an Annex II conclusion was
+  necessarily forwarded, so its verification is taken as implied and said so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from .reference import items
+
+NOTIFY_WITHIN_DAYS = 90
+"""Article 5.1: notify no later than ninety days after the action has taken effect."""
+VERIFY_WITHIN_MONTHS = 6
+"""Article 5.3 (and 6.2 for proposals): verify no later than six months after receipt."""
+
+
+def _present(df: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in df.columns:
+        return np.zeros(len(df), dtype=bool)
+    s = df[name]
+    if s.dtype == bool or str(s.dtype) == "boolean":
+        return s.notna().to_numpy()
+    if np.issubdtype(s.dtype, np.datetime64):
+        return s.notna().to_numpy()
+    text = s.astype("string").fillna("").str.strip()
+    return ((text != "") & (text.str.casefold() != "none") & (text.str.casefold() != "not available")).to_numpy()
+
+
+def annex_i_items(notifications: pd.DataFrame) -> pd.DataFrame:
+    """Return the Annex I check item by item: one row per notification, category and item.
+
+    Columns: ``notification_id``, ``category``, ``item`` (e.g. ``2(a)(iv)``), ``text``,
+    ``present`` and ``missing_fields`` (the declared fields that carry nothing).
+    """
+    annex_i = items("annex_i")
+    frames = []
+    base = notifications[["notification_id", "category"]].reset_index(drop=True)
+    for item in annex_i.items:
+        flags = {f: _present(notifications, f) for f in item.fields}
+        stacked = np.vstack(list(flags.values())) if flags else np.zeros((1, len(notifications)), bool)
+        present = stacked.any(axis=0) if item.any_field else stacked.all(axis=0)
+        missing = [
+            ", ".join(f for f, v in flags.items() if not v[i]) if not present[i] or not item.any_field else ""
+            for i in range(len(notifications))
+        ]
+        frames.append(base.assign(item=item.id, text=item.text, present=present, missing_fields=missing))
+    if not frames:
+        return base.assign(item="", text="", present=False, missing_fields="")
+    return pd.concat(frames, ignore_index=True)
+
+
+def add_months(dates: pd.Series, months: int) -> pd.Series:
+    """Return dates moved by whole calendar months (end-of-month clipped)."""
+    return dates + pd.DateOffset(months=months)
+
+
+def verification_status(notifications: pd.DataFrame, *, today: dt.date | None = None, with_items: bool = True) -> pd.DataFrame:
+    """Return one row per notification and category: Annex I status and deadlines.
+
+    Columns added to the identifying ones:
+
+    ``annex_i_complete``     every Annex I item carries information (the check)
+    ``missing_items``        the Annex I items without information
+    ``annex_i_verified``     what the Secretariat recorded (True / False / missing)
+    ``verified``             whether the notification counts as verified (Article 5.5)
+    ``verification_basis``   where that comes from, in words
+    ``notification_deadline``, ``notified_late``      Article 5.1 (90 days after effect)
+    ``verification_deadline``, ``verification_overdue``  Article 5.3 (6 months after receipt)
+    """
+    today = pd.Timestamp(today or dt.date.today())
+    df = notifications
+    out = df[[c for c in ("notification_id", "chemical", "category", "notifying_party", "pic_region") if c in df.columns]].copy()
+    if with_items and len(df):
+        checks = annex_i_items(df)
+        key = checks["notification_id"].astype(str) + "\x1f" + checks["category"].astype(str)
+        missing = checks.loc[~checks["present"]].groupby(key[~checks["present"]], sort=False)["item"].agg(lambda s: ", ".join(s))
+        own_key = df["notification_id"].astype(str) + "\x1f" + df["category"].astype(str)
+        out["missing_items"] = own_key.map(missing).fillna("").to_numpy()
+        out["annex_i_complete"] = (out["missing_items"] == "").to_numpy()
+    recorded = df["annex_i_verified"] if "annex_i_verified" in df.columns else pd.Series(pd.NA, index=df.index, dtype="boolean")
+    conclusion = df["annex_ii_conclusion"] if "annex_ii_conclusion" in df.columns else pd.Series("", index=df.index, dtype="string")
+    implied = recorded.isna() & conclusion.isin(["met", "not_met"]).fillna(False)
+    verified = recorded.fillna(False).astype(bool) | implied
+    out["annex_i_verified"] = recorded.to_numpy()
+    out["verified"] = verified.to_numpy()
+    basis = np.where(
+        recorded.fillna(False).astype(bool).to_numpy(),
+        "verified by the Secretariat (recorded)",
+        np.where(
+            (recorded == False).fillna(False).to_numpy(),  # noqa: E712
+            "found incomplete by the Secretariat (recorded)",
+            np.where(implied.to_numpy(), "implied: the committee recorded an Annex II conclusion on it", "not yet verified"),
+        ),
+    )
+    out["verification_basis"] = basis
+    if "fra_date" in df.columns:
+        deadline = df["fra_date"] + pd.Timedelta(days=NOTIFY_WITHIN_DAYS)
+        out["notification_deadline"] = deadline.to_numpy()
+        received = df["received_date"] if "received_date" in df.columns else pd.Series(pd.NaT, index=df.index)
+        out["notified_late"] = (received > deadline).fillna(False).to_numpy()
+    if "received_date" in df.columns:
+        vdeadline = add_months(df["received_date"], VERIFY_WITHIN_MONTHS)
+        out["verification_deadline"] = vdeadline.to_numpy()
+        vdate = df["verified_date"] if "verified_date" in df.columns else pd.Series(pd.NaT, index=df.index)
+        done = recorded.notna()
+        late_done = done & (vdate > vdeadline).fillna(False)
+        open_overdue = ~done & ~implied & (today > vdeadline).fillna(False)
+        out["verification_overdue"] = (late_done | open_overdue).to_numpy()
+    return out.reset_index(drop=True)
