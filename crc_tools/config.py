@@ -11,7 +11,8 @@ Settings read from the environment:
     Where rendered documents go (default: ``reports/``).
 ``CRC_REGION_OVERRIDES``
     A CSV file (``country,pic_region,source``) that sets or corrects PIC regions
-    locally (default: ``data/local/region_overrides.csv`` when it exists).
+    locally (default: ``data/local/region_overrides.csv`` when it exists; ``none``
+    switches overrides off).
 ``CRC_DATABASE_URL``
     The register of determinations (default: SQLite under ``data/local/``).
 """
@@ -66,7 +67,9 @@ def reports_dir() -> Path:
 def region_overrides_path() -> Path | None:
     """Return the local PIC-region override file, if one is configured or present."""
     value = os.environ.get("CRC_REGION_OVERRIDES")
-    if value:
+    if value is not None:
+        if value.strip().casefold() in ("", "none", "off"):
+            return None
         return Path(value).expanduser()
     default = local_dir() / "region_overrides.csv"
     return default if default.exists() else None

@@ -649,17 +649,17 @@ def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, toda
     # Cross-field checks.
     if "received_date" in out:
         rec = out["received_date"]
-        future = (rec.dt.date > today).fillna(False).to_numpy() if n else np.zeros(0, bool)
+        future = (rec > pd.Timestamp(today)).fillna(False).to_numpy() if n else np.zeros(0, bool)
         col.add(future, "received_date", f"date is in the future (today is {today.isoformat()})")
     if "verified_date" in out:
         ver = out["verified_date"]
-        future = (ver.dt.date > today).fillna(False).to_numpy() if n else np.zeros(0, bool)
+        future = (ver > pd.Timestamp(today)).fillna(False).to_numpy() if n else np.zeros(0, bool)
         col.add(future, "verified_date", f"date is in the future (today is {today.isoformat()})")
         if "received_date" in out:
             before = (ver < out["received_date"]).fillna(False).to_numpy()
             col.add(before, "verified_date", "verified before it was received")
     if "fra_date" in out:
-        fut = (out["fra_date"].dt.date > today).fillna(False).to_numpy() if n else np.zeros(0, bool)
+        fut = (out["fra_date"] > pd.Timestamp(today)).fillna(False).to_numpy() if n else np.zeros(0, bool)
         col.add(fut, "fra_date", "entry into force is in the future; deadlines are counted from it", "warning")
     if "pic_region" in out and "notifying_party" in out:
         unplaced = ((out["pic_region"] == "") & (out["notifying_party"] != "")).to_numpy()
@@ -687,7 +687,7 @@ def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, toda
         named = id_arr != ""
         frame = pd.DataFrame({"id": id_arr[named], "doc": docs[named], "pos": np.flatnonzero(named)})
         first = frame.groupby("id", sort=False).agg(doc=("doc", "first"), pos=("pos", "first"))
-        merged = frame.join(first, on="id", rsuffix="_first")
+        merged = frame.merge(first.add_suffix("_first"), left_on="id", right_index=True, how="left")
         dups = merged[merged["doc"] != merged["doc_first"]]
         if len(dups):
             src = df["_source"].to_numpy()
@@ -702,6 +702,17 @@ def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, toda
 
     col.problems(problems, schema.names)
     good = ~col.bad
+    for spec in schema.fields:  # every declared column exists, even when no input carried it
+        if spec.name not in out:
+            if spec.type == "date":
+                out[spec.name] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+            elif spec.type == "bool":
+                out[spec.name] = pd.Series(pd.NA, index=df.index, dtype="boolean")
+            else:
+                out[spec.name] = pd.Series("", index=df.index, dtype="string")
+        if spec.type in ("party", "party_list"):
+            for extra in ("party_iso3", "pic_region", "region_basis"):
+                out.setdefault(extra, pd.Series("", index=df.index, dtype="string"))
     result = pd.DataFrame(out, index=df.index)
     for extra in ("_source", "_record", "_doc"):
         result[extra] = df[extra]

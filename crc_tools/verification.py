@@ -32,7 +32,7 @@ def _present(df: pd.DataFrame, name: str) -> np.ndarray:
     s = df[name]
     if s.dtype == bool or str(s.dtype) == "boolean":
         return s.notna().to_numpy()
-    if np.issubdtype(s.dtype, np.datetime64):
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return s.notna().to_numpy()
     text = s.astype("string").fillna("").str.strip()
     return ((text != "") & (text.str.casefold() != "none") & (text.str.casefold() != "not available")).to_numpy()

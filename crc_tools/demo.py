@@ -1,0 +1,76 @@
+"""``crc demo``: the main job on the shipped sample cases.
+
+Validates the sample notifications (and proposals), verifies them under Annex I,
+assesses them under Annex II, computes the review status, and writes the results
+and the documents into ``reports/``. Each later part of the suite adds its step to
+:data:`STEPS`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from . import config
+
+
+def _print(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _tables_step(ctx) -> None:
+    from .criteria import assess
+    from .output import to_csv, to_json, write_text_atomic
+    from .review import awaiting_second_region, review_status
+    from .verification import verification_status
+
+    out: Path = ctx["out"]
+    intake = ctx["intake"]
+    status = review_status(intake.notifications, ctx["determinations"])
+    ctx["status"] = status
+    ver = verification_status(intake.notifications)
+    score = assess(intake.notifications, ctx["determinations"])
+    from .cli import STATUS_JSON_COLUMNS, _records
+
+    rows = _records(status, STATUS_JSON_COLUMNS)
+    write_text_atomic(out / "review-status.json", to_json(rows))
+    write_text_atomic(out / "review-status.csv", to_csv(rows, STATUS_JSON_COLUMNS))
+    write_text_atomic(out / "annex-i-verification.csv", to_csv(_records(ver, list(ver.columns))))
+    write_text_atomic(out / "annex-ii-assessment.csv", to_csv(_records(score, list(score.columns))))
+    _print(f"Annex I: {int(ver['verified'].sum())} of {len(ver)} notification(s) verified; {int((~ver['annex_i_complete']).sum())} with Annex I items missing.")
+    _print(f"Annex II: {score['notification_id'].nunique()} notification(s) assessed criterion by criterion (aids and recorded determinations).")
+    _print("")
+    _print("Review status per chemical and category (Article 5.5-5.6):")
+    from .output import render_table
+
+    _print(render_table(rows, ["chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing", "listed_in_annex_iii"]).rstrip())
+    waiting = awaiting_second_region(status)
+    if len(waiting):
+        _print("")
+        _print("Awaiting a notification from a second PIC region (PIC Circular Appendix V): " + ", ".join(f"{r.chemical} ({r.category})" for r in waiting.itertuples()))
+    ctx["written"] += ["review-status.json", "review-status.csv", "annex-i-verification.csv", "annex-ii-assessment.csv"]
+
+
+STEPS = [("tables", _tables_step)]
+"""Steps of the demo, in order: (name, function(ctx))."""
+
+
+def run_demo(args) -> int:
+    """Run every step on the shipped sample data; return the exit status."""
+    from .cli import _report
+    from .intake import load
+
+    out = Path(getattr(args, "out", None) or config.reports_dir())
+    out.mkdir(parents=True, exist_ok=True)
+    intake = load([config.cases_dir()])
+    ctx = {"out": out, "intake": intake, "determinations": intake.determinations, "written": [], "args": args}
+    _print(f"crc demo — sample cases in {config.cases_dir()}")
+    _print(f"{len(intake.notifications)} notification record(s) read from {len(intake.files)} file(s); {len(intake.problems.errors)} problem(s), {len(intake.problems.warnings)} warning(s).")
+    for _name, step in STEPS:
+        step(ctx)
+    _print("")
+    _print(f"Written to {out}:")
+    for name in ctx["written"]:
+        _print(f"  {name}")
+    code = _report(intake.problems)
+    return code
