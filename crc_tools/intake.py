@@ -37,6 +37,8 @@ MAX_TABLE_BYTES = 2 * 1024 * 1024 * 1024
 MAX_TEXT_CHARS = 100_000
 """Longest text accepted in one field (about 40 pages)."""
 MAX_RECORDS_PER_CASE_FILE = 1_000
+WARNING_REPEAT_LIMIT = 5
+"""A warning repeated on more rows of one file than this is reported once, with a count (errors are always reported row by row)."""
 CASE_SUFFIXES = {".yaml", ".yml", ".json"}
 TABLE_SUFFIXES = {".csv", ".xlsx"}
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -241,6 +243,12 @@ def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
 
 
 def _read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
+    try:
+        # pyarrow's reader is multi-threaded and keeps cells as text (no type guessing).
+        df = pd.read_csv(path, engine="pyarrow", dtype="string[pyarrow]", keep_default_na=False, encoding="utf-8")
+        return df.fillna("")
+    except Exception:  # noqa: BLE001 - ragged rows, multi-line cells, odd encodings: the careful path below
+        pass
     kwargs = dict(dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig", skipinitialspace=False)
     try:
         return pd.read_csv(path, **kwargs)
@@ -470,38 +478,67 @@ class _Collector:
         self.bad = np.zeros(len(df), dtype=bool)
         self.entries: list[tuple[np.ndarray, str, np.ndarray, str]] = []
 
-    def add(self, mask: np.ndarray, field_name: str, messages, severity: str = "error"):
+    def add(self, mask, field_name: str, messages, severity: str = "error"):
+        """Record a problem for each row where ``mask`` holds.
+
+        ``messages`` is one message for all, a per-row array, or a pair
+        ``(codes, per_unique_messages)`` from :func:`_map_unique`.
+        """
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
+        idx = np.flatnonzero(mask)
         if isinstance(messages, str):
-            msgs = np.full(int(mask.sum()), messages, dtype=object)
+            msgs = np.full(len(idx), messages, dtype=object)
+        elif isinstance(messages, tuple):
+            codes, per_unique = messages
+            msgs = per_unique[codes[idx]]
         else:
-            msgs = np.asarray(messages, dtype=object)[mask]
-        self.entries.append((np.flatnonzero(mask), field_name, msgs, severity))
+            msgs = np.asarray(messages, dtype=object)[idx]
+        self.entries.append((idx, field_name, msgs, severity))
         if severity == "error":
             self.bad |= mask
 
     def problems(self, problems: Problems, order: list[str]):
+        """Emit every error row by row; a warning repeated on many rows of one file is emitted once, with a count."""
         rank = {n: i for i, n in enumerate(order)}
         rows: list[tuple[int, int, str, str, str]] = []
-        for idx, name, msgs, sev in self.entries:
-            for i, m in zip(idx, msgs):
-                rows.append((int(i), rank.get(name, 10_000), name, str(m), sev))
-        rows.sort(key=lambda r: (r[0], r[1]))
         src = self.df["_source"].to_numpy()
         rec = self.df["_record"].to_numpy()
+        for idx, name, msgs, sev in self.entries:
+            r = rank.get(name, 10_000)
+            if sev == "warning" and len(idx) > WARNING_REPEAT_LIMIT:
+                groups: dict[tuple[str, str], list[int]] = {}
+                for i, m in zip(idx, msgs):
+                    groups.setdefault((src[i], str(m)), []).append(int(i))
+                for (_, m), members in groups.items():
+                    if len(members) > WARNING_REPEAT_LIMIT:
+                        more = ", ".join(str(rec[j]) for j in members[1:6])
+                        tail = " …" if len(members) > 6 else ""
+                        rows.append((members[0], r, name, f"{m} [the same on {len(members) - 1:,} more record(s) of this file: {more}{tail}]", sev))
+                    else:
+                        rows.extend((j, r, name, m, sev) for j in members)
+                continue
+            rows.extend((int(i), r, name, str(m), sev) for i, m in zip(idx, msgs))
+        rows.sort(key=lambda x: (x[0], x[1]))
         for i, _, name, msg, sev in rows:
             problems.add(src[i], rec[i], name, msg, sev)
 
 
-def _map_unique(series: pd.Series, func) -> tuple[np.ndarray, np.ndarray]:
-    """Apply ``func(value) -> (normalised, message|None)`` once per distinct value."""
+def _map_unique(series: pd.Series, func):
+    """Apply ``func(value) -> (normalised, message|None)`` once per distinct value.
+
+    Returns ``(codes, normalised_uniques, messages_uniques, bad_mask)``: index the
+    per-unique arrays with ``codes`` to get per-row values.
+    """
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
     results = [func(u) for u in uniques]
-    norm = np.array([r[0] for r in results], dtype=object)
-    msgs = np.array([r[1] for r in results], dtype=object)
-    return norm[codes], msgs[codes]
+    norm = np.empty(len(results), dtype=object)
+    msgs = np.empty(len(results), dtype=object)
+    for i, r in enumerate(results):
+        norm[i], msgs[i] = r
+    bad_u = np.array([m is not None for m in msgs], dtype=bool)
+    return codes, norm, msgs, bad_u[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
 def _check_enum(spec: FieldSpec):
@@ -534,6 +571,13 @@ def _check_bool(value):
     return (None, f"'{value}' is not true or false")
 
 
+def _check_date(value):
+    v = str(value).strip()
+    if not v:
+        return (None, None)
+    return _parse_date(v)
+
+
 def _check_cas(value):
     parts = split_cas(value)
     if not parts:
@@ -555,11 +599,18 @@ def _check_hs(value):
     return (v, None)
 
 
+def _unplaced_message(party) -> str:
+    return (
+        f"{party.country} has no established PIC region; the notification is kept but not counted towards the "
+        "two-region trigger until its region is set in a region override file (data/local/region_overrides.csv or CRC_REGION_OVERRIDES)"
+    )
+
+
 def _party_checker(table: RegionTable):
     def f(value):
         v = str(value).strip()
         if not v:
-            return (("", "", "", ""), None)
+            return (("", "", "", "", ""), None)
         names = [p.strip() for p in v.replace("\n", ";").split(";") if p.strip()]
         parties = []
         unknown = []
@@ -574,20 +625,42 @@ def _party_checker(table: RegionTable):
             for n in unknown:
                 sug = table.suggestions(n)
                 msgs.append(f"unknown country '{n}'" + (f"; did you mean {', '.join(repr(s) for s in sug)}?" if sug else ""))
-            return (("", "", "", ""), "; ".join(msgs))
+            return (("", "", "", "", ""), "; ".join(msgs))
         uniq = list({p.iso3: p for p in parties}.values())
         regions_ = sorted({p.pic_region for p in uniq if p.pic_region})
         bases = sorted({p.basis for p in uniq})
-        return ((";".join(p.country for p in uniq), ";".join(p.iso3 for p in uniq), ";".join(regions_), ";".join(bases)), None)
+        unplaced = [p for p in uniq if not p.pic_region]
+        warning = "; ".join(_unplaced_message(p) for p in unplaced) if unplaced else ""
+        return ((";".join(p.country for p in uniq), ";".join(p.iso3 for p in uniq), ";".join(regions_), ";".join(bases), warning), None)
 
     return f
+
+
+def _typed(values: np.ndarray, codes: np.ndarray, dtype: str, index) -> pd.Series:
+    """Return per-row values taken from per-unique ``values`` as a typed Series."""
+    if dtype == "datetime64[s]":
+        arr = np.array([np.datetime64(v, "D") if v is not None else np.datetime64("NaT", "D") for v in values], dtype="datetime64[D]").astype("datetime64[s]")
+        return pd.Series(arr[codes] if len(codes) else arr[:0], index=index)
+    if dtype == "boolean":
+        arr = pd.array(list(values), dtype="boolean")
+        return pd.Series(arr.take(codes) if len(codes) else arr[:0], index=index)
+    if dtype == "category":
+        # Few distinct values (countries, categories, CAS numbers): a categorical costs
+        # one small array of codes instead of a million strings.
+        cat_codes, cats = pd.factorize(pd.Series(values, dtype=object).fillna(""), use_na_sentinel=False)
+        final = cat_codes[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+        return pd.Series(pd.Categorical.from_codes(final, categories=pd.Index(cats, dtype=object)), index=index)
+    arr = pd.array(list(values), dtype="string")
+    return pd.Series(arr.take(codes) if len(codes) else arr[:0], index=index)
 
 
 def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, today: dt.date | None = None) -> pd.DataFrame:
     """Validate a flat table of records; return the good rows with typed columns.
 
     ``df`` holds text cells named by the declared fields plus ``_source``, ``_record``
-    and ``_doc`` (which case-file document or table row a row came from).
+    and ``_doc`` (which case-file document or table row a row came from). Work is done
+    once per distinct value, so a million rows with a few thousand distinct values
+    validate at the speed of pandas.
     """
     today = today or dt.date.today()
     n = len(df)
@@ -597,7 +670,10 @@ def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, toda
 
     def text(name: str) -> pd.Series:
         if name in present:
-            return df[name].astype("string").fillna("").str.strip()
+            s = df[name]
+            if not pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
+                s = s.astype("string")
+            return s.fillna("").str.strip()
         return pd.Series([""] * n, index=df.index, dtype="string")
 
     for spec in schema.fields:
@@ -606,118 +682,101 @@ def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, toda
                 col.add(np.ones(n, dtype=bool), spec.name, "value is required")
             continue
         s = text(spec.name)
-        blank = (s == "").to_numpy()
         if spec.required:
-            col.add(blank, spec.name, "value is required")
+            col.add((s == "").to_numpy(dtype=bool), spec.name, "value is required")
         if spec.type in ("text", "text_list", "id"):
             lengths = s.str.len().to_numpy()
             too_long = lengths > MAX_TEXT_CHARS
             if too_long.any():
                 col.add(too_long, spec.name, np.array([f"text is {x:,} characters, more than the {MAX_TEXT_CHARS:,} accepted" for x in lengths], dtype=object))
             out[spec.name] = s
-        elif spec.type == "enum":
-            norm, msgs = _map_unique(s, _check_enum(spec))
-            col.add(pd.notna(msgs) & (msgs != None), spec.name, msgs)  # noqa: E711
-            out[spec.name] = pd.Series(norm, index=df.index, dtype="string")
-        elif spec.type == "bool":
-            norm, msgs = _map_unique(s, _check_bool)
-            col.add(msgs != None, spec.name, msgs)  # noqa: E711
-            out[spec.name] = pd.Series(pd.array(list(norm), dtype="boolean"), index=df.index) if n else pd.Series([], dtype="boolean")
-        elif spec.type == "date":
-            parsed, msgs = _map_unique(s, lambda v: (None, None) if not str(v).strip() else _parse_date(str(v)))
-            col.add(msgs != None, spec.name, msgs)  # noqa: E711
-            out[spec.name] = pd.to_datetime(pd.Series(parsed, index=df.index, dtype=object), errors="coerce")
-        elif spec.type == "cas_list":
-            norm, msgs = _map_unique(s, _check_cas)
-            col.add(msgs != None, spec.name, msgs)  # noqa: E711
-            out[spec.name] = pd.Series(norm, index=df.index, dtype="string")
-        elif spec.type == "hs_code":
-            norm, msgs = _map_unique(s, _check_hs)
-            col.add(msgs != None, spec.name, msgs)  # noqa: E711
-            out[spec.name] = pd.Series(norm, index=df.index, dtype="string")
-        elif spec.type in ("party", "party_list"):
-            norm, msgs = _map_unique(s, _party_checker(regions()))
-            col.add(msgs != None, spec.name, msgs)  # noqa: E711
-            parts = list(zip(*norm)) if n else [[], [], [], []]
-            out[spec.name] = pd.Series(parts[0], index=df.index, dtype="string")
-            out["party_iso3"] = pd.Series(parts[1], index=df.index, dtype="string")
-            out["pic_region"] = pd.Series(parts[2], index=df.index, dtype="string")
-            out["region_basis"] = pd.Series(parts[3], index=df.index, dtype="string")
-        else:
+            continue
+        checker = {
+            "enum": _check_enum(spec),
+            "bool": _check_bool,
+            "date": _check_date,
+            "cas_list": _check_cas,
+            "hs_code": _check_hs,
+            "party": _party_checker(regions()),
+            "party_list": _party_checker(regions()),
+        }.get(spec.type)
+        if checker is None:
             out[spec.name] = s
+            continue
+        codes, norm, msgs, bad = _map_unique(s, checker)
+        col.add(bad, spec.name, (codes, msgs))
+        if spec.type == "bool":
+            out[spec.name] = _typed(norm, codes, "boolean", df.index)
+        elif spec.type == "date":
+            out[spec.name] = _typed(norm, codes, "datetime64[s]", df.index)
+        elif spec.type in ("party", "party_list"):
+            for j, name in enumerate((spec.name, "party_iso3", "pic_region", "region_basis")):
+                out[name] = _typed(np.array([t[j] for t in norm], dtype=object), codes, "category", df.index)
+            warn_u = np.array([t[4] for t in norm], dtype=object)
+            col.add((warn_u != "")[codes] if n else np.zeros(0, bool), spec.name, (codes, warn_u), "warning")
+        else:
+            out[spec.name] = _typed(norm, codes, "category", df.index)
 
     # Cross-field checks.
+    stamp = pd.Timestamp(today)
     if "received_date" in out:
-        rec = out["received_date"]
-        future = (rec > pd.Timestamp(today)).fillna(False).to_numpy() if n else np.zeros(0, bool)
-        col.add(future, "received_date", f"date is in the future (today is {today.isoformat()})")
+        col.add((out["received_date"] > stamp).fillna(False).to_numpy(dtype=bool), "received_date", f"date is in the future (today is {today.isoformat()})")
     if "verified_date" in out:
         ver = out["verified_date"]
-        future = (ver > pd.Timestamp(today)).fillna(False).to_numpy() if n else np.zeros(0, bool)
-        col.add(future, "verified_date", f"date is in the future (today is {today.isoformat()})")
+        col.add((ver > stamp).fillna(False).to_numpy(dtype=bool), "verified_date", f"date is in the future (today is {today.isoformat()})")
         if "received_date" in out:
-            before = (ver < out["received_date"]).fillna(False).to_numpy()
-            col.add(before, "verified_date", "verified before it was received")
+            col.add((ver < out["received_date"]).fillna(False).to_numpy(dtype=bool), "verified_date", "verified before it was received")
     if "fra_date" in out:
-        fut = (out["fra_date"] > pd.Timestamp(today)).fillna(False).to_numpy() if n else np.zeros(0, bool)
-        col.add(fut, "fra_date", "entry into force is in the future; deadlines are counted from it", "warning")
-    if "pic_region" in out and "notifying_party" in out:
-        unplaced = ((out["pic_region"] == "") & (out["notifying_party"] != "")).to_numpy()
-        if unplaced.any():
-            table = regions()
-            msgs = np.array(
-                [
-                    (lambda p: f"{p.country} has no established PIC region; the notification is kept but not counted towards the two-region trigger until its region is set in a region override file (data/local/region_overrides.csv or CRC_REGION_OVERRIDES)" if p else "")(
-                        table.find(str(v).split(";")[0]) if v else None
-                    )
-                    for v in out["notifying_party"].to_numpy()
-                ],
-                dtype=object,
-            )
-            col.add(unplaced, "notifying_party", msgs, "warning")
+        col.add((out["fra_date"] > stamp).fillna(False).to_numpy(dtype=bool), "fra_date", "entry into force is in the future; deadlines are counted from it", "warning")
     if "annex_i_verified" in out and "annex_ii_conclusion" in out:
-        incons = ((out["annex_i_verified"] == False) & out["annex_ii_conclusion"].isin(["met", "not_met"])).fillna(False).to_numpy()  # noqa: E712
+        incons = ((out["annex_i_verified"] == False) & out["annex_ii_conclusion"].isin(["met", "not_met"])).fillna(False).to_numpy(dtype=bool)  # noqa: E712
         col.add(incons, "annex_i_verified", "the committee recorded an Annex II conclusion on a notification not verified under Annex I (Article 5.5 forwards only verified notifications)", "warning")
 
-    # Duplicate ids across documents (the first is kept, later ones reported).
-    ids = text(schema.id_field)
+    # Duplicate ids across documents: the first is kept, later ones reported.
     if n:
-        id_arr = ids.to_numpy(dtype=object)
-        docs = df["_doc"].to_numpy()
-        named = id_arr != ""
-        frame = pd.DataFrame({"id": id_arr[named], "doc": docs[named], "pos": np.flatnonzero(named)})
-        first = frame.groupby("id", sort=False).agg(doc=("doc", "first"), pos=("pos", "first"))
-        merged = frame.merge(first.add_suffix("_first"), left_on="id", right_index=True, how="left")
-        dups = merged[merged["doc"] != merged["doc_first"]]
-        if len(dups):
-            src = df["_source"].to_numpy()
-            rec = df["_record"].to_numpy()
-            dup = np.zeros(n, dtype=bool)
-            msgs = np.empty(n, dtype=object)
-            for i, j, ident in zip(dups["pos"], dups["pos_first"], dups["id"]):
-                loc = f"{src[j]}:{rec[j]}" if rec[j] else str(src[j])
-                dup[i] = True
-                msgs[i] = f"duplicate {schema.id_field} '{ident}' (first seen in {loc}); this record is left out"
-            col.add(dup, schema.id_field, msgs)
+        ids = text(schema.id_field)
+        named = (ids != "").to_numpy(dtype=bool)
+        repeated = ids.duplicated(keep="first").to_numpy(dtype=bool) & named
+        if repeated.any():
+            same_doc = pd.DataFrame({"id": ids.to_numpy(), "doc": df["_doc"].to_numpy()}).duplicated(keep="first").to_numpy()
+            dup = repeated & ~same_doc  # rows of one multi-category case file share their id
+            if dup.any():
+                src = df["_source"].to_numpy()
+                rec = df["_record"].to_numpy()
+                id_arr = ids.to_numpy(dtype=object)
+                first_pos = {}
+                for j in np.flatnonzero(named & ~repeated):
+                    first_pos.setdefault(id_arr[j], j)
+                msgs = np.empty(n, dtype=object)
+                for i in np.flatnonzero(dup):
+                    j = first_pos.get(id_arr[i], i)
+                    loc = f"{src[j]}:{rec[j]}" if rec[j] else str(src[j])
+                    msgs[i] = f"duplicate {schema.id_field} '{id_arr[i]}' (first seen in {loc}); this record is left out"
+                col.add(dup, schema.id_field, msgs)
 
     col.problems(problems, schema.names)
     good = ~col.bad
+    def blank() -> pd.Series:  # an empty text column costs one byte per row
+        return pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([""], dtype=object)), index=df.index)
+
     for spec in schema.fields:  # every declared column exists, even when no input carried it
         if spec.name not in out:
             if spec.type == "date":
-                out[spec.name] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+                out[spec.name] = pd.Series(np.full(n, np.datetime64("NaT", "s"), dtype="datetime64[s]"), index=df.index)
             elif spec.type == "bool":
-                out[spec.name] = pd.Series(pd.NA, index=df.index, dtype="boolean")
+                out[spec.name] = pd.Series(pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool)), index=df.index)
             else:
-                out[spec.name] = pd.Series("", index=df.index, dtype="string")
+                out[spec.name] = blank()
         if spec.type in ("party", "party_list"):
             for extra in ("party_iso3", "pic_region", "region_basis"):
-                out.setdefault(extra, pd.Series("", index=df.index, dtype="string"))
+                if extra not in out:
+                    out[extra] = blank()
     result = pd.DataFrame(out, index=df.index)
     for extra in ("_source", "_record", "_doc"):
         result[extra] = df[extra]
-    result = result.loc[good].reset_index(drop=True)
-    return result
+    if good.all():
+        return result.reset_index(drop=True)
+    return result.loc[good].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- entry point

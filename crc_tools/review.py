@@ -87,88 +87,92 @@ class ChemicalIdentity:
     key: str
     name: str
     cas_numbers: tuple[str, ...]
-    annex_iii: tuple  # AnnexIIIEntry objects matched (all categories)
+    annex_iii: tuple  # AnnexIIIEntry objects matched (pesticide, industrial)
+    shpf_entries: tuple = ()  # SHPF entries naming formulations of it
 
 
-def identify_chemicals(df: pd.DataFrame) -> tuple[np.ndarray, dict[str, ChemicalIdentity]]:
+def identify_chemicals(df: pd.DataFrame) -> tuple[np.ndarray, dict[int, ChemicalIdentity]]:
     """Group notifications that concern the same chemical.
 
     Notifications are the same chemical when they share a normalised name, a CAS
-    number, or an Annex III entry (non-SHPF) they match. Returns a key per row and the
-    identity of each key.
+    number, or an Annex III entry (non-SHPF) they match. Returns an integer key per
+    row and the identity of each key.
     """
     if df.empty:
-        return np.array([], dtype=object), {}
-    names = df["chemical"].astype("string").fillna("")
-    cas = df["cas_number"].astype("string").fillna("") if "cas_number" in df.columns else pd.Series([""] * len(df), dtype="string")
-    name_codes, name_uniques = pd.factorize(names)
-    cas_codes, cas_uniques = pd.factorize(cas)
+        return np.array([], dtype=np.int64), {}
+    name_codes, name_uniques = pd.factorize(df["chemical"], use_na_sentinel=False)
+    if "cas_number" in df.columns:
+        cas_codes, cas_uniques = pd.factorize(df["cas_number"], use_na_sentinel=False)
+    else:
+        cas_codes, cas_uniques = np.zeros(len(df), dtype=np.int64), np.array([""], dtype=object)
     pair_codes, pair_uniques = pd.factorize(name_codes.astype(np.int64) * (len(cas_uniques) + 1) + cas_codes)
     uf = _UnionFind()
     pairs = []
     counts = np.bincount(pair_codes, minlength=len(pair_uniques))
     for code in pair_uniques:
-        name = str(name_uniques[code // (len(cas_uniques) + 1)])
-        c = str(cas_uniques[code % (len(cas_uniques) + 1)]) if code % (len(cas_uniques) + 1) < len(cas_uniques) else ""
+        raw_name = name_uniques[code // (len(cas_uniques) + 1)]
+        name = "" if raw_name is None or raw_name is pd.NA else str(raw_name)
+        raw_cas = cas_uniques[code % (len(cas_uniques) + 1)]
+        c = "" if raw_cas is None or raw_cas is pd.NA else str(raw_cas)
         cas_list = split_cas(c)
-        entries = tuple(e for e in annex_iii_matches(name, cas_list) if e.category != "shpf")
+        matched = annex_iii_matches(name, cas_list)
+        entries = tuple(e for e in matched if e.category != "shpf")
+        shpf = tuple(e for e in matched if e.category == "shpf")
         node = "n:" + (normalize_name(name) or f"?{code}")
         uf.find(node)
         for x in cas_list:
             uf.union(node, "c:" + x)
         for e in entries:
             uf.union(node, "a:" + e.entry_id)
-        pairs.append((node, name, cas_list, entries))
+        pairs.append((node, name, cas_list, entries, shpf))
     groups: dict[str, dict] = {}
     pair_key = []
-    for i, (node, name, cas_list, entries) in enumerate(pairs):
+    for i, (node, name, cas_list, entries, shpf) in enumerate(pairs):
         root = uf.find(node)
-        g = groups.setdefault(root, {"names": {}, "cas": {}, "entries": {}})
+        g = groups.setdefault(root, {"names": {}, "cas": {}, "entries": {}, "shpf": {}})
+        for e in shpf:
+            g["shpf"][e.entry_id] = e
         g["names"][name] = g["names"].get(name, 0) + int(counts[i])
         for x in cas_list:
             g["cas"][x] = None
         for e in entries:
             g["entries"][(e.entry_id, e.category)] = e
         pair_key.append(root)
-    identities = {}
+    identities: dict[int, ChemicalIdentity] = {}
+    number = {root: i for i, root in enumerate(groups)}
     for root, g in groups.items():
         entries = tuple(g["entries"].values())
         if entries:
             display = entries[0].short_name
         else:
             display = max(g["names"].items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
-        identities[root] = ChemicalIdentity(root, display, tuple(g["cas"]), entries)
-    keys = np.array(pair_key, dtype=object)[pair_codes]
+        identities[number[root]] = ChemicalIdentity(root, display, tuple(g["cas"]), entries, tuple(g["shpf"].values()))
+    keys = np.array([number[r] for r in pair_key], dtype=np.int64)[pair_codes]
     return keys, identities
-
-
-def _shpf_entries(identity: ChemicalIdentity):
-    return [e for e in annex_iii_matches(identity.name, identity.cas_numbers) if e.category == "shpf"]
 
 
 def _entries_for(identity: ChemicalIdentity, as_of: dt.date | None):
     entries = list(identity.annex_iii)
-    if not entries:
-        entries = [e for e in annex_iii_matches(identity.name, identity.cas_numbers) if e.category != "shpf"]
     if as_of is not None:
         entries = [e for e in entries if e.listed_on <= as_of]
     return entries
 
 
-def prepare(notifications: pd.DataFrame, determinations: pd.DataFrame | None = None, *, today: dt.date | None = None) -> pd.DataFrame:
+def prepare(notifications: pd.DataFrame, determinations: pd.DataFrame | None = None, *, today: dt.date | None = None, keys=None) -> pd.DataFrame:
     """Return the notifications with what the review needs: chemical key, verified, Annex II status."""
     if notifications.empty:
         return notifications.assign(chemical_key=pd.Series(dtype=object), verified=pd.Series(dtype=bool), annex_ii_status=pd.Series(dtype=object))
-    ver = verification_status(notifications, today=today, with_items=False)
+    ver = verification_status(notifications, today=today, with_items=False, with_deadlines=False)
     con = conclusions(notifications, determinations)
-    keys, _ = identify_chemicals(notifications)
-    out = notifications.reset_index(drop=True).copy()
-    out["chemical_key"] = keys
-    out["verified"] = ver["verified"].to_numpy()
-    out["verification_basis"] = ver["verification_basis"].to_numpy()
-    out["annex_ii_status"] = con["annex_ii_status"].to_numpy()
-    out["annex_ii_basis"] = con["annex_ii_basis"].to_numpy()
-    return out
+    if keys is None:
+        keys, _ = identify_chemicals(notifications)
+    return notifications.reset_index(drop=True).assign(
+        chemical_key=keys,
+        verified=ver["verified"].to_numpy(),
+        verification_basis=pd.Categorical(ver["verification_basis"].to_numpy()),
+        annex_ii_status=pd.Categorical(con["annex_ii_status"].to_numpy()),
+        annex_ii_basis=pd.Categorical(con["annex_ii_basis"].to_numpy()),
+    )
 
 
 def review_status(
@@ -195,79 +199,94 @@ def review_status(
     cols = STATUS_COLUMNS
     if notifications is None or notifications.empty:
         return pd.DataFrame(columns=cols)
-    df = prepare(notifications, determinations, today=today)
-    _, identities = identify_chemicals(notifications)
-    region = df["pic_region"].astype("string").fillna("")
-    basis = df["region_basis"].astype("string").fillna("")
-    small = pd.DataFrame(
-        {
-            "key": df["chemical_key"].to_numpy(),
-            "category": df["category"].astype("string").to_numpy(),
-            "region": region.to_numpy(),
-            "inferred": basis.str.contains("inferred").to_numpy(),
-            "verified": df["verified"].to_numpy(dtype=bool),
-            "met": (df["annex_ii_status"] == "met").to_numpy(),
-            "reviewed": df["annex_ii_status"].isin(["met", "not_met"]).to_numpy(),
-            "party": df["notifying_party"].astype("string").to_numpy(),
-        }
-    )
-    if small["region"].str.contains(";").any():
-        small["region"] = small["region"].str.split(";")
-        small = small.explode("region")
-    counts = small.groupby(["key", "category"], sort=False).size()
-    parties = small.drop_duplicates(["key", "category", "party"])
-    party_lists = parties.groupby(["key", "category"], sort=False)["party"].agg(lambda s: sorted(set(";".join(s).split(";"))))
-    unplaced = small[small["region"] == ""].drop_duplicates(["key", "category", "party"]).groupby(["key", "category"], sort=False)["party"].agg(lambda s: sorted(set(s)))
-    placed = small[small["region"] != ""]
-    per_region = placed.groupby(["key", "category", "region"], sort=False).agg(verified=("verified", "any"), met=("met", "any"), reviewed=("reviewed", "any"))
-    # A region rests on inference when every notification placing it there does,
-    # judged separately for the verified and the met notifications.
-    inf_v = placed[placed["verified"]].groupby(["key", "category", "region"], sort=False)["inferred"].all()
-    inf_m = placed[placed["met"]].groupby(["key", "category", "region"], sort=False)["inferred"].all()
-    per_region["inferred_v"] = inf_v.reindex(per_region.index).fillna(False).astype(bool)
-    per_region["inferred_m"] = inf_m.reindex(per_region.index).fillna(False).astype(bool)
-    region_order = {r: i for i, r in enumerate(PIC_REGIONS)}
-    pr_groups = {k: g.droplevel([0, 1]) for k, g in per_region.groupby(level=[0, 1], sort=False)}
-    empty_pr = per_region.iloc[0:0].droplevel([0, 1])
+    keys, identities = identify_chemicals(notifications)
+    df = prepare(notifications, determinations, today=today, keys=keys)
+    def codes_of(column: str):
+        codes, uniques = pd.factorize(df[column], use_na_sentinel=False)
+        return codes.astype(np.int64), ["" if u is None or u is pd.NA else str(u) for u in uniques]
 
+    region_codes, region_uniques = codes_of("pic_region")
+    basis_codes, basis_uniques = codes_of("region_basis")
+    party_codes, party_uniques = codes_of("notifying_party")
+    cat_codes, cat_uniques = codes_of("category")
+    status = df["annex_ii_status"].to_numpy()
+    key_codes = df["chemical_key"].to_numpy(dtype=np.int64)
+    verified_flag = df["verified"].to_numpy(dtype=bool)
+    met_flag = status == "met"
+    reviewed_flag = met_flag | (status == "not_met")
+    inferred_flag = np.array(["inferred" in b for b in basis_uniques], dtype=bool)[basis_codes]
+    region_index = {r: i for i, r in enumerate(PIC_REGIONS)}
+    # A joint notification counts in each of its Parties' regions: its region text lists them.
+    region_bits_u = np.array([sum(1 << region_index[r] for r in u.split(";") if r in region_index) for u in region_uniques], dtype=np.int64)
+    bit = region_bits_u[region_codes]
+    placed = bit > 0
+    n_cat = len(cat_uniques) + 1
+    group_codes, group_combined = pd.factorize(key_codes * n_cat + cat_codes)
+    group_uniques = [(int(c // n_cat), cat_uniques[c % n_cat]) for c in group_combined]
+    flags = {"verified": verified_flag, "met": met_flag, "reviewed": reviewed_flag, "inferred": inferred_flag}
+    n_groups = len(group_uniques)
+
+    def mask_of(selector: np.ndarray) -> np.ndarray:
+        out = np.zeros(n_groups, dtype=np.int64)
+        np.bitwise_or.at(out, group_codes[selector], bit[selector])
+        return out
+
+    notified_m = mask_of(placed)
+    verified_m = mask_of(placed & flags["verified"])
+    met_m = mask_of(placed & flags["met"])
+    reviewed_m = mask_of(placed & flags["reviewed"])
+    # A region rests on inference when every notification placing it there does.
+    stated_v = mask_of(placed & flags["verified"] & ~flags["inferred"])
+    stated_m = mask_of(placed & flags["met"] & ~flags["inferred"])
+    inferred_m = (verified_m & ~stated_v) | (met_m & ~stated_m)
+    counts = np.bincount(group_codes, minlength=n_groups)
+    n_p = len(party_uniques) + 1
+    combined = np.unique(group_codes.astype(np.int64) * n_p * 2 + party_codes.astype(np.int64) * 2 + (~placed).astype(np.int64))
+    party_names = party_uniques
+    parties_of: list[set] = [set() for _ in range(n_groups)]
+    unplaced_of: list[set] = [set() for _ in range(n_groups)]
+    for value in combined.tolist():
+        g, rest = divmod(value, n_p * 2)
+        pc, unplaced_flag = divmod(rest, 2)
+        names = party_names[pc].split(";")
+        parties_of[g].update(names)
+        if unplaced_flag:
+            unplaced_of[g].update(names)
+    decode = [[r for i, r in enumerate(PIC_REGIONS) if m >> i & 1] for m in range(1 << len(PIC_REGIONS))]
+    listed_by_key = {key: {e.category: e for e in _entries_for(ident, as_of)} for key, ident in identities.items()}
     rows = []
-    listed_cats_by_key: dict[str, dict[str, object]] = {}
-    for key, ident in identities.items():
-        listed_cats_by_key[key] = {e.category: e for e in _entries_for(ident, as_of)}
-    for (key, category), n in counts.items():
+    for g, (key, category) in enumerate(group_uniques):
         ident = identities[key]
-        pr = pr_groups.get((key, category), empty_pr)
-        notified = sorted(pr.index.tolist(), key=region_order.get)
-        verified = sorted(pr.index[pr["verified"]].tolist(), key=region_order.get)
-        met = sorted(pr.index[pr["met"]].tolist(), key=region_order.get)
-        n_reviewed = int(pr["reviewed"].sum())
-        inferred = sorted(set(pr.index[pr["verified"] & pr["inferred_v"]]) | set(pr.index[pr["met"] & pr["inferred_m"]]), key=region_order.get)
-        listed = listed_cats_by_key[key]
+        verified, met = decode[verified_m[g]], decode[met_m[g]]
+        notified, inferred = decode[notified_m[g]], decode[inferred_m[g]]
+        n_reviewed = bin(int(reviewed_m[g])).count("1")
+        unplaced = sorted(unplaced_of[g])
+        listed = listed_by_key[key]
         entry = listed.get(category)
         other = [c for c in listed if c != category and c in ("pesticide", "industrial")]
         forward = len(verified) >= 2
         recommend = len(met) >= 2
         basis_notes = []
+        precedent = PRECEDENT_ADDITIONAL_CATEGORY.format(other=", ".join(CATEGORY_LABELS[c].lower() for c in other))
         if not forward and len(verified) == 1 and other:
             forward = True
-            basis_notes.append(PRECEDENT_ADDITIONAL_CATEGORY.format(other=", ".join(CATEGORY_LABELS[c].lower() for c in other)))
+            basis_notes.append(precedent)
         if not recommend and len(met) == 1 and other:
             recommend = True
-            note = PRECEDENT_ADDITIONAL_CATEGORY.format(other=", ".join(CATEGORY_LABELS[c].lower() for c in other))
-            if note not in basis_notes:
-                basis_notes.append(note)
-        shpf = [e for e in _shpf_entries(ident) if as_of is None or e.listed_on <= as_of]
+            if precedent not in basis_notes:
+                basis_notes.append(precedent)
+        shpf = [e for e in ident.shpf_entries if as_of is None or e.listed_on <= as_of]
         if category == "pesticide" and entry is None and shpf:
             basis_notes.append("Annex III lists only formulations of it, as severely hazardous pesticide formulations: " + "; ".join(e.chemical for e in shpf))
         if inferred:
             basis_notes.append("rests on inferred PIC region(s): " + ", ".join(inferred) + " (assigned from FAO groups and geography, not read from decision RC-1/2)")
-        stage, missing = _stage_and_missing(len(verified), len(met), n_notified=len(notified), n_reviewed=n_reviewed, forward=forward, recommend=recommend, entry=entry, unplaced=unplaced.get((key, category), []))
+        stage, missing = _stage_and_missing(len(verified), len(met), n_notified=len(notified), n_reviewed=n_reviewed, forward=forward, recommend=recommend, entry=entry, unplaced=unplaced)
         rows.append(
             {
                 "chemical": ident.name,
                 "category": str(category),
-                "notifications": int(n),
-                "parties": party_lists.get((key, category), []),
+                "notifications": int(counts[g]),
+                "parties": sorted(parties_of[g]),
                 "regions_notified": notified,
                 "regions_verified": verified,
                 "regions_meeting_criteria": met,
@@ -278,7 +297,7 @@ def review_status(
                 "stage": stage,
                 "missing": missing,
                 "inferred_regions": inferred,
-                "unplaced_parties": unplaced.get((key, category), []),
+                "unplaced_parties": unplaced,
                 "basis": "; ".join(basis_notes),
                 "cas_numbers": list(ident.cas_numbers),
             }

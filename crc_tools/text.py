@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _PUNCT = re.compile(r"[^0-9a-z]+")
 
 
 def normalize_name(value) -> str:
+    """Return a comparison key for a name (see :func:`_normalize`)."""
+    return _normalize(None if value is None else str(value))
+
+
+@lru_cache(maxsize=65536)
+def _normalize(value) -> str:
     """Return a comparison key for a name: accents removed, case folded, punctuation collapsed.
 
     ``"Côte d'Ivoire"``, ``"COTE D IVOIRE"`` and ``"cote-d'ivoire"`` all give ``"cote d ivoire"``.

@@ -62,11 +62,17 @@ def annex_i_items(notifications: pd.DataFrame) -> pd.DataFrame:
 
 
 def add_months(dates: pd.Series, months: int) -> pd.Series:
-    """Return dates moved by whole calendar months (end-of-month clipped)."""
-    return dates + pd.DateOffset(months=months)
+    """Return dates moved by whole calendar months, clipped to the month's end (31 Aug + 6 months = 28/29 Feb)."""
+    values = dates.to_numpy(dtype="datetime64[D]")
+    month = values.astype("datetime64[M]")
+    day = values - month.astype("datetime64[D]")
+    target = month + np.timedelta64(months, "M")
+    last = (target + np.timedelta64(1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+    moved = np.minimum(target.astype("datetime64[D]") + day, last)
+    return pd.Series(moved.astype("datetime64[s]"), index=dates.index)
 
 
-def verification_status(notifications: pd.DataFrame, *, today: dt.date | None = None, with_items: bool = True) -> pd.DataFrame:
+def verification_status(notifications: pd.DataFrame, *, today: dt.date | None = None, with_items: bool = True, with_deadlines: bool = True) -> pd.DataFrame:
     """Return one row per notification and category: Annex I status and deadlines.
 
     Columns added to the identifying ones:
@@ -90,21 +96,23 @@ def verification_status(notifications: pd.DataFrame, *, today: dt.date | None = 
         out["missing_items"] = own_key.map(missing).fillna("").to_numpy()
         out["annex_i_complete"] = (out["missing_items"] == "").to_numpy()
     recorded = df["annex_i_verified"] if "annex_i_verified" in df.columns else pd.Series(pd.NA, index=df.index, dtype="boolean")
+    recorded = recorded.astype("boolean")
     conclusion = df["annex_ii_conclusion"] if "annex_ii_conclusion" in df.columns else pd.Series("", index=df.index, dtype="string")
-    implied = recorded.isna() & conclusion.isin(["met", "not_met"]).fillna(False)
-    verified = recorded.fillna(False).astype(bool) | implied
+    rec_true = recorded.to_numpy(dtype=bool, na_value=False)
+    rec_false = (~recorded).to_numpy(dtype=bool, na_value=False)
+    rec_na = recorded.isna().to_numpy()
+    implied = rec_na & conclusion.isin(["met", "not_met"]).to_numpy(dtype=bool)
     out["annex_i_verified"] = recorded.to_numpy()
-    out["verified"] = verified.to_numpy()
-    basis = np.where(
-        recorded.fillna(False).astype(bool).to_numpy(),
-        "verified by the Secretariat (recorded)",
-        np.where(
-            (recorded == False).fillna(False).to_numpy(),  # noqa: E712
-            "found incomplete by the Secretariat (recorded)",
-            np.where(implied.to_numpy(), "implied: the committee recorded an Annex II conclusion on it", "not yet verified"),
-        ),
+    out["verified"] = rec_true | implied
+    labels = np.array(
+        ["not yet verified", "verified by the Secretariat (recorded)", "found incomplete by the Secretariat (recorded)", "implied: the committee recorded an Annex II conclusion on it"],
+        dtype=object,
     )
-    out["verification_basis"] = basis
+    code = np.where(rec_true, 1, np.where(rec_false, 2, np.where(implied, 3, 0)))
+    out["verification_basis"] = labels[code]
+    if not with_deadlines:
+        return out.reset_index(drop=True)
+    implied = pd.Series(implied, index=df.index)
     if "fra_date" in df.columns:
         deadline = df["fra_date"] + pd.Timedelta(days=NOTIFY_WITHIN_DAYS)
         out["notification_deadline"] = deadline.to_numpy()

@@ -1,0 +1,41 @@
+"""Synthetic bulk notification tables for the benchmarks (deterministic for a seed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+CHEMICALS = [
+    ("Endosulfan", "115-29-7", "pesticide"), ("Aldicarb", "116-06-3", "pesticide"), ("Paraquat dichloride", "1910-42-5", "pesticide"),
+    ("Chlorpyrifos", "2921-88-2", "pesticide"), ("Carbofuran", "1563-66-2", "pesticide"), ("Atrazine", "1912-24-9", "pesticide"),
+    ("Chrysotile asbestos", "12001-29-5", "industrial"), ("PFOA", "335-67-1", "industrial"), ("Mercury", "7439-97-6", "industrial"),
+    ("Short-chain chlorinated paraffins", "85535-84-8", "industrial"), ("Tributyltin compounds", "56-35-9", "industrial"), ("Lead carbonate", "598-63-0", "industrial"),
+]
+PARTIES = ["European Union", "Canada", "Japan", "Thailand", "Brazil", "Jamaica", "Mozambique", "Kenya", "Jordan", "Australia", "Norway", "Peru", "India", "Chile", "USA", "NZL", "Senegal", "Mauritania"]
+
+
+def synthetic_table(n: int, seed: int = 1) -> pd.DataFrame:
+    """Return ``n`` synthetic notifications with the bulk-table columns of DESIGN.md."""
+    rng = np.random.default_rng(seed)
+    chem_idx = rng.integers(0, len(CHEMICALS), n)
+    # many distinct synthetic chemicals too, so grouping is not trivially small
+    synthetic = rng.random(n) < 0.5
+    names = np.where(synthetic, np.char.add("Chemical-", rng.integers(0, max(10, n // 50), n).astype(str)), np.array([c[0] for c in CHEMICALS])[chem_idx])
+    cas = np.where(synthetic, "", np.array([c[1] for c in CHEMICALS])[chem_idx])
+    cats = np.where(synthetic, np.where(rng.random(n) < 0.5, "pesticide", "industrial"), np.array([c[2] for c in CHEMICALS])[chem_idx])
+    fra = pd.Timestamp("2000-01-01") + pd.to_timedelta(rng.integers(0, 9000, n), unit="D")
+    received = fra + pd.to_timedelta(rng.integers(10, 200, n), unit="D")
+    return pd.DataFrame(
+        {
+            "notification_id": np.char.add("BN-", np.arange(n).astype(str)),
+            "chemical": names,
+            "category": cats,
+            "notifying_party": np.array(PARTIES)[rng.integers(0, len(PARTIES), n)],
+            "cas_number": cas,
+            "fra_type": np.where(rng.random(n) < 0.7, "ban", "severe_restriction"),
+            "fra_date": fra.strftime("%Y-%m-%d"),
+            "received_date": received.strftime("%Y-%m-%d"),
+            "annex_i_verified": np.where(rng.random(n) < 0.8, "true", "false"),
+            "annex_ii_conclusion": np.array(["met", "not_met", "pending", ""])[rng.integers(0, 4, n)],
+        }
+    )
