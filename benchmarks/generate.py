@@ -18,9 +18,12 @@ def synthetic_table(n: int, seed: int = 1) -> pd.DataFrame:
     """Return ``n`` synthetic notifications with the bulk-table columns of DESIGN.md."""
     rng = np.random.default_rng(seed)
     chem_idx = rng.integers(0, len(CHEMICALS), n)
-    # many distinct synthetic chemicals too, so grouping is not trivially small
+    # Half the rows name one of the real chemicals above; the other half one of up to
+    # 2,000 other chemicals (about the number of distinct chemicals ever notified to
+    # any chemicals-control register), so groups are numerous but bounded as real data are.
     synthetic = rng.random(n) < 0.5
-    names = np.where(synthetic, np.char.add("Chemical-", rng.integers(0, max(10, n // 50), n).astype(str)), np.array([c[0] for c in CHEMICALS])[chem_idx])
+    n_other = int(min(2000, max(10, n // 50)))
+    names = np.where(synthetic, np.char.add("Chemical-", rng.integers(0, n_other, n).astype(str)), np.array([c[0] for c in CHEMICALS])[chem_idx])
     cas = np.where(synthetic, "", np.array([c[1] for c in CHEMICALS])[chem_idx])
     cats = np.where(synthetic, np.where(rng.random(n) < 0.5, "pesticide", "industrial"), np.array([c[2] for c in CHEMICALS])[chem_idx])
     fra = pd.Timestamp("2000-01-01") + pd.to_timedelta(rng.integers(0, 9000, n), unit="D")

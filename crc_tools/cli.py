@@ -164,7 +164,7 @@ def cmd_verify(args) -> int:
     status = verification_status(df, today=args.today)
     cols = [
         "notification_id", "chemical", "category", "notifying_party", "annex_i_complete", "missing_items",
-        "annex_i_verified", "verified", "verification_basis", "notification_deadline", "notified_late",
+        "annex_i_verified", "verified", "verification_basis", "notification_rule", "notification_deadline", "notified_late",
         "verification_deadline", "verification_overdue",
     ]
     rows = _records(status, cols)

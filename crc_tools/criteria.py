@@ -246,10 +246,15 @@ def conclusions(notifications: pd.DataFrame, determinations: pd.DataFrame | None
     follows from the criterion determinations.
     """
     base = notifications[["notification_id", "category"]].reset_index(drop=True)
-    recorded = notifications["annex_ii_conclusion"].astype("string").fillna("").reset_index(drop=True) if "annex_ii_conclusion" in notifications.columns else pd.Series([""] * len(base), dtype="string")
-    status = recorded.where(recorded.isin(["met", "not_met"]), "")
-    basis = pd.Series(np.where(status != "", "committee's recorded conclusion", ""), dtype=object)
-    conflict = pd.Series(np.zeros(len(base), dtype=bool))
+    n = len(base)
+    if "annex_ii_conclusion" in notifications.columns:
+        recorded = np.asarray(notifications["annex_ii_conclusion"].to_numpy(dtype=object, na_value=""), dtype=object)
+    else:
+        recorded = np.full(n, "", dtype=object)
+    status_arr = np.where((recorded == "met") | (recorded == "not_met"), recorded, "")
+    status = pd.Series(status_arr, dtype=object)
+    basis = pd.Series(np.where(status_arr != "", "committee's recorded conclusion", ""), dtype=object)
+    conflict = pd.Series(np.zeros(n, dtype=bool))
     if determinations is not None and not determinations.empty:
         det = current_determinations(determinations)
         key_cols = ["notification_id", "criterion"]
@@ -284,6 +289,12 @@ def conclusions(notifications: pd.DataFrame, determinations: pd.DataFrame | None
                 basis.iat[i] = "follows from the recorded criterion determinations"
             elif crit:
                 basis.iat[i] = "criterion determinations recorded, not all complete"
-    status = status.where(status != "", "pending")
-    basis = basis.where(basis != "", "no determination recorded")
-    return base.assign(annex_ii_status=status.to_numpy(), annex_ii_basis=basis.to_numpy(), annex_ii_conflict=conflict.to_numpy())
+    status_arr = status.to_numpy(dtype=object)
+    basis_arr = basis.to_numpy(dtype=object)
+    status_arr = np.where(status_arr == "", "pending", status_arr)
+    basis_arr = np.where(basis_arr == "", "no determination recorded", basis_arr)
+    return base.assign(
+        annex_ii_status=pd.Categorical(status_arr, categories=["met", "not_met", "pending"]),
+        annex_ii_basis=pd.Categorical(basis_arr),
+        annex_ii_conflict=conflict.to_numpy(),
+    )

@@ -169,9 +169,9 @@ def prepare(notifications: pd.DataFrame, determinations: pd.DataFrame | None = N
     return notifications.reset_index(drop=True).assign(
         chemical_key=keys,
         verified=ver["verified"].to_numpy(),
-        verification_basis=pd.Categorical(ver["verification_basis"].to_numpy()),
-        annex_ii_status=pd.Categorical(con["annex_ii_status"].to_numpy()),
-        annex_ii_basis=pd.Categorical(con["annex_ii_basis"].to_numpy()),
+        verification_basis=ver["verification_basis"].to_numpy(),
+        annex_ii_status=con["annex_ii_status"].to_numpy(),
+        annex_ii_basis=con["annex_ii_basis"].to_numpy(),
     )
 
 
@@ -209,7 +209,7 @@ def review_status(
     basis_codes, basis_uniques = codes_of("region_basis")
     party_codes, party_uniques = codes_of("notifying_party")
     cat_codes, cat_uniques = codes_of("category")
-    status = df["annex_ii_status"].to_numpy()
+    status = np.asarray(df["annex_ii_status"].to_numpy(dtype=object), dtype=object)
     key_codes = df["chemical_key"].to_numpy(dtype=np.int64)
     verified_flag = df["verified"].to_numpy(dtype=bool)
     met_flag = status == "met"

@@ -22,6 +22,11 @@ from .reference import items
 
 NOTIFY_WITHIN_DAYS = 90
 """Article 5.1: notify no later than ninety days after the action has taken effect."""
+CONVENTION_IN_FORCE = pd.Timestamp("2004-02-24")
+"""Entry into force of the Convention (Article 26). Actions already in effect when the
+Convention entered into force for a Party are notified under Article 5.2, without the
+90-day limit; the suite applies Article 5.1 to actions taking effect on or after this date
+(a Party that joined later is judged from this date too — an approximation, said so)."""
 VERIFY_WITHIN_MONTHS = 6
 """Article 5.3 (and 6.2 for proposals): verify no later than six months after receipt."""
 
@@ -34,8 +39,19 @@ def _present(df: pd.DataFrame, name: str) -> np.ndarray:
         return s.notna().to_numpy()
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return s.notna().to_numpy()
-    text = s.astype("string").fillna("").str.strip()
-    return ((text != "") & (text.str.casefold() != "none") & (text.str.casefold() != "not available")).to_numpy()
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)
+    answered = np.array([_answered(u) for u in uniques], dtype=bool)
+    return answered[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
+NOT_AVAILABLE = {"", "not available", "n/a", "na", "unknown", "not known", "not provided", "no information", "-", "?"}
+"""Answers that say the information is missing. "None" is an answer (no uses remain allowed; no evaluation)."""
+
+
+def _answered(value) -> bool:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return False
+    return " ".join(str(value).split()).casefold().rstrip(".") not in NOT_AVAILABLE
 
 
 def annex_i_items(notifications: pd.DataFrame) -> pd.DataFrame:
@@ -51,10 +67,7 @@ def annex_i_items(notifications: pd.DataFrame) -> pd.DataFrame:
         flags = {f: _present(notifications, f) for f in item.fields}
         stacked = np.vstack(list(flags.values())) if flags else np.zeros((1, len(notifications)), bool)
         present = stacked.any(axis=0) if item.any_field else stacked.all(axis=0)
-        missing = [
-            ", ".join(f for f, v in flags.items() if not v[i]) if not present[i] or not item.any_field else ""
-            for i in range(len(notifications))
-        ]
+        missing = [", ".join(f for f, v in flags.items() if not v[i]) for i in range(len(notifications))]
         frames.append(base.assign(item=item.id, text=item.text, present=present, missing_fields=missing))
     if not frames:
         return base.assign(item="", text="", present=False, missing_fields="")
@@ -109,12 +122,17 @@ def verification_status(notifications: pd.DataFrame, *, today: dt.date | None = 
         dtype=object,
     )
     code = np.where(rec_true, 1, np.where(rec_false, 2, np.where(implied, 3, 0)))
-    out["verification_basis"] = labels[code]
+    out["verification_basis"] = pd.Categorical.from_codes(code, categories=pd.Index(labels, dtype=object))
     if not with_deadlines:
         return out.reset_index(drop=True)
     implied = pd.Series(implied, index=df.index)
     if "fra_date" in df.columns:
-        deadline = df["fra_date"] + pd.Timedelta(days=NOTIFY_WITHIN_DAYS)
+        under_5_1 = (df["fra_date"] >= CONVENTION_IN_FORCE).fillna(False)
+        deadline = (df["fra_date"] + pd.Timedelta(days=NOTIFY_WITHIN_DAYS)).where(under_5_1)
+        out["notification_rule"] = np.where(
+            under_5_1.to_numpy(), "Article 5.1: within 90 days of taking effect",
+            np.where(df["fra_date"].notna().to_numpy(), "Article 5.2: action in effect before the Convention entered into force", "date of entry into force not given"),
+        )
         out["notification_deadline"] = deadline.to_numpy()
         received = df["received_date"] if "received_date" in df.columns else pd.Series(pd.NaT, index=df.index)
         out["notified_late"] = (received > deadline).fillna(False).to_numpy()

@@ -245,3 +245,11 @@ def test_import_stays_light():
     code = "import sys, crc_tools; crc_tools.reference; print(sorted(m for m in ('panel','papermill','altair','bokeh','nbconvert') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_case_file_readme_documents_every_declared_field():
+    from crc_tools.fields import notification_schema
+
+    readme = (config.PROJ_ROOT / "data" / "cases" / "README.md").read_text(encoding="utf-8")
+    for f in notification_schema().fields:
+        assert f"| `{f.path}` | `{f.name}` |" in readme, f.name
