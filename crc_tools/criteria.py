@@ -248,12 +248,21 @@ def conclusions(notifications: pd.DataFrame, determinations: pd.DataFrame | None
     base = notifications[["notification_id", "category"]].reset_index(drop=True)
     n = len(base)
     if "annex_ii_conclusion" in notifications.columns:
-        recorded = np.asarray(notifications["annex_ii_conclusion"].to_numpy(dtype=object, na_value=""), dtype=object)
+        codes, uniques = pd.factorize(notifications["annex_ii_conclusion"], use_na_sentinel=False)
+        recorded_u = np.array(["" if u is None or u is pd.NA else str(u) for u in uniques], dtype=object)
+        code_u = np.where(recorded_u == "met", 0, np.where(recorded_u == "not_met", 1, 2))
+        status_codes = code_u[codes] if n else np.zeros(0, dtype=np.int64)
     else:
-        recorded = np.full(n, "", dtype=object)
-    status_arr = np.where((recorded == "met") | (recorded == "not_met"), recorded, "")
-    status = pd.Series(status_arr, dtype=object)
-    basis = pd.Series(np.where(status_arr != "", "committee's recorded conclusion", ""), dtype=object)
+        status_codes = np.full(n, 2, dtype=np.int64)
+    STATUS = np.array(["met", "not_met", ""], dtype=object)
+    if determinations is None or determinations.empty:  # only recorded overall conclusions: stay on codes
+        return base.assign(
+            annex_ii_status=pd.Categorical.from_codes(status_codes, categories=["met", "not_met", "pending"]),
+            annex_ii_basis=pd.Categorical.from_codes((status_codes == 2).astype(np.int8), categories=["committee's recorded conclusion", "no determination recorded"]),
+            annex_ii_conflict=np.zeros(n, dtype=bool),
+        )
+    status = pd.Series(STATUS[status_codes], dtype=object)
+    basis = pd.Series(np.where(status.to_numpy() != "", "committee's recorded conclusion", ""), dtype=object)
     conflict = pd.Series(np.zeros(n, dtype=bool))
     if determinations is not None and not determinations.empty:
         det = current_determinations(determinations)

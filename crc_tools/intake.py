@@ -508,16 +508,18 @@ class _Collector:
         for idx, name, msgs, sev in self.entries:
             r = rank.get(name, 10_000)
             if sev == "warning" and len(idx) > WARNING_REPEAT_LIMIT:
-                groups: dict[tuple[str, str], list[int]] = {}
-                for i, m in zip(idx, msgs):
-                    groups.setdefault((src[i], str(m)), []).append(int(i))
-                for (_, m), members in groups.items():
+                keys = pd.factorize(pd.Series(src[idx], dtype=object) + "\x1f" + pd.Series(msgs, dtype=object))[0]
+                order = np.argsort(keys, kind="stable")
+                bounds = np.flatnonzero(np.diff(keys[order], prepend=-1))
+                for start, stop in zip(bounds, [*bounds[1:], len(order)]):
+                    members = idx[order[start:stop]]
+                    m = str(msgs[order[start]])
                     if len(members) > WARNING_REPEAT_LIMIT:
                         more = ", ".join(str(rec[j]) for j in members[1:6])
                         tail = " …" if len(members) > 6 else ""
-                        rows.append((members[0], r, name, f"{m} [the same on {len(members) - 1:,} more record(s) of this file: {more}{tail}]", sev))
+                        rows.append((int(members[0]), r, name, f"{m} [the same on {len(members) - 1:,} more record(s) of this file: {more}{tail}]", sev))
                     else:
-                        rows.extend((j, r, name, m, sev) for j in members)
+                        rows.extend((int(j), r, name, m, sev) for j in members)
                 continue
             rows.extend((int(i), r, name, str(m), sev) for i, m in zip(idx, msgs))
         rows.sort(key=lambda x: (x[0], x[1]))

@@ -169,9 +169,9 @@ def prepare(notifications: pd.DataFrame, determinations: pd.DataFrame | None = N
     return notifications.reset_index(drop=True).assign(
         chemical_key=keys,
         verified=ver["verified"].to_numpy(),
-        verification_basis=ver["verification_basis"].to_numpy(),
-        annex_ii_status=con["annex_ii_status"].to_numpy(),
-        annex_ii_basis=con["annex_ii_basis"].to_numpy(),
+        verification_basis=ver["verification_basis"].array,
+        annex_ii_status=con["annex_ii_status"].array,
+        annex_ii_basis=con["annex_ii_basis"].array,
     )
 
 
@@ -209,7 +209,8 @@ def review_status(
     basis_codes, basis_uniques = codes_of("region_basis")
     party_codes, party_uniques = codes_of("notifying_party")
     cat_codes, cat_uniques = codes_of("category")
-    status = np.asarray(df["annex_ii_status"].to_numpy(dtype=object), dtype=object)
+    st_codes, st_uniques = pd.factorize(df["annex_ii_status"], use_na_sentinel=False)
+    status = np.array([str(u) for u in st_uniques], dtype=object)[st_codes] if len(st_codes) else np.zeros(0, dtype=object)
     key_codes = df["chemical_key"].to_numpy(dtype=np.int64)
     verified_flag = df["verified"].to_numpy(dtype=bool)
     met_flag = status == "met"

@@ -1,0 +1,78 @@
+"""Benchmark: `crc status` on synthetic bulk tables against pandas reading the same file.
+
+Both are measured in the same run, on the same file, twice over:
+
+* in-process — `crc_tools.load` + `review_status` against `pandas.read_csv(path)`;
+* as commands — `crc status PATH --format json` against
+  `python -c "import pandas; pandas.read_csv(PATH)"` (both pay interpreter start-up).
+
+Targets from the issue: at 1M rows `crc status` at most 3x the pandas read, and 1M at most
+12x 100k. The script prints the ratios and whether each target holds; it never fails.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+SIZES = [10_000, 100_000, 1_000_000]
+
+
+def best_of(fn, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def table(n: int) -> Path:
+    sys.path.insert(0, str(HERE))
+    from generate import synthetic_table
+
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"notifications-{n}.csv"
+    if not path.exists():
+        synthetic_table(n).to_csv(path, index=False)
+    return path
+
+
+def main(sizes=SIZES) -> dict:
+    import pandas as pd
+
+    from crc_tools.intake import load
+    from crc_tools.review import review_status
+
+    crc = str(Path(sys.executable).parent / "crc")
+    env = {**os.environ, "CRC_REGION_OVERRIDES": "none"}
+    results = {}
+    print("crc status vs pandas.read_csv of the same file (best of repeated runs, seconds)")
+    print(f"{'rows':>10}  {'read_csv':>9}  {'status':>8}  {'ratio':>6}   {'py+read':>8}  {'crc cmd':>8}  {'ratio':>6}")
+    for n in sizes:
+        path = table(n)
+        repeat = 3 if n < 1_000_000 else 2
+        base = best_of(lambda: pd.read_csv(path), repeat)
+        lib = best_of(lambda: review_status(*(lambda r: (r.notifications, r.determinations))(load([path]))), repeat)
+        base_cmd = best_of(lambda: subprocess.run([sys.executable, "-c", f"import pandas; pandas.read_csv({str(path)!r})"], check=True, env=env), repeat)
+        crc_cmd = best_of(lambda: subprocess.run([crc, "status", str(path), "--format", "json"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env), repeat)
+        results[n] = (base, lib, base_cmd, crc_cmd)
+        print(f"{n:>10,}  {base:9.3f}  {lib:8.3f}  {lib / base:6.1f}x  {base_cmd:8.3f}  {crc_cmd:8.3f}  {crc_cmd / base_cmd:6.1f}x")
+    if 100_000 in results and 1_000_000 in results:
+        g_lib = results[1_000_000][1] / results[100_000][1]
+        g_cmd = results[1_000_000][3] / results[100_000][3]
+        print(f"growth 100k -> 1M: in-process {g_lib:.1f}x, command {g_cmd:.1f}x (target <= 12x: {'met' if max(g_lib, g_cmd) <= 12 else 'NOT met'})")
+        r_lib = results[1_000_000][1] / results[1_000_000][0]
+        r_cmd = results[1_000_000][3] / results[1_000_000][2]
+        print(f"1M rows: in-process {r_lib:.1f}x, command {r_cmd:.1f}x the pandas read (target <= 3x: in-process {'met' if r_lib <= 3 else 'NOT met'}, command {'met' if r_cmd <= 3 else 'NOT met'})")
+    return results
+
+
+if __name__ == "__main__":
+    sizes = [int(a) for a in sys.argv[1:]] or SIZES
+    main(sizes)
