@@ -168,6 +168,7 @@ def prepare(notifications: pd.DataFrame, determinations: pd.DataFrame | None = N
     out["verification_basis"] = ver["verification_basis"].to_numpy()
     out["annex_ii_status"] = con["annex_ii_status"].to_numpy()
     out["annex_ii_basis"] = con["annex_ii_basis"].to_numpy()
+    out["annex_ii_source"] = con["annex_ii_source"].to_numpy()
     return out
 
 
@@ -230,6 +231,12 @@ def review_status(
     pr_groups = {k: g.droplevel([0, 1]) for k, g in per_region.groupby(level=[0, 1], sort=False)}
     empty_pr = per_region.iloc[0:0].droplevel([0, 1])
 
+    # Say where a conclusion recorded in the register of determinations counts.
+    from_register: dict[tuple, list[str]] = {}
+    concluded = df[df["annex_ii_status"].isin(["met", "not_met"]) & df["annex_ii_source"].astype("string").str.contains("register entr", regex=False).fillna(False)]
+    for r in concluded[["chemical_key", "category", "notification_id", "annex_ii_status", "annex_ii_source"]].itertuples(index=False):
+        from_register.setdefault((r.chemical_key, str(r.category)), []).append(f"{r.notification_id} {r.annex_ii_status.replace('_', ' ')} ({r.annex_ii_source})")
+
     rows = []
     listed_cats_by_key: dict[str, dict[str, object]] = {}
     for key, ident in identities.items():
@@ -259,6 +266,8 @@ def review_status(
         shpf = [e for e in _shpf_entries(ident) if as_of is None or e.listed_on <= as_of]
         if category == "pesticide" and entry is None and shpf:
             basis_notes.append("Annex III lists only formulations of it, as severely hazardous pesticide formulations: " + "; ".join(e.chemical for e in shpf))
+        if (key, str(category)) in from_register:
+            basis_notes.append("Annex II conclusions from the register of determinations: " + "; ".join(from_register[(key, str(category))]))
         if inferred:
             basis_notes.append("rests on inferred PIC region(s): " + ", ".join(inferred) + " (assigned from FAO groups and geography, not read from decision RC-1/2)")
         stage, missing = _stage_and_missing(len(verified), len(met), n_notified=len(notified), n_reviewed=n_reviewed, forward=forward, recommend=recommend, entry=entry, unplaced=unplaced.get((key, category), []))
