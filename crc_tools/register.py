@@ -610,10 +610,7 @@ class Register:
                 if version <= current:
                     continue
                 migrate(conn)
-                conn.execute(
-                    sa.text("INSERT INTO schema_version (version, description, applied_at) VALUES (:v, :d, :t)"),
-                    {"v": version, "d": description, "t": _utcnow()},
-                )
+                conn.execute(sa.insert(_tables().tables["schema_version"]).values(version=version, description=description, applied_at=_utcnow()))
 
     def _with_retries(self, func, action: str):
         from sqlalchemy.exc import OperationalError
@@ -1005,11 +1002,16 @@ def export_text(register: Register, fmt: str = "csv", **kwargs) -> str:
     CSV holds one entry per row, references one per line inside their cell; cells that
     a spreadsheet would run as a formula are prefixed with an apostrophe, which
     :func:`import_file` removes again. JSON is an object with ``format``,
-    ``schema_version``, ``exported_at`` and ``entries``.
+    ``schema_version``, ``exported_at`` and ``entries``. Keyword arguments go to
+    :func:`export_rows`.
     """
+    return format_export(export_rows(register, **kwargs), fmt)
+
+
+def format_export(rows: list[dict], fmt: str) -> str:
+    """Return rows from :func:`export_rows` as CSV or JSON text (see :func:`export_text`)."""
     from .output import to_csv, to_json
 
-    rows = export_rows(register, **kwargs)
     if fmt == "json":
         return to_json({"format": "crc-tools register of determinations", "schema_version": SCHEMA_VERSION, "exported_at": _iso(_utcnow()), "entries": rows})
     if fmt != "csv":
@@ -1150,8 +1152,8 @@ def import_file(register: Register, path: str | Path, *, known_subjects: dict[st
                     clean["supersedes"] = int(float(sup_id))
                 except ValueError:
                     bad.append(("supersedes", f"'{sup_id}' is not an entry id (a whole number)"))
-        if not _text(clean.get("origin")):
-            clean["origin"] = f"import of {path.name}"
+        earlier = _text(clean.get("origin"))
+        clean["origin"] = f"import of {path.name}" + (f" (origin: {earlier})" if earlier else "")
         clean["uid"] = uid or str(uuid.uuid4())
         clean["_given_uid"] = bool(uid)
         if bad:
@@ -1222,6 +1224,7 @@ __all__ = [
     "document_hash",
     "export_rows",
     "export_text",
+    "format_export",
     "import_file",
     "known_subject_ids",
     "validate_entry",

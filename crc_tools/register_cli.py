@@ -148,14 +148,15 @@ def cmd_import(args) -> int:
 def cmd_export(args) -> int:
     """Export the register's entries (every entry, or the current view) as CSV or JSON."""
     from .output import write_text_atomic
-    from .register import Register, export_text
+    from .register import Register, export_rows, format_export
 
     fmt = args.format
     if fmt is None:
         fmt = "json" if args.out is not None and args.out.suffix.lower() == ".json" else "csv"
     with Register() as reg:
-        text = export_text(reg, fmt, current_only=args.current, subject=args.subject)
-    n = text.count('"uid": ') if fmt == "json" else None
+        rows = export_rows(reg, current_only=args.current, subject=args.subject)
+    text = format_export(rows, fmt)
+    n = len(rows)
     if args.out is None:
         sys.stdout.write(text)
         return EXIT_OK
@@ -163,8 +164,7 @@ def cmd_export(args) -> int:
         write_text_atomic(args.out, text)
     except OSError as exc:
         raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
-    what = f"{n} entr{'y' if n == 1 else 'ies'}" if n is not None else "entries"
-    print(f"{what} exported to {args.out}", file=sys.stderr)
+    print(f"{n} entr{'y' if n == 1 else 'ies'} exported to {args.out}", file=sys.stderr)
     return EXIT_OK
 
 
