@@ -967,9 +967,11 @@ def all_determinations(intake, register: Register | None = None) -> pd.DataFrame
     finally:
         if own:
             reg.close()
-    known = set(intake.notifications["notification_id"].astype(str)) if len(intake.notifications) else set()
-    cur = cur[cur["notification_id"].isin(known)]
     columns = list(case.columns)
+    if not cur.empty:
+        # Intersect the (few) register subjects with the (maybe millions of) loaded ids.
+        present = set(cur["notification_id"].astype(str)).intersection(intake.notifications["notification_id"].to_numpy(dtype=object))
+        cur = cur[cur["notification_id"].isin(present)]
     if cur.empty:
         return case.reset_index(drop=True)
     parts = [cur[[c for c in columns if c in cur.columns]]]
