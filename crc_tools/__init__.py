@@ -6,6 +6,7 @@ papermill and altair are imported only by the modules that use them.
 Public entry points::
 
     from crc_tools import load, verification_status, assess, conclusions, review_status
+    from crc_tools import Register, all_determinations   # the register of determinations
     from crc_tools import reference
 """
 
@@ -23,6 +24,8 @@ _LAZY = {
     "conclusions": ("crc_tools.criteria", "conclusions"),
     "review_status": ("crc_tools.review", "review_status"),
     "awaiting_second_region": ("crc_tools.review", "awaiting_second_region"),
+    "Register": ("crc_tools.register", "Register"),
+    "all_determinations": ("crc_tools.register", "all_determinations"),
     "Problem": ("crc_tools.errors", "Problem"),
     "CrcError": ("crc_tools.errors", "CrcError"),
 }
@@ -38,7 +41,7 @@ def __getattr__(name):
         value = getattr(importlib.import_module(module), attr)
         globals()[name] = value
         return value
-    if name in ("reference", "config", "cas", "intake", "verification", "criteria", "review"):
+    if name in ("reference", "config", "cas", "intake", "verification", "criteria", "review", "register"):
         import importlib
 
         return importlib.import_module(f"crc_tools.{name}")

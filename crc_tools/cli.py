@@ -81,11 +81,16 @@ def _records(df, columns: list[str]) -> list[dict]:
     return [dict(zip(names, row)) for row in zip(*(out[n] for n in names))]
 
 
-def _load(args):
+def _load(args, *, register: bool = True):
+    """Read the data and the determinations recorded on it (case files and, unless told not to, the register)."""
     from .intake import load
 
     intake = load(args.paths or None)
-    return intake, intake.determinations
+    if not register:
+        return intake, intake.determinations
+    from .register import all_determinations
+
+    return intake, all_determinations(intake)
 
 
 # --------------------------------------------------------------------------- commands
@@ -151,7 +156,7 @@ def cmd_annex3(args) -> int:
 
 def cmd_validate(args) -> int:
     """Parse and validate case files, folders and bulk tables."""
-    intake, _ = _load(args)
+    intake, _ = _load(args, register=False)
     cols = ["notification_id", "chemical", "category", "notifying_party", "pic_region", "region_basis", "cas_number", "fra_type", "_source"]
     rows = _records(intake.notifications, cols)
     for r in rows:
@@ -167,7 +172,7 @@ def cmd_verify(args) -> int:
     """Annex I completeness, item by item, with the Article 5.1 and 5.3 deadlines."""
     from .verification import annex_i_items, verification_status
 
-    intake, _ = _load(args)
+    intake, _ = _load(args, register=False)
     df = intake.notifications
     status = verification_status(df, today=args.today)
     cols = [
@@ -210,6 +215,7 @@ def cmd_score(args) -> int:
                     "category": cat,
                     "annex_ii_status": o["annex_ii_status"],
                     "annex_ii_basis": o["annex_ii_basis"],
+                    "annex_ii_source": o["annex_ii_source"],
                     "annex_ii_conflict": bool(o["annex_ii_conflict"]),
                     "criteria": _records(g, ["criterion", "criterion_text", "aid", "aid_reason", "aid_fields", "status", "justification", "references", "recorded_by", "role", "recorded_at", "determination_source"]),
                     "aid_note": AID_LABEL,
@@ -221,7 +227,7 @@ def cmd_score(args) -> int:
         return _report(intake.problems)
     cols = ["notification_id", "chemical", "notifying_party", "category", "criterion", "aid", "status", "justification", "aid_reason"]
     rows = _records(table, cols)
-    merged = {(r["notification_id"], r["category"]): r for r in _records(overall, ["notification_id", "category", "annex_ii_status", "annex_ii_basis"])}
+    merged = {(r["notification_id"], r["category"]): r for r in _records(overall, ["notification_id", "category", "annex_ii_status", "annex_ii_basis", "annex_ii_source"])}
     for r in rows:
         r["status"] = r.get("status") or "(none recorded)"
     if args.format == "csv":
@@ -237,7 +243,8 @@ def cmd_score(args) -> int:
             head = sub[0] if sub else {}
             sys.stdout.write(f"\n{nid} — {head.get('chemical', '')} — {head.get('notifying_party', '')} — {cat}\n")
             sys.stdout.write(render_table(sub, ["criterion", "aid", "status", "justification"]))
-            sys.stdout.write(f"Annex II: {o['annex_ii_status']} ({o['annex_ii_basis']}). 'aid' is a rule-based pre-assessment, not a conclusion.\n")
+            source = f"; source: {o['annex_ii_source']}" if o.get("annex_ii_source") else ""
+            sys.stdout.write(f"Annex II: {o['annex_ii_status']} ({o['annex_ii_basis']}{source}). 'aid' is a rule-based pre-assessment, not a conclusion.\n")
     return _report(intake.problems)
 
 

@@ -6,7 +6,8 @@ Two sources, always kept apart and both shown:
   (``../shared/DESIGN.md``, "what evidence each criterion reads") and says ``supports``,
   ``against`` or ``no evidence``. It is an aid for the expert, never a conclusion;
 * **recorded determinations** — by task-group experts, contact groups or the committee,
-  from case files, bulk tables (the committee's overall conclusion) and the register.
+  from case files, bulk tables (the committee's overall conclusion) and the register
+  (:func:`crc_tools.register.all_determinations`); each conclusion names its source.
 
 The overall conclusion rests on recorded determinations only: a notification meets
 Annex II when (a), (b)(i)-(iii) and (c)(i)-(iv) are met and (d) holds; a criterion
@@ -201,7 +202,9 @@ def assess(notifications: pd.DataFrame, determinations: pd.DataFrame | None = No
     det = current_determinations(determinations) if determinations is not None else None
     cols = ["status", "justification", "references", "recorded_by", "role", "recorded_at", "determination_source"]
     if det is not None and not det.empty:
-        det = det[det["criterion"] != "overall"].rename(columns={"source_file": "determination_source"})
+        det = det[det["criterion"] != "overall"]
+        if "determination_source" not in det.columns:  # case-file determinations alone: the file is the source
+            det = det.rename(columns={"source_file": "determination_source"})
         general = det[det["category"] == ""].drop(columns=["category"])
         specific = det[det["category"] != ""]
         out = out.merge(specific[["notification_id", "category", "criterion", *[c for c in cols if c in specific]]], on=["notification_id", "category", "criterion"], how="left")
@@ -218,6 +221,28 @@ def assess(notifications: pd.DataFrame, determinations: pd.DataFrame | None = No
     out = out.sort_values(["notification_id", "category", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
     lead = ["notification_id", "chemical", "notifying_party", "pic_region", "category", "criterion", "criterion_text", "aid", "aid_reason", "aid_fields"]
     return out[[c for c in lead if c in out.columns] + cols]
+
+
+def _source_of(row) -> str:
+    return str(getattr(row, "determination_source", "") or getattr(row, "source_file", "") or "")
+
+
+def describe_sources(sources) -> str:
+    """Return where determinations came from, in words: files as given, then ``register entries 3, 4``."""
+    entries: list[int] = []
+    others: list[str] = []
+    for src in sources:
+        src = str(src or "")
+        m = re.fullmatch(r"register entry (\d+)", src)
+        if m:
+            entries.append(int(m.group(1)))
+        elif src and src not in others:
+            others.append(src)
+    parts = list(others)
+    if entries:
+        ids = sorted(set(entries))
+        parts.append(("register entry " if len(ids) == 1 else "register entries ") + ", ".join(map(str, ids)))
+    return "; ".join(parts)
 
 
 def overall_from_criteria(statuses: dict[str, str], set_name: str = "annex_ii") -> str:
@@ -239,7 +264,9 @@ def conclusions(notifications: pd.DataFrame, determinations: pd.DataFrame | None
     """Return the Annex II conclusion per notification and category, with its source.
 
     Columns: ``notification_id``, ``category``, ``annex_ii_status`` (met / not_met / pending),
-    ``annex_ii_basis`` (in words), ``annex_ii_conflict`` (a recorded overall conclusion that
+    ``annex_ii_basis`` (in words), ``annex_ii_source`` (where the conclusion came from: the
+    bulk table or case file and its row, the case files of the determinations, or
+    ``register entries …``), ``annex_ii_conflict`` (a recorded overall conclusion that
     disagrees with the recorded criterion determinations).
     Precedence: an overall conclusion recorded by the committee (bulk column
     ``annex_ii_conclusion`` or a determination on ``overall``), then the conclusion that
@@ -254,15 +281,24 @@ def conclusions(notifications: pd.DataFrame, determinations: pd.DataFrame | None
         status_codes = code_u[codes] if n else np.zeros(0, dtype=np.int64)
     else:
         status_codes = np.full(n, 2, dtype=np.int64)
+    recorded_mask = status_codes < 2
+    # Where a recorded conclusion came from: the file and record of the bulk row or case file.
+    source_arr = np.full(n, "", dtype=object)
+    if recorded_mask.any() and "_source" in notifications.columns:
+        src = notifications["_source"].to_numpy(dtype=object)[recorded_mask]
+        rec = notifications["_record"].to_numpy(dtype=object)[recorded_mask] if "_record" in notifications.columns else np.full(len(src), "", dtype=object)
+        source_arr[recorded_mask] = [f"{a}:{b}" if b else str(a) for a, b in zip(src, rec)]
     STATUS = np.array(["met", "not_met", ""], dtype=object)
     if determinations is None or determinations.empty:  # only recorded overall conclusions: stay on codes
         return base.assign(
             annex_ii_status=pd.Categorical.from_codes(status_codes, categories=["met", "not_met", "pending"]),
-            annex_ii_basis=pd.Categorical.from_codes((status_codes == 2).astype(np.int8), categories=["committee's recorded conclusion", "no determination recorded"]),
+            annex_ii_basis=pd.Categorical.from_codes((~recorded_mask).astype(np.int8), categories=["committee's recorded conclusion", "no determination recorded"]),
+            annex_ii_source=source_arr,
             annex_ii_conflict=np.zeros(n, dtype=bool),
         )
     status = pd.Series(STATUS[status_codes], dtype=object)
-    basis = pd.Series(np.where(status.to_numpy() != "", "committee's recorded conclusion", ""), dtype=object)
+    basis = pd.Series(np.where(recorded_mask, "committee's recorded conclusion", ""), dtype=object)
+    source = pd.Series(source_arr, dtype=object)
     conflict = pd.Series(np.zeros(n, dtype=bool))
     if determinations is not None and not determinations.empty:
         det = current_determinations(determinations)
@@ -270,11 +306,13 @@ def conclusions(notifications: pd.DataFrame, determinations: pd.DataFrame | None
         overall = det[det["criterion"] == "overall"]
         per = det[det["criterion"] != "overall"]
         lookup: dict[tuple[str, str], dict[str, str]] = {}
+        origin: dict[tuple[str, str], dict[str, str]] = {}
         for row in per.itertuples(index=False):
             lookup.setdefault((row.notification_id, row.category or ""), {})[row.criterion] = row.status
-        over: dict[tuple[str, str], tuple[str, str]] = {}
+            origin.setdefault((row.notification_id, row.category or ""), {})[row.criterion] = _source_of(row)
+        over: dict[tuple[str, str], tuple[str, str, str]] = {}
         for row in overall.itertuples(index=False):
-            over[(row.notification_id, row.category or "")] = (row.status, row.role)
+            over[(row.notification_id, row.category or "")] = (row.status, row.role, _source_of(row))
         del key_cols
         status = status.copy()
         concerned = np.flatnonzero(base["notification_id"].isin(set(det["notification_id"])).to_numpy())
@@ -282,20 +320,25 @@ def conclusions(notifications: pd.DataFrame, determinations: pd.DataFrame | None
         for i in concerned:
             nid, cat = ids_arr[i], cats_arr[i]
             crit = {**lookup.get((nid, ""), {}), **lookup.get((nid, cat), {})}
+            crit_sources = describe_sources({**origin.get((nid, ""), {}), **origin.get((nid, cat), {})}.values())
             derived = overall_from_criteria(crit) if crit else ""
             o = over.get((nid, cat)) or over.get((nid, ""))
             if status.iat[i]:
                 if derived in ("met", "not_met") and derived != status.iat[i]:
                     conflict.iat[i] = True
+                if o and o[0] in ("met", "not_met") and o[0] != status.iat[i]:
+                    conflict.iat[i] = True
                 continue
             if o and o[0] in ("met", "not_met"):
                 status.iat[i] = o[0]
                 basis.iat[i] = f"overall determination recorded ({o[1].replace('_', ' ')})"
+                source.iat[i] = describe_sources([o[2]])
                 if derived in ("met", "not_met") and derived != o[0]:
                     conflict.iat[i] = True
             elif derived in ("met", "not_met"):
                 status.iat[i] = derived
                 basis.iat[i] = "follows from the recorded criterion determinations"
+                source.iat[i] = crit_sources
             elif crit:
                 basis.iat[i] = "criterion determinations recorded, not all complete"
     status_arr = status.to_numpy(dtype=object)
@@ -305,5 +348,6 @@ def conclusions(notifications: pd.DataFrame, determinations: pd.DataFrame | None
     return base.assign(
         annex_ii_status=pd.Categorical(status_arr, categories=["met", "not_met", "pending"]),
         annex_ii_basis=pd.Categorical(basis_arr),
+        annex_ii_source=source.to_numpy(dtype=object),
         annex_ii_conflict=conflict.to_numpy(),
     )

@@ -62,8 +62,10 @@ def run_demo(args) -> int:
 
     out = Path(getattr(args, "out", None) or config.reports_dir())
     out.mkdir(parents=True, exist_ok=True)
+    from .register import all_determinations
+
     intake = load([config.cases_dir()])
-    ctx = {"out": out, "intake": intake, "determinations": intake.determinations, "written": [], "args": args}
+    ctx = {"out": out, "intake": intake, "determinations": all_determinations(intake), "written": [], "args": args}
     _print(f"crc demo — sample cases in {config.cases_dir()}")
     _print(f"{len(intake.notifications)} notification record(s) read from {len(intake.files)} file(s); {len(intake.problems.errors)} problem(s), {len(intake.problems.warnings)} warning(s).")
     for _name, step in STEPS:

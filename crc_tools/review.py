@@ -172,6 +172,7 @@ def prepare(notifications: pd.DataFrame, determinations: pd.DataFrame | None = N
         verification_basis=ver["verification_basis"].array,
         annex_ii_status=con["annex_ii_status"].array,
         annex_ii_basis=con["annex_ii_basis"].array,
+        annex_ii_source=con["annex_ii_source"].array,
     )
 
 
@@ -255,6 +256,14 @@ def review_status(
             unplaced_of[g].update(names)
     decode = [[r for i, r in enumerate(PIC_REGIONS) if m >> i & 1] for m in range(1 << len(PIC_REGIONS))]
     listed_by_key = {key: {e.category: e for e in _entries_for(ident, as_of)} for key, ident in identities.items()}
+    # Say where a conclusion recorded in the register of determinations counts.
+    from_register: dict[tuple, list[str]] = {}
+    src_codes, src_uniques = pd.factorize(df["annex_ii_source"], use_na_sentinel=False)
+    from_reg_u = np.array(["register entr" in str(u) for u in src_uniques], dtype=bool)
+    concluded = df[reviewed_flag & from_reg_u[src_codes]] if from_reg_u.any() else df.iloc[0:0]
+    for r in concluded[["chemical_key", "category", "notification_id", "annex_ii_status", "annex_ii_source"]].itertuples(index=False):
+        from_register.setdefault((r.chemical_key, str(r.category)), []).append(f"{r.notification_id} {r.annex_ii_status.replace('_', ' ')} ({r.annex_ii_source})")
+
     rows = []
     for g, (key, category) in enumerate(group_uniques):
         ident = identities[key]
@@ -279,6 +288,8 @@ def review_status(
         shpf = [e for e in ident.shpf_entries if as_of is None or e.listed_on <= as_of]
         if category == "pesticide" and entry is None and shpf:
             basis_notes.append("Annex III lists only formulations of it, as severely hazardous pesticide formulations: " + "; ".join(e.chemical for e in shpf))
+        if (key, str(category)) in from_register:
+            basis_notes.append("Annex II conclusions from the register of determinations: " + "; ".join(from_register[(key, str(category))]))
         if inferred:
             basis_notes.append("rests on inferred PIC region(s): " + ", ".join(inferred) + " (assigned from FAO groups and geography, not read from decision RC-1/2)")
         stage, missing = _stage_and_missing(len(verified), len(met), n_notified=len(notified), n_reviewed=n_reviewed, forward=forward, recommend=recommend, entry=entry, unplaced=unplaced)
