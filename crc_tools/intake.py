@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -325,7 +326,7 @@ def flatten_case(doc: dict, schema: Schema, source: Path, record: str, problems:
                 if isinstance(value, dict) and spec.type not in ("object_list",):
                     problems.add(source, record, ".".join(path), "expected a value, found a mapping")
                     continue
-                if isinstance(value, list) and spec.type not in ("text_list", "cas_list", "party_list", "object_list"):
+                if isinstance(value, list) and spec.type not in ("text_list", "cas_list", "party_list", "object_list", "formulation_type", "concentration_list"):
                     problems.add(source, record, ".".join(path), "expected one value, found a list")
                     continue
                 top[spec.name] = _join_list(value)
@@ -523,6 +524,39 @@ def _check_enum(spec: FieldSpec):
     return f
 
 
+def _check_number(value):
+    v = str(value).strip()
+    if re.fullmatch(r"\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?", v):  # 12,000 or 12 000
+        v = v.replace(",", "").replace(" ", "")
+    if not v:
+        return (None, None)
+    try:
+        number = float(v)
+    except ValueError:
+        return (None, f"'{value}' is not a number")
+    if number != number or number < 0:
+        return (None, f"'{value}' is not a number of zero or more")
+    return (number, None)
+
+
+def _check_formulation_type(value):
+    from .reference import formulation_types
+
+    v = str(value).strip()
+    if not v:
+        return ("", None)
+    table = formulation_types()
+    codes = []
+    for part in [p.strip() for p in v.replace("\n", ";").split(";") if p.strip()]:
+        found = table.find(part)
+        if found is None:
+            sug = table.suggestions(part)
+            hint = f"; did you mean {', '.join(repr(x) for x in sug)}?" if sug else ""
+            return ("", f"'{part}' is not a known formulation type (a CropLife International / FAO code such as EC, SL, DP, UL (ULV), WP, GR, SC; see data/reference/formulation_types.csv){hint}")
+        codes.append(found.code)
+    return (";".join(dict.fromkeys(codes)), None)
+
+
 def _check_bool(value):
     v = str(value).strip().casefold()
     if not v:
@@ -583,11 +617,34 @@ def _party_checker(table: RegionTable):
     return f
 
 
-def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, today: dt.date | None = None) -> pd.DataFrame:
+def validate_frame(
+    df: pd.DataFrame,
+    schema: Schema,
+    problems: Problems,
+    *,
+    today: dt.date | None = None,
+    checks=(),
+    key: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
     """Validate a flat table of records; return the good rows with typed columns.
 
-    ``df`` holds text cells named by the declared fields plus ``_source``, ``_record``
-    and ``_doc`` (which case-file document or table row a row came from).
+    Parameters
+    ----------
+    df : DataFrame
+        Text cells named by the declared fields plus ``_source``, ``_record`` and ``_doc``
+        (which case-file document or table row a row came from).
+    schema : Schema
+        The declared fields of the record kind.
+    problems : Problems
+        Receives every problem, as ``FILE[:RECORD]: field: message``.
+    today : datetime.date, optional
+        The date against which future dates are judged.
+    checks : iterable of callables, optional
+        Cross-field checks of a record kind, each called as ``check(df, out, add)`` with the
+        raw frame, the typed columns, and ``add(mask, field, messages, severity="error")``.
+    key : tuple of str, optional
+        The columns that identify a record (default: the schema's id field); a second
+        record with the same key is reported and left out.
     """
     today = today or dt.date.today()
     n = len(df)
@@ -635,6 +692,20 @@ def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, toda
             norm, msgs = _map_unique(s, _check_hs)
             col.add(msgs != None, spec.name, msgs)  # noqa: E711
             out[spec.name] = pd.Series(norm, index=df.index, dtype="string")
+        elif spec.type == "number":
+            norm, msgs = _map_unique(s, _check_number)
+            col.add(msgs != None, spec.name, msgs)  # noqa: E711
+            out[spec.name] = pd.to_numeric(pd.Series(norm, index=df.index, dtype=object), errors="coerce")
+        elif spec.type == "formulation_type":
+            norm, msgs = _map_unique(s, _check_formulation_type)
+            col.add(msgs != None, spec.name, msgs)  # noqa: E711
+            out[spec.name] = pd.Series(norm, index=df.index, dtype="string")
+        elif spec.type == "concentration_list":
+            from .formulation import check_concentration
+
+            norm, msgs = _map_unique(s, check_concentration)
+            col.add(msgs != None, spec.name, msgs)  # noqa: E711
+            out[spec.name] = pd.Series(norm, index=df.index, dtype="string")
         elif spec.type in ("party", "party_list"):
             norm, msgs = _map_unique(s, _party_checker(regions()))
             col.add(msgs != None, spec.name, msgs)  # noqa: E711
@@ -679,8 +750,15 @@ def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, toda
         incons = ((out["annex_i_verified"] == False) & out["annex_ii_conclusion"].isin(["met", "not_met"])).fillna(False).to_numpy()  # noqa: E712
         col.add(incons, "annex_i_verified", "the committee recorded an Annex II conclusion on a notification not verified under Annex I (Article 5.5 forwards only verified notifications)", "warning")
 
+    for check in checks:
+        check(df, out, col.add)
+
     # Duplicate ids across documents (the first is kept, later ones reported).
-    ids = text(schema.id_field)
+    key = tuple(key or (schema.id_field,))
+    ids = text(key[0])
+    for k in key[1:]:
+        part = text(k)
+        ids = ids.where((ids == "") | (part == ""), ids + "/" + part).where(part != "", "")
     if n:
         id_arr = ids.to_numpy(dtype=object)
         docs = df["_doc"].to_numpy()
@@ -697,8 +775,8 @@ def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, toda
             for i, j, ident in zip(dups["pos"], dups["pos_first"], dups["id"]):
                 loc = f"{src[j]}:{rec[j]}" if rec[j] else str(src[j])
                 dup[i] = True
-                msgs[i] = f"duplicate {schema.id_field} '{ident}' (first seen in {loc}); this record is left out"
-            col.add(dup, schema.id_field, msgs)
+                msgs[i] = f"duplicate {' and '.join(key)} '{ident}' (first seen in {loc}); this record is left out"
+            col.add(dup, key[-1], msgs)
 
     col.problems(problems, schema.names)
     good = ~col.bad
