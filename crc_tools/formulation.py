@@ -170,3 +170,31 @@ def entry_wording(ingredients: list[str], concentrations: list[Concentration | N
         return types
     joined = clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
     return f"{types} containing a combination of {joined}"
+
+
+_QTY = re.compile(
+    r"(?P<num>\d{1,3}(?:[ ,\u202f]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>tonnes?|tons?|t|kg|kilograms?|kilos?|litres?|liters?|l|hl|m3|m³)\b",
+    re.I,
+)
+_QTY_FACTORS = {"t": (1000.0, "kg"), "ton": (1000.0, "kg"), "tons": (1000.0, "kg"), "tonne": (1000.0, "kg"), "tonnes": (1000.0, "kg"),
+                "kg": (1.0, "kg"), "kilogram": (1.0, "kg"), "kilograms": (1.0, "kg"), "kilo": (1.0, "kg"), "kilos": (1.0, "kg"),
+                "l": (1.0, "L"), "litre": (1.0, "L"), "litres": (1.0, "L"), "liter": (1.0, "L"), "liters": (1.0, "L"),
+                "hl": (100.0, "L"), "m3": (1000.0, "L"), "m³": (1000.0, "L")}
+
+
+def parse_quantity(text) -> tuple[float, str] | None:
+    """Return the first quantity of product in ``text`` as (amount, ``L`` or ``kg``), or ``None``.
+
+    ``"about 40 000 L per year"`` → ``(40000.0, "L")``; ``"12 t sold in 2010"`` → ``(12000.0, "kg")``.
+    Used to relate reported effects to the quantity used (Annex IV Part 3 (d)).
+    """
+    raw = str(text or "")
+    for m in _QTY.finditer(raw):
+        if re.match(r"\s*(?:/|per\s)\s*(?:ha|hectare|acre|feddan)", raw[m.end():], re.I):
+            continue  # a rate of application, not a quantity used
+        break
+    else:
+        return None
+    num = re.sub(r"[ ,\u202f]", "", m.group("num"))
+    factor, unit = _QTY_FACTORS[m.group("unit").lower()]
+    return float(num) * factor, unit

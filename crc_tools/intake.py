@@ -830,8 +830,16 @@ def _case_kind(doc: dict) -> str:
 
 
 READERS: dict[str, object] = {}
-"""Other kinds of record (SHPF proposals) register a reader here: kind → object with
-``schema()``, ``id_field``, ``from_docs(rows, problems)`` and ``table_columns``."""
+"""Other kinds of record register a reader here: kind → callable
+``reader(docs, tables, problems, *, today)`` returning what :func:`load` puts in
+``Intake.extra[kind]``. ``docs`` are ``{"doc", "source", "record"}`` case-file documents of
+that kind, ``tables`` the bulk tables recognised as that kind (text cells with ``_row`` and
+``_source``). SHPF proposals (:mod:`crc_tools.shpf`) register ``shpf_proposal``."""
+
+
+def _builtin_readers() -> None:
+    """Register the readers shipped with the suite (imported here, not at module import, to keep the one-way dependencies)."""
+    from . import shpf  # noqa: F401  registers READERS["shpf_proposal"]
 
 
 def load(paths=None, *, today: dt.date | None = None) -> Intake:
@@ -849,6 +857,7 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
     Intake
         The good records as tables and every problem found.
     """
+    _builtin_readers()
     problems = Problems()
     paths = list(paths) if paths else [config.cases_dir()]
     files = expand_paths(paths, problems)
