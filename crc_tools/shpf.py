@@ -1174,8 +1174,11 @@ def review_status(p: Proposals, *, as_of: dt.date | None = None, today: dt.date 
             d = pd.to_datetime(unverified["_deadline"]).min()
             deadline = d.date().isoformat() if pd.notna(d) else ""
             overdue = bool(unverified["_overdue"].any())
+        listing = ""
+        if entry is not None:
+            listing = entry.listing + (", as a pesticide (all formulations)" if entry.category == "pesticide" else "")
         stage, missing = _stage_and_missing(
-            entry=entry, listed_note=listed_note, recommend=recommend, n_reviewed=int(reviewed.sum()), n_met=int(met.sum()), n_verified=int(verified.sum()),
+            entry=entry, listed_note=listing, recommend=recommend, n_reviewed=int(reviewed.sum()), n_met=int(met.sum()), n_verified=int(verified.sum()),
             n_proposals=len(g), part2_open=part2_open, missing_part1=", ".join(sorted({m for s in g["_missing"] for m in str(s).split(", ") if m})),
             deadline=deadline, overdue=overdue,
         )
