@@ -161,7 +161,7 @@ def entry_wording(ingredients: list[str], concentrations: list[Concentration | N
     types = " and ".join(t for t in type_wordings if t) or "formulations"
     if threshold_text:
         return f"{types} at or above {threshold_text}" if not re.match(r"^\s*(at or above|exceeding|above|containing)\b", threshold_text, re.I) else f"{types} {threshold_text.strip()}"
-    named = [(i, c) for i, c in zip(ingredients, concentrations) if i]
+    named = [(i, c) for i, c in zip(ingredients, concentrations, strict=False) if i]
     if len(named) == 1:
         c = named[0][1]
         return f"{types} at or above {c.as_threshold()}" if c else types

@@ -786,6 +786,8 @@ def validate_frame(
                 out[spec.name] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
             elif spec.type == "bool":
                 out[spec.name] = pd.Series(pd.NA, index=df.index, dtype="boolean")
+            elif spec.type == "number":
+                out[spec.name] = pd.Series(np.nan, index=df.index, dtype="float64")
             else:
                 out[spec.name] = pd.Series("", index=df.index, dtype="string")
         if spec.type in ("party", "party_list"):

@@ -717,8 +717,11 @@ class FormulationTypes:
                 self._index.setdefault(normalize_name(key), t)
 
     def find(self, text: str) -> FormulationType | None:
-        """Return the type a code, name or alias refers to (``EC``, ``emulsifiable concentrate``,
-        ``EC (emulsifiable concentrate)``, ``ULV``), or ``None``."""
+        """Return the type a code, name or alias refers to, or ``None``.
+
+        ``EC``, ``emulsifiable concentrate``, ``EC (emulsifiable concentrate)`` and, for UL,
+        ``ULV`` are all found.
+        """
         raw = str(text or "").strip()
         if not raw:
             return None

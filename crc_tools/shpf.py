@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .criteria import AID_AGAINST, AID_LABEL, AID_NONE, AID_SUPPORTS, ROLE_RANK, current_determinations, overall_from_criteria
+from .criteria import AID_AGAINST, AID_LABEL, AID_NONE, AID_SUPPORTS, current_determinations, overall_from_criteria
 from .errors import Problems
 from .fields import incident_schema, part2_schema, proposal_schema
 from .formulation import Concentration, entry_wording, parse_concentration, parse_quantity, split_list
@@ -353,13 +353,24 @@ def read_proposals(docs, tables, problems: Problems, *, today: dt.date | None = 
 # --------------------------------------------------------------------------- validation rules
 
 
+def _get(out: dict, name: str, n: int, kind: str = "text") -> pd.Series:
+    """Return a typed column for a cross-field check, or an empty one when the input lacked it."""
+    if name in out:
+        return out[name]
+    if kind == "date":
+        return pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
+    if kind == "bool":
+        return pd.Series(pd.NA, index=range(n), dtype="boolean")
+    return pd.Series("", index=range(n), dtype="string")
+
+
 def _check_proposal(df: pd.DataFrame, out: dict, add) -> None:
     """Cross-field rules of a proposal: Annex IV Part 1 (b)-(d) and Article 6.1."""
     n = len(df)
     if not n:
         return
-    names = out["active_ingredients"].to_numpy(dtype=object)
-    conc = out["active_ingredient_concentrations"].to_numpy(dtype=object)
+    names = _get(out, "active_ingredients", n).to_numpy(dtype=object)
+    conc = _get(out, "active_ingredient_concentrations", n).to_numpy(dtype=object)
     raw_conc = df["active_ingredient_concentrations"].astype(str).str.strip().to_numpy(dtype=object) if "active_ingredient_concentrations" in df.columns else np.full(n, "", dtype=object)
     msgs_names = np.full(n, None, dtype=object)
     msgs_conc = np.full(n, None, dtype=object)
@@ -374,18 +385,18 @@ def _check_proposal(df: pd.DataFrame, out: dict, add) -> None:
     add(msgs_names != None, "active_ingredients", msgs_names)  # noqa: E711
     add(msgs_conc != None, "active_ingredient_concentrations", msgs_conc)  # noqa: E711
 
-    iso = out["party_iso3"].astype("string").fillna("")
+    iso = _get(out, "party_iso3", n).astype("string").fillna("")
     several = iso.str.contains(";").to_numpy()
     add(several, "proposing_party", "a proposal comes from one Party (Article 6.1); give one proposing Party per proposal")
 
-    ftype = out["formulation_type"].astype("string").fillna("")
+    ftype = _get(out, "formulation_type", n).astype("string").fillna("")
     multi = ftype.str.contains(";").to_numpy()
     add(multi, "formulation_type", np.array([f"a proposal concerns one formulation: give its one type (found {v.replace(';', ', ')}); the committee's recommended scope may name several (annex_iii_formulation_types)" for v in ftype], dtype=object))
 
     # Article 6.1: a flag, not a refusal.
     table = development_status()
     msgs = np.full(n, None, dtype=object)
-    for i, (code, party) in enumerate(zip(iso.to_numpy(), out["proposing_party"].to_numpy())):
+    for i, (code, party) in enumerate(zip(iso.to_numpy(), _get(out, "proposing_party", n).to_numpy(), strict=True)):
         if not code or ";" in str(code):
             continue
         note = _eligibility_note(str(code), str(party), table)
@@ -422,9 +433,10 @@ def _check_incident(seen_ids: set[str], today: dt.date):
     def check(df: pd.DataFrame, out: dict, add) -> None:
         if not len(df):
             return
-        future = (out["incident_date"] > pd.Timestamp(today)).fillna(False).to_numpy()
+        n = len(df)
+        future = (_get(out, "incident_date", n, "date") > pd.Timestamp(today)).fillna(False).to_numpy()
         add(future, "incident_date", f"date is in the future (today is {today.isoformat()})")
-        pid = out["proposal_id"].astype("string").fillna("")
+        pid = _get(out, "proposal_id", n).astype("string").fillna("")
         unknown = ((pid != "") & ~pid.isin(seen_ids)).to_numpy()
         add(unknown, "proposal_id", np.array([f"no proposal with proposal_id '{p}' was read; the incident report is left out" for p in pid], dtype=object))
 
@@ -438,13 +450,14 @@ def _check_part2(seen_ids: set[str], today: dt.date):
     def check(df: pd.DataFrame, out: dict, add) -> None:
         if not len(df):
             return
-        item = out["part2_item"].astype("string").fillna("")
+        n = len(df)
+        item = _get(out, "part2_item", n).astype("string").fillna("")
         bad = ((item != "") & ~item.isin(p2.ids)).to_numpy()
         add(bad, "part2_item", np.array([f"'{v}' is not an item of Annex IV Part 2 ({', '.join(p2.ids)})" for v in item], dtype=object))
-        pid = out["proposal_id"].astype("string").fillna("")
+        pid = _get(out, "proposal_id", n).astype("string").fillna("")
         unknown = ((pid != "") & ~pid.isin(seen_ids)).to_numpy()
         add(unknown, "proposal_id", np.array([f"no proposal with proposal_id '{p}' was read; the entry is left out" for p in pid], dtype=object))
-        future = (out["collected_date"] > pd.Timestamp(today)).fillna(False).to_numpy()
+        future = (_get(out, "collected_date", n, "date") > pd.Timestamp(today)).fillna(False).to_numpy()
         add(future, "collected_date", f"date is in the future (today is {today.isoformat()})")
 
     return check
@@ -481,10 +494,12 @@ def eligibility(proposals: pd.DataFrame) -> pd.DataFrame:
     """
     table = development_status()
     rows = []
-    for pid, iso3, party in zip(proposals["proposal_id"], proposals["party_iso3"].fillna(""), proposals["proposing_party"].fillna("")):
+    for pid, iso3, party in zip(proposals["proposal_id"], proposals["party_iso3"].fillna(""), proposals["proposing_party"].fillna(""), strict=True):
         ok, note, status = _eligibility_note(str(iso3), str(party), table)
         rows.append({"proposal_id": pid, "development_status": status, "eligible": ok, "eligibility_basis": note})
-    return pd.DataFrame(rows, columns=["proposal_id", "development_status", "eligible", "eligibility_basis"])
+    out = pd.DataFrame(rows, columns=["proposal_id", "development_status", "eligible", "eligibility_basis"])
+    out["eligible"] = pd.Series([r["eligible"] for r in rows], dtype=object)  # True / False / None, kept as such
+    return out
 
 
 # --------------------------------------------------------------------------- Annex IV Part 1 and Part 2 (Article 6.2, 6.3)
@@ -574,7 +589,7 @@ def verification_status(p: Proposals, *, today: dt.date | None = None) -> pd.Dat
     checks = part1_items(df)
     required = checks[~checks["optional"] & ~checks["present"]]
     missing: dict[str, list[str]] = {}
-    for pid, item_id in zip(required["proposal_id"], required["item"]):
+    for pid, item_id in zip(required["proposal_id"], required["item"], strict=True):
         missing.setdefault(pid, []).append(item_id)
     out["missing_items"] = [", ".join(missing.get(pid, [])) for pid in out["proposal_id"]]
     out["part1_complete"] = (out["missing_items"] == "").to_numpy()
@@ -603,7 +618,7 @@ def verification_status(p: Proposals, *, today: dt.date | None = None) -> pd.Dat
     p2 = part2_items(df, p.part2)
     by = {pid: g for pid, g in p2.groupby("proposal_id", sort=False)}
     collected, awaiting, complete, basis = [], [], [], []
-    for pid, concl in zip(df["proposal_id"], conclusion):
+    for pid, concl in zip(df["proposal_id"], conclusion, strict=True):
         g = by.get(pid)
         got = g.loc[g["status"] == "collected", "item"].tolist() if g is not None else []
         open_ = g.loc[g["status"].isin(["awaited", "not recorded"]), "item"].tolist() if g is not None else []
@@ -701,7 +716,7 @@ def effects_vs_quantity(p: Proposals) -> pd.DataFrame:
     df = p.proposals.reset_index(drop=True)
     s = _incident_summary(df, p.incidents)
     rows = []
-    for pid, qtext, (_, agg) in zip(df["proposal_id"], df["quantity_used"].astype("string").fillna(""), s.iterrows()):
+    for pid, qtext, (_, agg) in zip(df["proposal_id"], df["quantity_used"].astype("string").fillna(""), s.iterrows(), strict=True):
         q = parse_quantity(qtext)
         rate = (agg["people"] / q[0] * 1000.0) if q and q[0] > 0 else None
         parts = [f"{agg['reports']} Part B report(s)", f"{agg['people']} person(s) affected"]
@@ -1152,7 +1167,7 @@ def review_status(p: Proposals, *, as_of: dt.date | None = None, today: dt.date 
         verified = g["_verified"].to_numpy(dtype=bool)
         placed = (region != "").to_numpy()
 
-        def regions_of(mask):
+        def regions_of(mask, region=region, placed=placed):
             return sorted({r for r in region[mask & placed]}, key=region_order.get)
 
         notified, reg_verified, reg_met = regions_of(np.ones(len(g), bool)), regions_of(verified), regions_of(met)
@@ -1164,9 +1179,9 @@ def review_status(p: Proposals, *, as_of: dt.date | None = None, today: dt.date 
         codes, threshold, wording = _wording(g, pd.Series(met, index=g.index))
         forward = bool(verified.any())
         recommend = bool(met.any())
-        ineligible = sorted({party for party, ok in zip(g["proposing_party"], g["_eligible"]) if ok is False})
-        unclassified = sorted({party for party, ok in zip(g["proposing_party"], g["_eligible"]) if ok is None})
-        part2_open = sorted({i for lst, v in zip(g["_part2_awaiting"], verified) if v for i in lst})
+        ineligible = sorted({party for party, ok in zip(g["proposing_party"], g["_eligible"], strict=True) if ok is False})
+        unclassified = sorted({party for party, ok in zip(g["proposing_party"], g["_eligible"], strict=True) if ok is None})
+        part2_open = sorted({i for lst, v in zip(g["_part2_awaiting"], verified, strict=True) if v for i in lst})
         unverified = g[~verified]
         deadline = ""
         overdue = False
@@ -1215,7 +1230,7 @@ def review_status(p: Proposals, *, as_of: dt.date | None = None, today: dt.date 
                 "parties": sorted(set(g["proposing_party"])),
                 "regions_notified": notified,
                 "inferred_regions": inferred,
-                "unplaced_parties": sorted({party for party, pl in zip(g["proposing_party"], placed) if not pl}),
+                "unplaced_parties": sorted({party for party, pl in zip(g["proposing_party"], placed, strict=True) if not pl}),
                 "basis": "; ".join(basis),
                 "cas_numbers": cas,
                 "proposals": len(g),
