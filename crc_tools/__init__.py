@@ -7,6 +7,7 @@ Public entry points::
 
     from crc_tools import load, verification_status, assess, conclusions, review_status
     from crc_tools import reference
+    from crc_tools import shpf   # SHPF proposals (Article 6, Annex IV): shpf.review_status(...)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _LAZY = {
     "conclusions": ("crc_tools.criteria", "conclusions"),
     "review_status": ("crc_tools.review", "review_status"),
     "awaiting_second_region": ("crc_tools.review", "awaiting_second_region"),
+    "Proposals": ("crc_tools.shpf", "Proposals"),
     "Problem": ("crc_tools.errors", "Problem"),
     "CrcError": ("crc_tools.errors", "CrcError"),
 }
@@ -38,7 +40,7 @@ def __getattr__(name):
         value = getattr(importlib.import_module(module), attr)
         globals()[name] = value
         return value
-    if name in ("reference", "config", "cas", "intake", "verification", "criteria", "review"):
+    if name in ("reference", "config", "cas", "intake", "verification", "criteria", "review", "shpf", "formulation"):
         import importlib
 
         return importlib.import_module(f"crc_tools.{name}")

@@ -875,7 +875,8 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
             df = read_table(f, problems)
             if df is None:
                 continue
-            kind = "shpf_proposal" if "proposal_id" in df.columns and "notification_id" not in df.columns else "notification"
+            shpf_columns = {"proposal_id", "incident_date", "part2_item"}  # proposals, Part B reports, the Part 2 tracker
+            kind = "shpf_proposal" if shpf_columns & set(df.columns) and "notification_id" not in df.columns else "notification"
             if kind != "notification":
                 other_tables.setdefault(kind, []).append(df.assign(_source=str(f)))
                 continue

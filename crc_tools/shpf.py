@@ -200,6 +200,9 @@ def _rows_from_docs(docs, problems: Problems):
         row = rows[0]
         row.update({"_source": str(f), "_record": label, "_doc": doc_no})
         doc_no += 1
+        if not pid:  # reported as 'proposal_id: value is required'; its reports cannot be attached
+            proposals.append(row)
+            continue
         raw_inc = d.get("incidents")
         if raw_inc is not None and not isinstance(raw_inc, list):
             problems.add(f, label or None, "incidents", "expected a list of Part B incident reports")
@@ -708,7 +711,8 @@ def _incident_summary(proposals: pd.DataFrame, incidents: pd.DataFrame) -> pd.Da
 def effects_vs_quantity(p: Proposals) -> pd.DataFrame:
     """Relate the reported effects to the quantity of the formulation used (Annex IV Part 3 (d)).
 
-    One row per proposal: ``incident_reports`` (Part B reports read), ``people_affected``,
+    One row per proposal: ``incident_reports`` (Part B reports read), ``people_affected`` (a
+    human-health report that does not give ``number_affected`` counts one person),
     ``organisms_affected``, ``severe_outcomes`` (deaths and hospitalisations), ``deaths``,
     ``quantity_used`` (as written), ``quantity`` and ``quantity_unit`` (read from it, in L or
     kg), ``affected_per_1000`` (people affected per 1,000 L or kg used) and ``summary``.
@@ -764,7 +768,8 @@ def part3_aids(p: Proposals) -> pd.DataFrame:
       by a health professional under common or recognized use; against when every report is
       unconfirmed, or every one records use against common practice;
     * (b) relevance to other States with similar climate, conditions and patterns of use —
-      supports when that relevance is stated; against when the concern is stated as local only;
+      supports when that relevance is stated (a concern stated as local only is left to the
+      expert: the Convention asks for relevance, the aid does not rule it out);
     * (c) handling or applicator restrictions not reasonably or widely applicable — supports
       when the restrictions safe use would need are stated, or the reports record use
       without protective equipment;
@@ -798,10 +803,10 @@ def part3_aids(p: Proposals) -> pd.DataFrame:
             "Part B incident reports: medically_confirmed, use_per_common_practice",
         ),
         "(b)": (
-            _aid(has_rel & ~local, has_rel & local,
+            _aid(has_rel & ~local, np.zeros(len(df), bool),
                  "relevance to other States with similar climate, conditions and patterns of use is stated",
-                 "the incidents are stated as relevant only locally",
-                 "relevance to other States is not stated"),
+                 "",
+                 np.where(has_rel & local, "the incidents are stated as relevant only locally; the expert judges their relevance to other States", "relevance to other States is not stated")),
             "relevance_to_other_states, climate_and_conditions, patterns_of_use",
         ),
         "(c)": (
@@ -1212,7 +1217,7 @@ def review_status(p: Proposals, *, as_of: dt.date | None = None, today: dt.date 
             basis.append("proposing Party's PIC region rests on inference: " + ", ".join(inferred) + " (regions are shown for information; they do not decide)")
         ing_names = [n for n in split_list(first.get("active_ingredients", "")) if n]
         cas = sorted({c for v in g["active_ingredient_cas"].astype("string").fillna("") for c in str(v).split(";") if c})
-        concs = sorted({c for v in g["active_ingredient_concentrations"].astype("string").fillna("") for c in [str(v)] if c})
+        concs = list(dict.fromkeys(f"{n} {c.short()}" if c else n for row in g.to_dict("records") for n, _, c in _ingredients(row)))
         ftype = str(first.get("formulation_type", "") or "")
         rows.append(
             {

@@ -470,9 +470,25 @@ def test_part3_aid_rules(tmp_path, incidents, criterion, aid):
     assert aids[criterion]["aid"] == aid, aids[criterion]["aid_reason"]
 
 
-def test_b_local_only_is_against(tmp_path):
-    aids, _ = _aids(tmp_path, {}, [])
-    assert aids["(b)"]["aid"] == "no evidence"
+@pytest.mark.parametrize(
+    "relevance,aid,reason",
+    [
+        pytest.param("Shared by other States of the Sahel using the same campaigns", "supports", "relevance to other States", id="stated"),
+        pytest.param("Only relevant to local conditions in the north", "no evidence", "relevant only locally; the expert judges", id="local only: left to the expert"),
+        pytest.param("", "no evidence", "relevance to other States is not stated", id="not stated"),
+    ],
+)
+def test_b_reads_the_stated_relevance(tmp_path, relevance, aid, reason):
+    text = CASE.replace("  - {place: Sedhiou, outcome: hospitalised}\n", "") + (f"relevance_to_other_states: {relevance}\n" if relevance else "")
+    _, p = _load(_case(tmp_path, text))
+    row = shpf.part3_aids(p).set_index("criterion").loc["(b)"]
+    assert row["aid"] == aid and reason in row["aid_reason"]
+
+
+def test_incident_table_without_proposal_id_is_named_as_such(tmp_path):
+    inc = write_bulk(tmp_path / "inc.csv", [{"incident_date": "2011-01-01"}], ["incident_date", "outcome"])
+    result, _ = _load(inc)
+    assert result.problems.errors[0].format().startswith(f"{inc}: missing required column(s) of a Part B incident table: proposal_id")
 
 
 def test_every_declared_part3_criterion_has_an_aid_rule(tmp_path):
@@ -691,3 +707,13 @@ def test_reading_the_samples_is_fast():
     _load(CASES)
     assert time.perf_counter() - t < 5
     assert Path(CASES).is_dir()
+
+
+def test_the_annotated_case_file_format_is_a_valid_proposal(tmp_path):
+    """The example in data/cases/README.md reads without a problem (the documentation cannot rot)."""
+    text = (ROOT / "data" / "cases" / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
+    result, p = _load(_case(tmp_path, block))
+    assert not result.problems, [x.format() for x in result.problems]
+    assert (len(p), len(p.incidents), len(p.part2), len(p.determinations)) == (1, 1, 2, 1)
+    assert shpf.effects_vs_quantity(p).iloc[0]["quantity"] == 40000
