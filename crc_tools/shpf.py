@@ -272,7 +272,13 @@ def _frame(rows: list[dict], tables: list[pd.DataFrame]) -> pd.DataFrame:
     for c in raw.columns:
         if c != "_doc":
             raw[c] = raw[c].fillna("")
-    raw["_doc"] = np.arange(len(raw)) if "_doc" not in raw.columns else raw["_doc"]
+    # Which document a row came from (the duplicate check compares it): case-file proposals
+    # carry theirs; every table row and every Part B / Part 2 entry is a document of its own.
+    doc = pd.to_numeric(raw["_doc"], errors="coerce") if "_doc" in raw.columns else pd.Series(np.nan, index=raw.index)
+    missing = doc.isna().to_numpy()
+    start = int(doc.max()) + 1 if (~missing).any() else 0
+    doc[missing] = np.arange(start, start + int(missing.sum()))
+    raw["_doc"] = doc.astype(int)
     return raw
 
 

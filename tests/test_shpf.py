@@ -150,6 +150,14 @@ def test_duplicate_proposal_id_names_the_first(tmp_path):
     assert len(p) == 1
 
 
+def test_case_files_and_tables_read_together(tmp_path):
+    """Regression: table rows read beside case files are documents of their own, not duplicates of themselves."""
+    table = _bulk(tmp_path, [GOOD, {**GOOD, "proposal_id": "P2", "proposing_party": "Niger"}])
+    result, p = _load(CASES / "chad-fenthion-640-ulv.yaml", table)
+    assert not result.problems, [x.format() for x in result.problems]
+    assert len(p) == 3
+
+
 def test_missing_required_column_of_a_proposal_table(tmp_path):
     path = write_bulk(tmp_path / "p.csv", [{"proposal_id": "P1", "formulation_name": "X"}], ["proposal_id", "formulation_name"])
     result, p = _load(path)
