@@ -972,9 +972,10 @@ def annex_iii_coverage(row, *, as_of: dt.date | None = None) -> tuple[object | N
     for entry_id, scopes in by_entry.items():
         entry = entries[entry_id]
         clauses = [s for s in scopes if s.formulation_type == ftype]
-        names_hit = any(_same_ingredient(n, c, all_cas, s.active_ingredient, s.cas_number) for s in scopes for n, c, _ in ings)
+        entry_ingredients = {(s.active_ingredient, s.cas_number) for s in scopes}
+        has_all = bool(ings) and all(any(_same_ingredient(n, c, all_cas, name, cas) for n, c, _ in ings) for name, cas in entry_ingredients)
         if not clauses:
-            if names_hit and ftype:
+            if has_all and ftype:
                 notes.append(f"Annex III lists {entry.short_name} ({entry.concentration_threshold}); this formulation type ({ftype}) is not among the entry's")
             continue
         verdicts = []
@@ -1105,7 +1106,7 @@ def _wording(group: pd.DataFrame, meeting: pd.Series) -> tuple[str, str, str]:
     return codes, threshold, text
 
 
-def _stage_and_missing(*, entry, listed_note, recommend, n_reviewed, n_met, n_verified, n_proposals, part2_open, missing_part1, deadline, overdue) -> tuple[str, str]:
+def _stage_and_missing(*, entry, listed_note, recommend, n_reviewed, n_met, n_verified, part2_open, missing_part1, deadline, overdue) -> tuple[str, str]:
     if entry is not None:
         note = f"already listed ({listed_note}); not to be recommended again"
         if recommend:
@@ -1205,7 +1206,7 @@ def review_status(p: Proposals, *, as_of: dt.date | None = None, today: dt.date 
             listing = entry.listing + (", as a pesticide (all formulations)" if entry.category == "pesticide" else "")
         stage, missing = _stage_and_missing(
             entry=entry, listed_note=listing, recommend=recommend, n_reviewed=int(reviewed.sum()), n_met=int(met.sum()), n_verified=int(verified.sum()),
-            n_proposals=len(g), part2_open=part2_open, missing_part1=", ".join(sorted({m for s in g["_missing"] for m in str(s).split(", ") if m})),
+            part2_open=part2_open, missing_part1=", ".join(sorted({m for s in g["_missing"] for m in str(s).split(", ") if m})),
             deadline=deadline, overdue=overdue,
         )
         basis = ["Article 6: one verified proposal suffices, no two-region rule; the recommendation rests on Annex IV Part 3 alone"]
