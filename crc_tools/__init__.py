@@ -8,6 +8,7 @@ Public entry points::
     from crc_tools import load, verification_status, assess, conclusions, review_status
     from crc_tools import Register, all_determinations   # the register of determinations
     from crc_tools import reference
+    from crc_tools import shpf   # SHPF proposals (Article 6, Annex IV): shpf.review_status(...)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _LAZY = {
     "awaiting_second_region": ("crc_tools.review", "awaiting_second_region"),
     "Register": ("crc_tools.register", "Register"),
     "all_determinations": ("crc_tools.register", "all_determinations"),
+    "Proposals": ("crc_tools.shpf", "Proposals"),
     "Problem": ("crc_tools.errors", "Problem"),
     "CrcError": ("crc_tools.errors", "CrcError"),
 }
@@ -41,7 +43,7 @@ def __getattr__(name):
         value = getattr(importlib.import_module(module), attr)
         globals()[name] = value
         return value
-    if name in ("reference", "config", "cas", "intake", "verification", "criteria", "review", "register"):
+    if name in ("reference", "config", "cas", "intake", "verification", "criteria", "review", "register", "shpf", "formulation"):
         import importlib
 
         return importlib.import_module(f"crc_tools.{name}")

@@ -93,6 +93,27 @@ def _load(args, *, register: bool = True):
     return intake, all_determinations(intake)
 
 
+def _proposals(intake):
+    """Return the SHPF proposals the intake read (Article 6), possibly none."""
+    from .shpf import from_intake
+
+    return from_intake(intake)
+
+
+def _columns(rows: list[dict], first: list[str] | None = None) -> list[str]:
+    """Return the union of the rows' keys, in order of first appearance (``first`` leading)."""
+    out = list(dict.fromkeys(first or []))
+    for r in rows:
+        for k in r:
+            if k not in out:
+                out.append(k)
+    return out
+
+
+def _section(title: str) -> None:
+    sys.stdout.write(f"\n{title}\n")
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -161,10 +182,23 @@ def cmd_validate(args) -> int:
     rows = _records(intake.notifications, cols)
     for r in rows:
         r["source"] = r.pop("_source", "")
-    rows_p: list[dict] = []
-    _emit(rows + rows_p, args.format, None, table_columns=["notification_id", "chemical", "category", "notifying_party", "pic_region", "source"])
+    from .shpf import proposal_rows
+
+    proposals = _proposals(intake)
+    rows_p = proposal_rows(proposals)
+    if args.format == "table":
+        if rows or not rows_p:
+            _emit(rows, "table", None, table_columns=["notification_id", "chemical", "category", "notifying_party", "pic_region", "source"])
+        if rows_p:
+            _section("SHPF proposals (Article 6, Annex IV):")
+            _emit(rows_p, "table", None, table_columns=["proposal_id", "chemical", "formulation_type", "active_ingredients", "concentrations", "proposing_party", "pic_region", "incident_reports", "source"])
+    else:
+        _emit(rows + rows_p, args.format, _columns(rows + rows_p) if rows_p else None)
     n_bad = len({(p.source, p.record) for p in intake.problems.errors})
-    print(f"{len(rows) + len(rows_p)} record(s) valid, {n_bad} rejected, {len(intake.problems.warnings)} warning(s)", file=sys.stderr)
+    what = ""
+    if rows_p:
+        what = f" ({len(rows)} notification(s), {len(rows_p)} SHPF proposal(s) with {len(proposals.incidents)} Part B incident report(s))"
+    print(f"{len(rows) + len(rows_p)} record(s) valid{what}, {n_bad} rejected, {len(intake.problems.warnings)} warning(s)", file=sys.stderr)
     return _report(intake.problems)
 
 
@@ -189,8 +223,45 @@ def cmd_verify(args) -> int:
                 by.setdefault((r["notification_id"], r["category"]), []).append({"item": r["item"], "text": r["text"], "present": bool(r["present"]), "missing_fields": r["missing_fields"]})
             for r in rows:
                 r["items"] = by.get((r["notification_id"], r["category"]), [])
-    _emit(rows, args.format, cols, table_columns=["notification_id", "chemical", "category", "notifying_party", "annex_i_complete", "missing_items", "verified", "verification_deadline", "verification_overdue"])
+    rows_p = _verify_proposals(intake, args)
+    if args.format == "table":
+        if rows or not rows_p:
+            _emit(rows, "table", cols, table_columns=["notification_id", "chemical", "category", "notifying_party", "annex_i_complete", "missing_items", "verified", "verification_deadline", "verification_overdue"])
+        if rows_p:
+            _section("SHPF proposals: Article 6.1 eligibility, Annex IV Part 1 (Article 6.2), Part 2 collection (Article 6.3):")
+            _emit(rows_p, "table", None, table_columns=["proposal_id", "chemical", "proposing_party", "eligible", "part1_complete", "missing_items", "verified", "verification_deadline", "verification_overdue", "part2_awaiting"])
+    else:
+        _emit(rows + rows_p, args.format, _columns(rows_p, cols) if rows_p else cols)
     return _report(intake.problems)
+
+
+SHPF_VERIFY_COLUMNS = [
+    "proposal_id", "chemical", "category", "proposing_party", "pic_region", "development_status", "eligible", "eligibility_basis",
+    "part1_complete", "missing_items", "part1_verified", "verified", "verification_basis", "received_date", "verification_deadline",
+    "verification_overdue", "summary_published", "part2_collected", "part2_awaiting", "part2_complete", "part2_basis",
+]
+
+
+def _verify_proposals(intake, args) -> list[dict]:
+    """Rows of ``crc verify`` for SHPF proposals (Article 6.1-6.3), with items in JSON."""
+    from .shpf import part1_items, part2_items, verification_status
+
+    proposals = _proposals(intake)
+    if proposals.empty:
+        return []
+    status = verification_status(proposals, today=args.today)
+    rows = _records(status, SHPF_VERIFY_COLUMNS)
+    if args.format == "json":
+        p1: dict[str, list] = {}
+        for r in part1_items(proposals.proposals).to_dict("records"):
+            p1.setdefault(r["proposal_id"], []).append({"item": r["item"], "text": r["text"], "present": bool(r["present"]), "optional": bool(r["optional"]), "missing_fields": r["missing_fields"]})
+        p2: dict[str, list] = {}
+        for r in _records(part2_items(proposals.proposals, proposals.part2), ["proposal_id", "item", "text", "status", "source", "collected_date", "awaiting", "notes"]):
+            p2.setdefault(r.pop("proposal_id"), []).append(r)
+        for r in rows:
+            r["items"] = p1.get(r["proposal_id"], [])
+            r["part2"] = p2.get(r["proposal_id"], [])
+    return rows
 
 
 def cmd_score(args) -> int:
@@ -223,18 +294,24 @@ def cmd_score(args) -> int:
             )
         from .output import to_json
 
-        sys.stdout.write(to_json(out))
+        sys.stdout.write(to_json(out + _score_proposals_json(intake)))
         return _report(intake.problems)
     cols = ["notification_id", "chemical", "notifying_party", "category", "criterion", "aid", "status", "justification", "aid_reason"]
     rows = _records(table, cols)
     merged = {(r["notification_id"], r["category"]): r for r in _records(overall, ["notification_id", "category", "annex_ii_status", "annex_ii_basis", "annex_ii_source"])}
     for r in rows:
         r["status"] = r.get("status") or "(none recorded)"
+    table_p, overall_p = _score_proposals(intake)
     if args.format == "csv":
         for r in rows:
             o = merged[(r["notification_id"], r["category"])]
             r["annex_ii_status"] = o["annex_ii_status"]
-        _emit(rows, "csv", cols + ["annex_ii_status"])
+        rows_p = []
+        for r in _records(table_p, ["proposal_id", "chemical", "proposing_party", "category", "criterion", "aid", "status", "justification", "aid_reason"]) if table_p is not None else []:
+            r["status"] = r.get("status") or "(none recorded)"
+            r["part3_status"] = overall_p[r["proposal_id"]]["part3_status"]
+            rows_p.append(r)
+        _emit(rows + rows_p, "csv", cols + ["annex_ii_status"] + (["proposal_id", "proposing_party", "part3_status"] if rows_p else []))
     else:
         from .output import render_table
 
@@ -245,7 +322,59 @@ def cmd_score(args) -> int:
             sys.stdout.write(render_table(sub, ["criterion", "aid", "status", "justification"]))
             source = f"; source: {o['annex_ii_source']}" if o.get("annex_ii_source") else ""
             sys.stdout.write(f"Annex II: {o['annex_ii_status']} ({o['annex_ii_basis']}{source}). 'aid' is a rule-based pre-assessment, not a conclusion.\n")
+        if table_p is not None:
+            recs = _records(table_p, ["proposal_id", "chemical", "proposing_party", "criterion", "aid", "status", "justification"])
+            for pid, o in overall_p.items():
+                sub = [dict(r, status=r.get("status") or "(none recorded)") for r in recs if r["proposal_id"] == pid]
+                head = sub[0] if sub else {}
+                sys.stdout.write(f"\n{pid} — {head.get('chemical', '')} — {head.get('proposing_party', '')} — shpf\n")
+                sys.stdout.write(render_table(sub, ["criterion", "aid", "status", "justification"]))
+                sys.stdout.write(f"Annex IV Part 3: {o['part3_status']} ({o['part3_basis']}). 'aid' is a rule-based pre-assessment, not a conclusion.\n")
     return _report(intake.problems)
+
+
+def _score_proposals(intake):
+    """Annex IV Part 3 assessment of SHPF proposals: (table, {proposal_id: conclusion}) or (None, {})."""
+    from .shpf import assess, conclusions
+
+    proposals = _proposals(intake)
+    if proposals.empty:
+        return None, {}
+    overall = {r["proposal_id"]: r for r in conclusions(proposals).to_dict("records")}
+    return assess(proposals), overall
+
+
+def _score_proposals_json(intake) -> list[dict]:
+    """``crc score --format json`` objects for SHPF proposals (criteria (a)-(e), aid and determinations apart)."""
+    from .criteria import AID_LABEL
+    from .shpf import effects_vs_quantity
+
+    table, overall = _score_proposals(intake)
+    if table is None:
+        return []
+    effects = {r["proposal_id"]: r for r in _records(effects_vs_quantity(_proposals(intake)), ["proposal_id", "incident_reports", "people_affected", "organisms_affected", "severe_outcomes", "deaths", "quantity_used", "quantity", "quantity_unit", "affected_per_1000", "summary"])}
+    out = []
+    for pid, g in table.groupby("proposal_id", sort=False):
+        first = g.iloc[0]
+        o = overall[pid]
+        eff = dict(effects.get(pid, {}))
+        eff.pop("proposal_id", None)
+        out.append(
+            {
+                "proposal_id": pid,
+                "chemical": first.get("chemical"),
+                "proposing_party": first.get("proposing_party"),
+                "pic_region": first.get("pic_region"),
+                "category": "shpf",
+                "part3_status": o["part3_status"],
+                "part3_basis": o["part3_basis"],
+                "part3_conflict": bool(o["part3_conflict"]),
+                "criteria": _records(g, ["criterion", "criterion_text", "aid", "aid_reason", "aid_fields", "status", "justification", "references", "recorded_by", "role", "recorded_at", "determination_source"]),
+                "effects_vs_quantity": eff,
+                "aid_note": AID_LABEL,
+            }
+        )
+    return out
 
 
 STATUS_JSON_COLUMNS = [
@@ -264,7 +393,16 @@ def cmd_status(args) -> int:
     if args.awaiting:
         status = awaiting_second_region(status)
     rows = _records(status, STATUS_JSON_COLUMNS)
-    _emit(rows, args.format, STATUS_JSON_COLUMNS, table_columns=["chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing", "listed_in_annex_iii", "missing"])
+    columns = STATUS_JSON_COLUMNS
+    if not args.awaiting:  # an SHPF proposal never awaits a second region (Article 6: no two-region rule)
+        from .shpf import STATUS_COLUMNS as SHPF_STATUS_COLUMNS
+        from .shpf import review_status as review_proposals
+
+        proposals = _proposals(intake)
+        if not proposals.empty:
+            rows += _records(review_proposals(proposals, as_of=args.as_of, today=args.today), SHPF_STATUS_COLUMNS)
+            columns = _columns([], STATUS_JSON_COLUMNS + SHPF_STATUS_COLUMNS)
+    _emit(rows, args.format, columns, table_columns=["chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing", "listed_in_annex_iii", "missing"])
     return _report(intake.problems)
 
 

@@ -169,11 +169,12 @@ def annex_ii_aids(notifications: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["notification_id", "category", "criterion", "aid", "aid_reason", "aid_fields"])
 
 
-def current_determinations(determinations: pd.DataFrame) -> pd.DataFrame:
+def current_determinations(determinations: pd.DataFrame, keys: tuple[str, ...] = ("notification_id", "category", "criterion")) -> pd.DataFrame:
     """Return the determination that stands per notification, category and criterion.
 
     The committee's stands over a contact group's, which stands over a task group's;
-    within one role the latest recorded stands.
+    within one role the latest recorded stands. ``keys`` names the columns that identify
+    one determination (SHPF proposals use ``("proposal_id", "criterion")``).
     """
     if determinations is None or determinations.empty:
         return determinations if determinations is not None else pd.DataFrame()
@@ -182,7 +183,7 @@ def current_determinations(determinations: pd.DataFrame) -> pd.DataFrame:
     d["_order"] = np.arange(len(d))
     d["category"] = d["category"].fillna("") if "category" in d.columns else ""
     d = d.sort_values(["_rank", "recorded_at", "_order"], na_position="first")
-    return d.groupby(["notification_id", "category", "criterion"], sort=False).tail(1).drop(columns=["_rank", "_order"])
+    return d.groupby(list(keys), sort=False).tail(1).drop(columns=["_rank", "_order"])
 
 
 def assess(notifications: pd.DataFrame, determinations: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -51,7 +51,33 @@ def _tables_step(ctx) -> None:
     ctx["written"] += ["review-status.json", "review-status.csv", "annex-i-verification.csv", "annex-ii-assessment.csv"]
 
 
-STEPS = [("tables", _tables_step)]
+def _shpf_step(ctx) -> None:
+    """SHPF proposals (Article 6): eligibility, Annex IV Parts 1-2, Part 3 and the review status per formulation."""
+    from .cli import _records
+    from .output import render_table, to_csv, to_json, write_text_atomic
+    from .shpf import STATUS_COLUMNS, assess, from_intake, review_status, verification_status
+
+    proposals = from_intake(ctx["intake"])
+    if proposals.empty:
+        return
+    out: Path = ctx["out"]
+    status = review_status(proposals)
+    ver = verification_status(proposals)
+    score = assess(proposals)
+    rows = _records(status, STATUS_COLUMNS)
+    write_text_atomic(out / "shpf-review-status.json", to_json(rows))
+    write_text_atomic(out / "shpf-review-status.csv", to_csv(rows, STATUS_COLUMNS))
+    write_text_atomic(out / "annex-iv-verification.csv", to_csv(_records(ver, list(ver.columns))))
+    write_text_atomic(out / "annex-iv-part3-assessment.csv", to_csv(_records(score, list(score.columns))))
+    _print("")
+    _print(f"SHPF proposals: {len(proposals)} read with {len(proposals.incidents)} Part B incident report(s); "
+           f"{int(ver['verified'].sum())} verified (Article 6.2); {int((ver['eligible'] == False).sum())} from a Party flagged under Article 6.1.")  # noqa: E712
+    _print("Review status per formulation (Article 6.5: Annex IV Part 3 alone, no two-region rule):")
+    _print(render_table(rows, ["chemical", "parties", "forward_to_crc", "recommend_listing", "listed_in_annex_iii", "annex_iii_wording"]).rstrip())
+    ctx["written"] += ["shpf-review-status.json", "shpf-review-status.csv", "annex-iv-verification.csv", "annex-iv-part3-assessment.csv"]
+
+
+STEPS = [("tables", _tables_step), ("shpf", _shpf_step)]
 """Steps of the demo, in order: (name, function(ctx))."""
 
 

@@ -15,7 +15,10 @@ from functools import lru_cache
 from . import config
 from .reference import ReferenceDataError
 
-TYPES = ("id", "text", "text_list", "date", "bool", "enum", "cas_list", "hs_code", "party", "party_list", "number", "object_list")
+TYPES = (
+    "id", "text", "text_list", "date", "bool", "enum", "cas_list", "hs_code", "party", "party_list", "number", "object_list",
+    "formulation_type", "concentration_list",
+)
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class Schema:
         return {f.path_parts: f for f in self.fields}
 
 
-def _load(file_name: str, kind: str, id_field: str) -> Schema:
+def _load(file_name: str, kind: str, id_field: str, section: str = "fields") -> Schema:
     import yaml
 
     path = config.reference_dir() / file_name
@@ -90,15 +93,16 @@ def _load(file_name: str, kind: str, id_field: str) -> Schema:
         raise ReferenceDataError("field declarations are missing", source=str(path)) from None
     out = []
     seen: set[str] = set()
-    for n, raw in enumerate(data.get("fields", []), start=1):
+    for n, raw in enumerate(data.get(section, []), start=1):
+        where = str(n) if section == "fields" else f"{section}[{n}]"
         name = raw.get("name")
         if not name or not raw.get("path") or raw.get("type") not in TYPES:
-            raise ReferenceDataError(f"field needs name, path and a type among {', '.join(TYPES)}", source=str(path), record=str(n))
+            raise ReferenceDataError(f"field needs name, path and a type among {', '.join(TYPES)}", source=str(path), record=where)
         if name in seen:
-            raise ReferenceDataError(f"field '{name}' declared twice", source=str(path), record=str(n))
+            raise ReferenceDataError(f"field '{name}' declared twice", source=str(path), record=where)
         seen.add(name)
         if raw["type"] == "enum" and not raw.get("values"):
-            raise ReferenceDataError("an enum field needs its values", source=str(path), record=str(n), field_name=name)
+            raise ReferenceDataError("an enum field needs its values", source=str(path), record=where, field_name=name)
         out.append(
             FieldSpec(
                 name=name,
@@ -122,3 +126,21 @@ def _load(file_name: str, kind: str, id_field: str) -> Schema:
 def notification_schema() -> Schema:
     """Return the declared fields of a notification of final regulatory action."""
     return _load("notification_fields.yaml", "notification", "notification_id")
+
+
+@lru_cache(maxsize=None)
+def proposal_schema() -> Schema:
+    """Return the declared fields of an SHPF proposal: Part A (Annex IV Part 1 (a)-(h)) and its record-keeping (Article 6)."""
+    return _load("proposal_fields.yaml", "shpf_proposal", "proposal_id")
+
+
+@lru_cache(maxsize=None)
+def incident_schema() -> Schema:
+    """Return the declared fields of a Part B incident report (SHPF report forms; Annex IV Part 1 (g))."""
+    return _load("proposal_fields.yaml", "shpf_incident", "incident_id", section="incident_fields")
+
+
+@lru_cache(maxsize=None)
+def part2_schema() -> Schema:
+    """Return the declared fields of the Secretariat's Part 2 collection tracker (Article 6.3, Annex IV Part 2)."""
+    return _load("proposal_fields.yaml", "shpf_part2", "part2_item", section="part2_fields")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -333,7 +334,7 @@ def flatten_case(doc: dict, schema: Schema, source: Path, record: str, problems:
                 if isinstance(value, dict) and spec.type not in ("object_list",):
                     problems.add(source, record, ".".join(path), "expected a value, found a mapping")
                     continue
-                if isinstance(value, list) and spec.type not in ("text_list", "cas_list", "party_list", "object_list"):
+                if isinstance(value, list) and spec.type not in ("text_list", "cas_list", "party_list", "object_list", "formulation_type", "concentration_list"):
                     problems.add(source, record, ".".join(path), "expected one value, found a list")
                     continue
                 top[spec.name] = _join_list(value)
@@ -562,6 +563,45 @@ def _check_enum(spec: FieldSpec):
     return f
 
 
+def _check_number(value):
+    v = str(value).strip()
+    if re.fullmatch(r"\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?", v):  # 12,000 or 12 000
+        v = v.replace(",", "").replace(" ", "")
+    if not v:
+        return (None, None)
+    try:
+        number = float(v)
+    except ValueError:
+        return (None, f"'{value}' is not a number")
+    if number != number or number < 0:
+        return (None, f"'{value}' is not a number of zero or more")
+    return (number, None)
+
+
+def _check_formulation_type(value):
+    from .reference import formulation_types
+
+    v = str(value).strip()
+    if not v:
+        return ("", None)
+    table = formulation_types()
+    codes = []
+    for part in [p.strip() for p in v.replace("\n", ";").split(";") if p.strip()]:
+        found = table.find(part)
+        if found is None:
+            sug = table.suggestions(part)
+            hint = f"; did you mean {', '.join(repr(x) for x in sug)}?" if sug else ""
+            return ("", f"'{part}' is not a known formulation type (a CropLife International / FAO code such as EC, SL, DP, UL (ULV), WP, GR, SC; see data/reference/formulation_types.csv){hint}")
+        codes.append(found.code)
+    return (";".join(dict.fromkeys(codes)), None)
+
+
+def _check_concentration(value):
+    from .formulation import check_concentration
+
+    return check_concentration(value)
+
+
 def _check_bool(value):
     v = str(value).strip().casefold()
     if not v:
@@ -656,13 +696,34 @@ def _typed(values: np.ndarray, codes: np.ndarray, dtype: str, index) -> pd.Serie
     return pd.Series(arr.take(codes) if len(codes) else arr[:0], index=index)
 
 
-def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, today: dt.date | None = None) -> pd.DataFrame:
+def validate_frame(
+    df: pd.DataFrame,
+    schema: Schema,
+    problems: Problems,
+    *,
+    today: dt.date | None = None,
+    checks=(),
+    key: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
     """Validate a flat table of records; return the good rows with typed columns.
 
-    ``df`` holds text cells named by the declared fields plus ``_source``, ``_record``
-    and ``_doc`` (which case-file document or table row a row came from). Work is done
-    once per distinct value, so a million rows with a few thousand distinct values
-    validate at the speed of pandas.
+    Parameters
+    ----------
+    df : DataFrame
+        Text cells named by the declared fields plus ``_source``, ``_record`` and ``_doc``
+        (which case-file document or table row a row came from).
+    schema : Schema
+        The declared fields of the record kind.
+    problems : Problems
+        Receives every problem, as ``FILE[:RECORD]: field: message``.
+    today : datetime.date, optional
+        The date against which future dates are judged.
+    checks : iterable of callables, optional
+        Cross-field checks of a record kind, each called as ``check(df, out, add)`` with the
+        raw frame, the typed columns, and ``add(mask, field, messages, severity="error")``.
+    key : tuple of str, optional
+        The columns that identify a record (default: the schema's id field); a second
+        record with the same key is reported and left out.
     """
     today = today or dt.date.today()
     n = len(df)
@@ -699,6 +760,9 @@ def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, toda
             "date": _check_date,
             "cas_list": _check_cas,
             "hs_code": _check_hs,
+            "number": _check_number,
+            "formulation_type": _check_formulation_type,
+            "concentration_list": _check_concentration,
             "party": _party_checker(regions()),
             "party_list": _party_checker(regions()),
         }.get(spec.type)
@@ -709,6 +773,11 @@ def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, toda
         col.add(bad, spec.name, (codes, msgs))
         if spec.type == "bool":
             out[spec.name] = _typed(norm, codes, "boolean", df.index)
+        elif spec.type == "number":
+            arr = np.array([np.nan if v is None else float(v) for v in norm], dtype="float64")
+            out[spec.name] = pd.Series(arr[codes] if n else arr[:0], index=df.index)
+        elif spec.type in ("formulation_type", "concentration_list"):
+            out[spec.name] = _typed(norm, codes, "string", df.index)
         elif spec.type == "date":
             out[spec.name] = _typed(norm, codes, "datetime64[s]", df.index)
         elif spec.type in ("party", "party_list"):
@@ -734,9 +803,16 @@ def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, toda
         incons = ((out["annex_i_verified"] == False) & out["annex_ii_conclusion"].isin(["met", "not_met"])).fillna(False).to_numpy(dtype=bool)  # noqa: E712
         col.add(incons, "annex_i_verified", "the committee recorded an Annex II conclusion on a notification not verified under Annex I (Article 5.5 forwards only verified notifications)", "warning")
 
+    for check in checks:
+        check(df, out, col.add)
+
     # Duplicate ids across documents: the first is kept, later ones reported.
+    key = tuple(key or (schema.id_field,))
     if n:
-        ids = text(schema.id_field)
+        ids = text(key[0])
+        for k in key[1:]:  # a composite key (e.g. proposal and incident): blank when a part is blank
+            part = text(k)
+            ids = ids.where((ids == "") | (part == ""), ids + "/" + part).where(part != "", "")
         named = (ids != "").to_numpy(dtype=bool)
         repeated = ids.duplicated(keep="first").to_numpy(dtype=bool) & named
         if repeated.any():
@@ -753,8 +829,8 @@ def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, toda
                 for i in np.flatnonzero(dup):
                     j = first_pos.get(id_arr[i], i)
                     loc = f"{src[j]}:{rec[j]}" if rec[j] else str(src[j])
-                    msgs[i] = f"duplicate {schema.id_field} '{id_arr[i]}' (first seen in {loc}); this record is left out"
-                col.add(dup, schema.id_field, msgs)
+                    msgs[i] = f"duplicate {' and '.join(key)} '{id_arr[i]}' (first seen in {loc}); this record is left out"
+                col.add(dup, key[-1], msgs)
 
     col.problems(problems, schema.names)
     good = ~col.bad
@@ -767,6 +843,8 @@ def validate_frame(df: pd.DataFrame, schema: Schema, problems: Problems, *, toda
                 out[spec.name] = pd.Series(np.full(n, np.datetime64("NaT", "s"), dtype="datetime64[s]"), index=df.index)
             elif spec.type == "bool":
                 out[spec.name] = pd.Series(pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool)), index=df.index)
+            elif spec.type == "number":
+                out[spec.name] = pd.Series(np.full(n, np.nan), index=df.index, dtype="float64")
             else:
                 out[spec.name] = blank()
         if spec.type in ("party", "party_list"):
@@ -813,8 +891,16 @@ def _case_kind(doc: dict) -> str:
 
 
 READERS: dict[str, object] = {}
-"""Other kinds of record (SHPF proposals) register a reader here: kind → object with
-``schema()``, ``id_field``, ``from_docs(rows, problems)`` and ``table_columns``."""
+"""Other kinds of record register a reader here: kind → callable
+``reader(docs, tables, problems, *, today)`` returning what :func:`load` puts in
+``Intake.extra[kind]``. ``docs`` are ``{"doc", "source", "record"}`` case-file documents of
+that kind, ``tables`` the bulk tables recognised as that kind (text cells with ``_row`` and
+``_source``). SHPF proposals (:mod:`crc_tools.shpf`) register ``shpf_proposal``."""
+
+
+def _builtin_readers() -> None:
+    """Register the readers shipped with the suite (imported here, not at module import, to keep the one-way dependencies)."""
+    from . import shpf  # noqa: F401  registers READERS["shpf_proposal"]
 
 
 def load(paths=None, *, today: dt.date | None = None) -> Intake:
@@ -832,6 +918,7 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
     Intake
         The good records as tables and every problem found.
     """
+    _builtin_readers()
     problems = Problems()
     paths = list(paths) if paths else [config.cases_dir()]
     files = expand_paths(paths, problems)
@@ -847,7 +934,8 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
             df = read_table(f, problems)
             if df is None:
                 continue
-            kind = "shpf_proposal" if "proposal_id" in df.columns and "notification_id" not in df.columns else "notification"
+            shpf_columns = {"proposal_id", "incident_date", "part2_item"}  # proposals, Part B reports, the Part 2 tracker
+            kind = "shpf_proposal" if shpf_columns & set(df.columns) and "notification_id" not in df.columns else "notification"
             if kind != "notification":
                 other_tables.setdefault(kind, []).append(df.assign(_source=str(f)))
                 continue

@@ -39,6 +39,8 @@ def _present(df: pd.DataFrame, name: str) -> np.ndarray:
         return s.notna().to_numpy()
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return s.notna().to_numpy()
+    if pd.api.types.is_numeric_dtype(s.dtype):  # a count: present when above zero
+        return (pd.to_numeric(s, errors="coerce").fillna(0) > 0).to_numpy()
     codes, uniques = pd.factorize(s, use_na_sentinel=False)
     answered = np.array([_answered(u) for u in uniques], dtype=bool)
     return answered[codes] if len(codes) else np.zeros(0, dtype=bool)
@@ -60,18 +62,48 @@ def annex_i_items(notifications: pd.DataFrame) -> pd.DataFrame:
     Columns: ``notification_id``, ``category``, ``item`` (e.g. ``2(a)(iv)``), ``text``,
     ``present`` and ``missing_fields`` (the declared fields that carry nothing).
     """
-    annex_i = items("annex_i")
+    return item_checks(notifications, "annex_i", ["notification_id", "category"])
+
+
+def item_checks(records: pd.DataFrame, set_name: str, id_columns: list[str]) -> pd.DataFrame:
+    """Return which declared information items each record carries, item by item.
+
+    Used for Annex I (Article 5.3) and Annex IV Part 1 (Article 6.2). An item is present
+    when all its fields carry information, or any of them for items declared ``any``.
+
+    Parameters
+    ----------
+    records : DataFrame
+        Validated records with the declared fields as columns.
+    set_name : str
+        The item set (``annex_i``, ``annex_iv_part1``).
+    id_columns : list of str
+        The columns that identify a record; they lead the result.
+
+    Returns
+    -------
+    DataFrame
+        One row per record and item: the id columns, ``item``, ``text``, ``present``,
+        ``optional`` (asked for only "if available") and ``missing_fields``.
+    """
+    annex_i = items(set_name)
+    notifications = records
     frames = []
-    base = notifications[["notification_id", "category"]].reset_index(drop=True)
+    base = notifications[id_columns].reset_index(drop=True)
     for item in annex_i.items:
         flags = {f: _present(notifications, f) for f in item.fields}
         stacked = np.vstack(list(flags.values())) if flags else np.zeros((1, len(notifications)), bool)
         present = stacked.any(axis=0) if item.any_field else stacked.all(axis=0)
         missing = [", ".join(f for f, v in flags.items() if not v[i]) for i in range(len(notifications))]
         frames.append(base.assign(item=item.id, text=item.text, present=present, missing_fields=missing))
+        if item.optional:
+            frames[-1]["optional"] = True
     if not frames:
         return base.assign(item="", text="", present=False, missing_fields="")
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    if "optional" in out.columns:
+        out["optional"] = out["optional"].fillna(False).astype(bool)
+    return out
 
 
 def add_months(dates: pd.Series, months: int) -> pd.Series:

@@ -247,3 +247,16 @@ def test_eu_names_all_resolve_to_one_party(bulk):
 def test_joint_notification_of_several_parties(bulk):
     result = load([bulk([{**GOOD, "notifying_party": "Burkina Faso; Chad; Senegal"}])])
     assert result.notifications.loc[0, "pic_region"] == "Africa"
+
+
+def test_the_annotated_notification_example_is_a_valid_case_file(tmp_path):
+    """The notification example in data/cases/README.md reads without a problem (the documentation cannot rot)."""
+    import re
+
+    from .conftest import ROOT
+
+    text = (ROOT / "data" / "cases" / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "kind: notification" in b)
+    result = load([_case(tmp_path, block)])
+    assert not result.problems, [p.format() for p in result.problems]
+    assert len(result.notifications) == 1 and len(result.determinations) == 1

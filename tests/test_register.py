@@ -534,14 +534,15 @@ def test_cli_refusals_exit_1_without_traceback(register, tmp_path):
 
 
 def test_cli_records_shpf_proposals_against_annex_iv_part3(register):
-    r = run_crc("register", "record", "SHPF-1", "--kind", "shpf_proposal", "--criterion", "e", "--status", "met", "--by", "TG3", "--role", "task_group", "--format", "json")
+    pid = "TCD-FENTHION-640-ULV-2012"  # a shipped sample proposal
+    r = run_crc("register", "record", pid, "--kind", "shpf_proposal", "--criterion", "e", "--status", "met", "--by", "TG3", "--role", "task_group", "--format", "json")
     assert r.code == 0, r.err
     assert (r.json()[0]["subject_kind"], r.json()[0]["criterion"]) == ("shpf_proposal", "(e)")
-    if "not read by this version" in r.err:  # before the SHPF reader exists, the id cannot be checked, and it says so
-        assert "proposal 'SHPF-1' was not checked against the data" in r.err
-    r = run_crc("register", "record", "SHPF-1", "--kind", "shpf_proposal", "--criterion", "(c)(iv)", "--status", "met", "--by", "TG3", "--role", "task_group")
+    r = run_crc("register", "record", pid, "--kind", "shpf_proposal", "--criterion", "(c)(iv)", "--status", "met", "--by", "TG3", "--role", "task_group")
     assert r.code == 1 and "'(c)(iv)' is not a criterion of Annex IV Part 3 ((a), (b), (c), (d), (e), or 'overall')" in r.err
-    assert [e.subject_id for e in register.entries()] == ["SHPF-1"]
+    r = run_crc("register", "record", "SHPF-NOT-THERE", "--kind", "shpf_proposal", "--criterion", "(a)", "--status", "met", "--by", "TG3", "--role", "task_group")
+    assert r.code == 1 and "SHPF proposal 'SHPF-NOT-THERE' does not exist in the loaded data" in r.err
+    assert [e.subject_id for e in register.entries()] == [pid]
 
 
 def test_cli_record_hashes_the_case_file_it_was_made_on(register):
