@@ -38,7 +38,7 @@ def house_theme() -> dict:
             "view": {"stroke": None, "continuousWidth": 420, "continuousHeight": 220},
             "title": {"fontSize": 13, "fontWeight": "bold", "anchor": "start", "color": "#1f2d3d"},
             "axis": {"labelFontSize": 11, "titleFontSize": 11, "labelColor": "#333333", "titleColor": "#333333", "gridColor": "#e6e6e6", "domainColor": "#999999"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "right"},
+            "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "right", "labelLimit": 280},
             "range": {"category": REGION_COLOURS},
             "bar": {"cornerRadiusEnd": 1},
         }
@@ -73,18 +73,24 @@ def notifications_by_region_year(counts: list[dict], *, title: str = "Notificati
     ----------
     counts : list of dict
         Aggregated rows ``{"year": int, "pic_region": str, "notifications": int}``.
+    title : str
+        The chart's title (empty when the document captions the figure).
     """
     import altair as alt
 
+    from .reference import PIC_REGIONS
+
     use_house_theme()
     df = _frame(counts)
+    # Every region keeps its colour in every chart: the domain is the seven PIC regions.
+    domain = list(PIC_REGIONS) + sorted({r["pic_region"] for r in counts} - set(PIC_REGIONS))
     return (
         alt.Chart(df, title=title)
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="Year received"),
             y=alt.Y("notifications:Q", title="Notifications", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("pic_region:N", title="PIC region"),
+            color=alt.Color("pic_region:N", title="PIC region", scale=alt.Scale(domain=domain, range=REGION_COLOURS[: len(PIC_REGIONS)] + ["#9e9e9e"] * (len(domain) - len(PIC_REGIONS)))),
             tooltip=["year:O", "pic_region:N", "notifications:Q"],
         )
     )
@@ -99,6 +105,8 @@ def criteria_matrix(cells: list[dict], *, title: str = "Annex II criteria by not
         One row per notification and criterion: ``notification`` (a label),
         ``criterion`` (e.g. ``(b)(iii)``), ``status`` (a key of :data:`STATUS_COLOURS`)
         and ``order`` (the criterion's position in Annex II).
+    title : str
+        The chart's title (empty when the document captions the figure).
     """
     import altair as alt
 

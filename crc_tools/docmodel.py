@@ -403,11 +403,12 @@ def _norm(text) -> str:
 
 
 def _table_column(block: dict, key: str) -> list:
+    """Return one column of a table block by its key (``None`` cells when the column is absent)."""
     keys = [c["key"] for c in block["columns"]]
     if key not in keys:
-        return []
+        return [None] * len(block["rows"])
     i = keys.index(key)
-    return [row[i] for row in block["rows"]]
+    return [row[i] if i < len(row) else None for row in block["rows"]]
 
 
 def _blocks(document: dict, sid_prefix: str, *, type_: str | None = None, key: str | None = None) -> list[dict]:
@@ -522,7 +523,7 @@ def check_dgd(document: dict) -> list[dict]:
     in_annex2 = {b.get("party") for b in _blocks(document, "annex2", type_="heading") if b.get("party")}
     annex3 = {}
     for b in _blocks(document, "annex3", type_="table", key="dna"):
-        for party, inst in zip(_table_column(b, "party"), _table_column(b, "institution")):
+        for party, inst in zip(_table_column(b, "party"), _table_column(b, "institution"), strict=True):
             annex3[str(party)] = inst
     annex4 = {}
     for b in _blocks(document, "annex4", type_="list", key="references"):
@@ -550,7 +551,7 @@ def check_dgd(document: dict) -> list[dict]:
         add("parties", RESULT_OK, f"{len(basis_parties)} notifying Part{'y' if len(basis_parties) == 1 else 'ies'} ({', '.join(basis_parties)}), each in 2.1, Annex 2, Annex 3 and Annex 4")
 
     # basis for listing --------------------------------------------------------
-    for party, status in zip(basis_parties, basis_status):
+    for party, status in zip(basis_parties, basis_status, strict=True):
         if _norm(_as_list(status)[0] if _as_list(status) else "") != "met":
             add("basis", RESULT_PROBLEM, f"{party} is presented as a basis for listing but its notification is not concluded to meet Annex II ({status or 'no conclusion'}) (Article 5.6)")
     regions = set()

@@ -32,6 +32,14 @@ from .errors import CrcError, Problems, UsageError
 from .reference import CATEGORIES, CATEGORY_LABELS, PIC_REGIONS, hs_codes_for, items, stockholm_for
 from .text import is_blank, normalize_name, safe_filename
 
+GROUP_TITLES = {
+    "(a)": "protection of human health or the environment",
+    "(b)": "a risk evaluation under the prevailing conditions",
+    "(c)": "a sufficiently broad basis to merit listing",
+    "(d)": "not intentional misuse alone",
+}
+"""Short headings of the Annex II criteria groups in a rationale (the legal text follows each)."""
+
 FRA_TYPE_LABELS = {"ban": "banned", "severe_restriction": "severely restricted"}
 STATUS_LABELS = {"met": "met", "not_met": "not met", "insufficient_information": "insufficient information", "pending": "no conclusion recorded"}
 ROLE_LABELS = {"committee": "the committee", "contact_group": "a contact group", "task_group": "a task group", "secretariat": "the Secretariat"}
@@ -144,7 +152,7 @@ class CaseData:
                 if wanted & {e.entry_id for e in ident.annex_iii}:
                     hits.add(key)
         if not hits:
-            contains = {k for k, n in zip(df["chemical_key"], names) if q in normalize_name(n)}
+            contains = {k for k, n in zip(df["chemical_key"], names, strict=True) if q in normalize_name(n)}
             if len(contains) == 1:
                 hits = contains
         if len(hits) == 1:
@@ -162,7 +170,7 @@ class CaseData:
         if st.empty:
             return []
         rec = st[st["recommend_listing"] & ~st["listed_in_annex_iii"]]
-        return list(zip(rec["chemical"], rec["category"]))
+        return list(zip(rec["chemical"], rec["category"], strict=True))
 
 
 def _data(data) -> CaseData:
@@ -431,7 +439,6 @@ def _fra_dgd(*, chemical: str, category: str | None, data: CaseData, today: dt.d
     )
 
     # 1 Identification and specifications -------------------------------------------
-    every = df[df["chemical_key"] == key]
     mine_entries = _entries(mine)
     names_notified = sorted({str(n) for n in mine["chemical"] if str(n).strip() and normalize_name(n) != normalize_name(name)}, key=str.casefold)
     synonyms = names_notified + sorted({a for e in entries_all for a in (e.chemical, e.short_name, *e.aliases) if normalize_name(a) != normalize_name(name)} - set(names_notified), key=str.casefold)
@@ -909,14 +916,11 @@ def rationale_document(*, notification_id: str, category: str | None = None, dat
         sub_sections = []
         for k, item in enumerate(members, start=1):
             target = blocks if single else []
-            if single:
-                target.append(dm.p(item.text, "legal"))
+            target.append(dm.p(item.text, "legal"))
             target.extend(_criterion_blocks(crit_rows.get(item.id), AID_LABEL))
             if not single:
-                sub_sections.append(dm.section(item.id, f"Criterion {item.id}: {item.text}", number=f"{number}.{k}", level=2, part=group.strip("()"), blocks=target))
-        head = f"Criterion {group}" + (f": {ann.groups.get(group, '')}" if single else "")
-        if not single:
-            head = f"Criterion {group}: " + {"(b)": "the final regulatory action is a consequence of a risk evaluation", "(c)": "a sufficiently broad basis to merit listing"}.get(group, "")
+                sub_sections.append(dm.section(item.id, f"Criterion {item.id}", number=f"{number}.{k}", level=2, part=group.strip("()"), blocks=target))
+        head = f"Criterion {group}: {GROUP_TITLES.get(group, '')}".rstrip(": ")
         S.append(dm.section(group, head, number=number, part=group.strip("()"), blocks=blocks))
         S.extend(sub_sections)
     label = {"met": "The notification meets the criteria of Annex II.", "not_met": "The notification does not meet the criteria of Annex II."}.get(status, "No conclusion is recorded: the notification has not yet been concluded to meet or not to meet the criteria of Annex II.")
@@ -965,12 +969,15 @@ def _criterion_blocks(r: dict | None, aid_label: str) -> list[dict]:
         when = pd.Timestamp(date).date().isoformat() if date is not None and not pd.isna(date) else ""
         who = ", ".join(b for b in bits if b) + (f", {when}" if when else "")
     refs = [x for x in str(r.get("references") or "").split("\n") if x.strip()] if not is_blank(r.get("references")) else []
-    rows = [
-        dm.field("Recorded determination", STATUS_LABELS.get(status, status) if status else "no determination recorded", "status"),
-        dm.field("Justification", None if is_blank(r.get("justification")) else str(r.get("justification")), "justification"),
-        dm.field("References", refs, "references"),
-        dm.field("Recorded by", who, "recorded_by"),
-    ]
+    if status:
+        rows = [
+            dm.field("Recorded determination", STATUS_LABELS.get(status, status), "status"),
+            dm.field("Justification", "none recorded" if is_blank(r.get("justification")) else str(r.get("justification")), "justification"),
+            dm.field("References", refs or "none recorded", "references"),
+            dm.field("Recorded by", who or "not recorded", "recorded_by"),
+        ]
+    else:
+        rows = [dm.field("Recorded determination", "none recorded: the experts have not yet recorded a determination on this criterion", "status")]
     aid = f"{aid_label[0].upper()}{aid_label[1:]}: {r.get('aid')} — {r.get('aid_reason')}. It reads: {r.get('aid_fields')}."
     return [dm.fields(rows, key="determination"), dm.p(aid, "aid")]
 
@@ -1005,7 +1012,7 @@ def synopsis_period(data: CaseData, date_from: dt.date | None = None, date_to: d
         end = (pd.Timestamp(date_from) + pd.DateOffset(months=6) - pd.Timedelta(days=1)).date()
         return date_from, end
     if date_to:
-        start = (pd.Timestamp(date_to) - pd.DateOffset(months=6) + pd.Timedelta(days=1)).date()
+        start = (pd.Timestamp(date_to) + pd.Timedelta(days=1) - pd.DateOffset(months=6)).date()
         return start, date_to
     rec = data.notifications["received_date"].dropna() if "received_date" in data.notifications.columns else pd.Series([], dtype="datetime64[ns]")
     latest = rec.max().date() if len(rec) else (data.today or dt.date.today())
@@ -1185,7 +1192,7 @@ def _region_year_chart(df: pd.DataFrame) -> dict | None:
     if dated.empty:
         return None
     counts: dict[tuple[int, str], int] = {}
-    for year, regions in zip(dated["received_date"].dt.year, dated["pic_region"].astype(str)):
+    for year, regions in zip(dated["received_date"].dt.year, dated["pic_region"].astype(str), strict=True):
         for reg in (regions or "no established PIC region").split(";"):
             counts[(int(year), reg)] = counts.get((int(year), reg), 0) + 1
     records = [{"year": y, "pic_region": r, "notifications": n} for (y, r), n in sorted(counts.items())]

@@ -118,6 +118,7 @@ class Rendered:
     checks: list[dict] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
     ok: bool = True
 
 
@@ -264,9 +265,9 @@ class KernelSession:
         """Launch the kernel (idempotent)."""
         if self.km is not None and self._alive():
             return self
+        import nbformat
         from jupyter_core.utils import run_sync
         from nbclient import NotebookClient
-        import nbformat
 
         _ensure_engine()
         client = NotebookClient(nbformat.v4.new_notebook(), kernel_name=self.kernel_name, startup_timeout=self.startup_timeout)
@@ -357,7 +358,6 @@ def html_exporter():
     if _EXPORTER is None:
         from nbconvert import HTMLExporter
         from nbconvert.preprocessors import TagRemovePreprocessor
-
         from traitlets.config import Config
 
         cfg = Config()
@@ -571,7 +571,8 @@ def render(
     Returns
     -------
     Rendered
-        The paths written and the document's internal-consistency findings.
+        The paths written, the document's internal-consistency findings, and the
+        problems found in the data (bad records were left out).
 
     Raises
     ------
@@ -586,8 +587,15 @@ def render(
         raise UsageError(f"unknown document '{document}'; known: {', '.join(KINDS)}")
     session = KernelSession().start()  # boots while the data are read
     try:
-        model = build_model(request, _case_data(data, today), today=today)
-        return render_model(model, out=Path(out or config.reports_dir()), formats=formats, template=template, session=session)
+        case_data = _case_data(data, today)
+        try:
+            model = build_model(request, case_data, today=today)
+            result = render_model(model, out=Path(out or config.reports_dir()), formats=formats, template=template, session=session)
+        except CrcError as exc:
+            exc.problems = list(case_data.problems)  # the bad records may explain the error
+            raise
+        result.problems = list(case_data.problems)
+        return result
     finally:
         session.shutdown()
 

@@ -110,11 +110,11 @@ def _table(d, header: list[str], rows: list[list], *, label_column: bool = False
     t.style = d.styles["Table Grid"]
     if header:
         cells = t.add_row().cells
-        for c, h in zip(cells, header):
+        for c, h in zip(cells, header, strict=True):
             c.paragraphs[0].add_run(xml_safe(h)).bold = True
     for row in rows:
         cells = t.add_row().cells
-        for k, (c, v) in enumerate(zip(cells, row)):
+        for k, (c, v) in enumerate(zip(cells, row, strict=True)):
             if label_column and k == 0:
                 c.paragraphs[0].add_run(xml_safe(v)).bold = True
             else:
