@@ -96,6 +96,7 @@ class Request:
     notification_id: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    variant: str = "fra"
 
     @property
     def label(self) -> str:
@@ -411,7 +412,7 @@ def build_model(request: Request, data, *, today: dt.date | None = None) -> dict
     if request.kind == "dgd":
         if not request.chemical:
             raise UsageError("a DGD needs a chemical")
-        return documents.dgd_document(chemical=request.chemical, category=request.category, data=data, today=today)
+        return documents.dgd_document(chemical=request.chemical, category=request.category, data=data, variant=request.variant, today=today)
     if request.kind == "rationale":
         if not request.notification_id:
             raise UsageError("a rationale needs a notification id")
@@ -541,6 +542,7 @@ def render(
     out: str | Path | None = None,
     formats=DEFAULT_FORMATS,
     template: str | Path | None = None,
+    variant: str = "fra",
     today: dt.date | None = None,
 ) -> Rendered:
     """Render one document and write it in the asked formats.
@@ -565,6 +567,9 @@ def render(
         Any of ``html``, ``docx``, ``ipynb``, ``pdf`` (``"html,docx"`` works too).
     template : path, optional
         Another notebook template (it needs a ``document`` parameter).
+    variant : str
+        Which DGD (``fra``: a banned or severely restricted chemical; further variants
+        register in :data:`crc_tools.documents.DGD_VARIANTS`).
     today : datetime.date, optional
         The date printed on the document.
 
@@ -582,7 +587,7 @@ def render(
         The data hold no such chemical or notification.
     """
     formats = parse_formats(formats)
-    request = Request(kind=document, chemical=chemical, category=category, notification_id=notification_id, date_from=date_from, date_to=date_to)
+    request = Request(kind=document, chemical=chemical, category=category, notification_id=notification_id, date_from=date_from, date_to=date_to, variant=variant)
     if document not in KINDS:
         raise UsageError(f"unknown document '{document}'; known: {', '.join(KINDS)}")
     session = KernelSession().start()  # boots while the data are read

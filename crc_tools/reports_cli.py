@@ -77,6 +77,7 @@ def _run(requests, args) -> int:
                 out=out,
                 formats=formats,
                 template=args.template,
+                variant=req.variant,
             )
         except CrcError as exc:
             _report_problems(getattr(exc, "problems", []))
@@ -103,7 +104,7 @@ def cmd_dgd(args) -> int:
     """Render the draft decision guidance document of a chemical (Article 7.1): HTML without code, DOCX for Word."""
     from .reports import Request
 
-    return _run([Request(kind="dgd", chemical=c, category=args.category) for c in args.chemicals], args)
+    return _run([Request(kind="dgd", chemical=c, category=args.category, variant=args.variant) for c in args.chemicals], args)
 
 
 def cmd_rationale(args) -> int:
@@ -139,6 +140,7 @@ def register(sub, add) -> None:
     sp.add_argument("chemicals", nargs="+", metavar="CHEMICAL", help="common name, CAS number or Annex III name (several: a batch)")
     sp.add_argument("--category", choices=["pesticide", "industrial"], default=None, help="category of the listing (default: the one the committee recommends)")
     sp.add_argument("--strict", action="store_true", help="exit 1 when the internal-consistency check finds a problem")
+    sp.add_argument("--variant", default="fra", metavar="NAME", help="which DGD: fra (a banned or severely restricted chemical, the default); modules add others")
     _common(sp)
 
     sp = add("rationale", cmd_rationale, "rationale of a notification against Annex II, criterion by criterion", paths=False, fmt=False)
