@@ -798,7 +798,8 @@ def _criteria_matrix(data: CaseData, rows: pd.DataFrame, title: str) -> dict | N
     table_rows = []
     for label in labels:
         by = {c["criterion"]: c["status"] for c in cells if c["notification"] == label}
-        table_rows.append([label, *[by.get(c, "no determination") for c in criteria]])
+        table_rows.append([label, *[("—" if by.get(c, "no determination") == "no determination" else by[c]) for c in criteria]])
+    title = f"{title} (—: no determination recorded)"
     svg = ""
     try:
         from .charts import criteria_matrix, to_svg

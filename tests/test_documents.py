@@ -393,3 +393,25 @@ def test_cli_usage_errors_exit_2():
     assert run_crc("dgd", "x", "--category", "food").code == 2
     r = run_crc("rationale", "KEN-EXAMPLEFOS", "--data", CASES, "--category", "industrial")
     assert r.code == 1 and "does not cover the industrial category" in r.err
+
+
+def test_demo_reports_a_failed_document_and_goes_on(tmp_path, monkeypatch):
+    from crc_tools import reports
+
+    calls = {}
+
+    def fake_render_many(requests, **kwargs):
+        calls["requests"] = [(r.kind, r.chemical) for r in requests]
+        return [reports.Failed(kind=r.kind, label=r.label, message="ValueError: boom", partial=str(tmp_path / "x.failed.ipynb")) for r in requests]
+
+    import shutil
+
+    shutil.copytree(CASES, tmp_path / "data" / "cases")
+    monkeypatch.setenv("CRC_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(reports, "render_many", fake_render_many)
+    r = run_crc("demo", "--out", tmp_path / "out")
+    assert r.code == 1
+    assert calls["requests"] == [("dgd", "<script>alert(1)</script>"), ("dgd", "Chrysotile asbestos"), ("dgd", "Examplefos"), ("synopsis", None)]
+    assert f"synopsis: ValueError: boom; partial notebook: {tmp_path / 'x.failed.ipynb'}" in r.err
+    assert "DGD Chrysotile asbestos (industrial): ValueError: boom" in r.err
+    assert (tmp_path / "out" / "review-status.json").exists()

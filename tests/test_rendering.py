@@ -259,3 +259,13 @@ def test_crc_demo_renders_each_recommended_dgd_and_the_synopsis_in_parallel(tmp_
     assert not any(n.endswith(".failed.ipynb") for n in names)
     assert "Documents: 3 draft decision guidance document(s)" in r.out
     assert os.environ.get("CRC_JOBS") == "2"
+
+
+def test_crc_dgd_reports_a_raising_template_without_traceback(tmp_path):
+    template = _write_template(tmp_path / "raising.ipynb", RAISING_TEMPLATE)
+    out = tmp_path / "out"
+    r = run_crc("dgd", "Chrysotile asbestos", "--data", CASES, "--out", out, "--template", template)
+    assert r.code == 1 and "Traceback" not in r.err
+    partial = (out / "dgd-Chrysotile-asbestos-industrial.failed.ipynb").resolve()
+    assert r.err.strip().endswith(f"ValueError: ValueError: the template broke on dgd; the partial notebook is {partial}")
+    assert partial.exists() and not (out / "dgd-Chrysotile-asbestos-industrial.html").exists()
