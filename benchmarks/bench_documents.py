@@ -135,11 +135,16 @@ def main(argv=None) -> int:
     batch = crc_dgd(chems, data, OUT / "batch")
 
     r1, r2 = one / floor, batch / singles_total
-    print(f"floor (papermill one-cell notebook + nbconvert to HTML), median of {args.repeat}: {floor:6.2f} s")
-    print(f"one DGD end to end (crc dgd, html+docx), median of {args.repeat}:              {one:6.2f} s   ratio {r1:.2f}  (target <= 1.5)")
     scaled = "" if n_single == args.batch else f" ({n_single} timed, scaled)"
-    print(f"{args.batch} single renders{scaled}:                                          {singles_total:6.2f} s")
-    print(f"{args.batch} DGDs in one batch (crc dgd C1 ... C{args.batch}):                          {batch:6.2f} s   ratio {r2:.2f}  (target <= 0.6)")
+    rows = [
+        (f"floor: papermill one-cell notebook + nbconvert to HTML (median of {args.repeat})", floor, ""),
+        (f"one DGD end to end: crc dgd, html+docx (median of {args.repeat})", one, f"ratio {r1:.2f} (target <= 1.5)"),
+        (f"{args.batch} single renders{scaled}", singles_total, ""),
+        (f"{args.batch} DGDs in one batch: crc dgd C1 ... C{args.batch}", batch, f"ratio {r2:.2f} (target <= 0.6)"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for label, seconds, note in rows:
+        print(f"{label:<{width}}  {seconds:7.2f} s  {note}".rstrip())
     ok = r1 <= 1.5 and r2 <= 0.6
     print("targets met" if ok else "TARGET MISSED")
     return 0 if ok or not args.check else 1

@@ -6,6 +6,7 @@ papermill and altair are imported only by the modules that use them.
 Public entry points::
 
     from crc_tools import load, verification_status, assess, conclusions, review_status
+    from crc_tools import dgd_document, rationale_document, synopsis_document, check_dgd, render, render_many
     from crc_tools import reference
 """
 
@@ -23,6 +24,12 @@ _LAZY = {
     "conclusions": ("crc_tools.criteria", "conclusions"),
     "review_status": ("crc_tools.review", "review_status"),
     "awaiting_second_region": ("crc_tools.review", "awaiting_second_region"),
+    "dgd_document": ("crc_tools.documents", "dgd_document"),
+    "rationale_document": ("crc_tools.documents", "rationale_document"),
+    "synopsis_document": ("crc_tools.documents", "synopsis_document"),
+    "check_dgd": ("crc_tools.docmodel", "check_dgd"),
+    "render": ("crc_tools.reports", "render"),
+    "render_many": ("crc_tools.reports", "render_many"),
     "Problem": ("crc_tools.errors", "Problem"),
     "CrcError": ("crc_tools.errors", "CrcError"),
 }
@@ -38,7 +45,7 @@ def __getattr__(name):
         value = getattr(importlib.import_module(module), attr)
         globals()[name] = value
         return value
-    if name in ("reference", "config", "cas", "intake", "verification", "criteria", "review"):
+    if name in ("reference", "config", "cas", "intake", "verification", "criteria", "review", "documents", "docmodel", "reports", "word", "charts"):
         import importlib
 
         return importlib.import_module(f"crc_tools.{name}")

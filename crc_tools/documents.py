@@ -335,6 +335,7 @@ def _fra_dgd(*, chemical: str, category: str | None, data: CaseData, today: dt.d
     entries_all = list(ident.annex_iii) or [e for e in annex_iii_matches(name, ident.cas_numbers) if e.category != "shpf"]
     listed_here = [e for e in entries_all if e.category == category]
     listed_other = [e for e in entries_all if e.category != category]
+    listed_other += [e for e in annex_iii_matches(name, ident.cas_numbers) if e.category == "shpf" and e not in listed_other]
     precedent = bool(status.get("basis")) and "CRC-10/5" in str(status.get("basis"))
 
     notices = [

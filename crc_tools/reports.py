@@ -277,7 +277,12 @@ class KernelSession:
         self._ipc_dir = tempfile.mkdtemp(prefix="crc-kernel-")
         km.transport = "ipc"
         km.ip = os.path.join(self._ipc_dir, "k")
-        run_sync(km.start_kernel)()
+        try:
+            run_sync(km.start_kernel)()
+        except Exception as exc:  # noqa: BLE001 - no kernelspec, ipykernel missing, cannot spawn
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+            self._ipc_dir = None
+            raise CrcError(f"cannot start the '{self.kernel_name}' Jupyter kernel ({type(exc).__name__}: {exc}); run `make install` to install ipykernel in the environment") from None
         self.km = km
         return self
 
