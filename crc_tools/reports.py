@@ -682,11 +682,19 @@ def render_many(
     try:
         case_data = _case_data(data, today)
         models: list[tuple[int, dict]] = []
+        stems: dict[str, int] = {}
         for i, req in enumerate(requests):
             try:
-                models.append((i, build_model(req, case_data, today=today)))
+                model = build_model(req, case_data, today=today)
             except CrcError as exc:
                 results[i] = Failed(kind=req.kind, label=req.label, message=str(exc))
+                continue
+            # Two names that sanitise alike ("A/B", "A-B") must not overwrite each other.
+            stem = safe_filename(model["meta"].get("file_stem") or model["kind"])
+            stems[stem] = stems.get(stem, 0) + 1
+            if stems[stem] > 1:
+                model["meta"]["file_stem"] = f"{stem}-{stems[stem]}"
+            models.append((i, model))
         from tqdm import tqdm
 
         bar = tqdm(total=len(requests), desc="documents", unit="doc", file=sys.stderr, disable=(not progress) if progress is not None else None, leave=False)

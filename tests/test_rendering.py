@@ -225,10 +225,12 @@ def test_templates_run_by_hand_build_their_own_model(tmp_path, session):
 
 
 def test_render_many_reports_a_failure_and_goes_on(tmp_path, data):
-    reqs = [reports.Request(kind="dgd", chemical="nonexistent"), reports.Request(kind="rationale", notification_id="CHL-CHRYSOTILE-TEST")]
+    reqs = [reports.Request(kind="dgd", chemical="nonexistent"), reports.Request(kind="rationale", notification_id="CHL-CHRYSOTILE-TEST"), reports.Request(kind="rationale", notification_id="CHL-CHRYSOTILE-TEST")]
     results = reports.render_many(reqs, data=data, out=tmp_path, formats=("html",), jobs=1, progress=False)
     assert isinstance(results[0], reports.Failed) and "no notification in the data concerns 'nonexistent'" in results[0].message
     assert isinstance(results[1], reports.Rendered) and Path(results[1].paths["html"]).exists()
+    # the same file name twice in a batch: the second does not overwrite the first
+    assert [Path(r.paths["html"]).name for r in results[1:]] == ["rationale-CHL-CHRYSOTILE-TEST-industrial.html", "rationale-CHL-CHRYSOTILE-TEST-industrial-2.html"]
 
 
 # --------------------------------------------------------------------------- commands
