@@ -7,7 +7,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help install demo test test-fast bench lab dashboard lint clean
+.PHONY: help install demo test test-fast bench bench-docs lab dashboard lint clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -35,6 +35,9 @@ test-fast: $(STAMP) ## Run the tests not marked slow
 
 bench: $(STAMP) ## Benchmarks: crc status on 10k/100k/1M notifications against a pandas read, and more
 	$(BIN)/python benchmarks/run.py
+
+bench-docs: $(STAMP) ## Document benchmark: one crc dgd against the papermill+nbconvert floor; 20 DGDs batched against 20 single renders
+	$(BIN)/python benchmarks/bench_documents.py
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's environment as the kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks

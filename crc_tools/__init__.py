@@ -7,6 +7,7 @@ Public entry points::
 
     from crc_tools import load, verification_status, assess, conclusions, review_status
     from crc_tools import Register, all_determinations   # the register of determinations
+    from crc_tools import dgd_document, rationale_document, synopsis_document, check_dgd, render, render_many
     from crc_tools import reference
     from crc_tools import shpf   # SHPF proposals (Article 6, Annex IV): shpf.review_status(...)
 """
@@ -28,6 +29,12 @@ _LAZY = {
     "Register": ("crc_tools.register", "Register"),
     "all_determinations": ("crc_tools.register", "all_determinations"),
     "Proposals": ("crc_tools.shpf", "Proposals"),
+    "dgd_document": ("crc_tools.documents", "dgd_document"),
+    "rationale_document": ("crc_tools.documents", "rationale_document"),
+    "synopsis_document": ("crc_tools.documents", "synopsis_document"),
+    "check_dgd": ("crc_tools.docmodel", "check_dgd"),
+    "render": ("crc_tools.reports", "render"),
+    "render_many": ("crc_tools.reports", "render_many"),
     "Problem": ("crc_tools.errors", "Problem"),
     "CrcError": ("crc_tools.errors", "CrcError"),
 }
@@ -43,7 +50,7 @@ def __getattr__(name):
         value = getattr(importlib.import_module(module), attr)
         globals()[name] = value
         return value
-    if name in ("reference", "config", "cas", "intake", "verification", "criteria", "review", "register", "shpf", "formulation"):
+    if name in ("reference", "config", "cas", "intake", "verification", "criteria", "review", "register", "shpf", "formulation", "documents", "docmodel", "reports", "word", "charts"):
         import importlib
 
         return importlib.import_module(f"crc_tools.{name}")

@@ -59,6 +59,18 @@ def local_dir() -> Path:
     return data_dir() / "local"
 
 
+def templates_dir() -> Path:
+    """Return the folder of the document templates (papermill notebooks).
+
+    ``notebooks/templates/`` in a checkout; an installed copy carries them as package
+    data in ``crc_tools/_templates``.
+    """
+    for candidate in (PROJ_ROOT / "notebooks" / "templates", PACKAGE_DIR / "_templates"):
+        if candidate.is_dir():
+            return candidate
+    return PROJ_ROOT / "notebooks" / "templates"
+
+
 def reports_dir() -> Path:
     """Return the folder that receives rendered documents."""
     return _env_path("CRC_REPORTS_DIR", PROJ_ROOT / "reports")

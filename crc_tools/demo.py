@@ -77,7 +77,40 @@ def _shpf_step(ctx) -> None:
     ctx["written"] += ["shpf-review-status.json", "shpf-review-status.csv", "annex-iv-verification.csv", "annex-iv-part3-assessment.csv"]
 
 
-STEPS = [("tables", _tables_step), ("shpf", _shpf_step)]
+def _documents_step(ctx) -> None:
+    """Render a draft DGD (HTML and DOCX) for each recommended chemical, and the synopsis (Articles 5.4, 7.1)."""
+    from .documents import CaseData
+    from .reports import Failed, Request, render_many
+
+    out: Path = ctx["out"]
+    data = CaseData.from_intake(ctx["intake"])
+    status = data.status
+    # A draft DGD for every chemical the committee's conclusions recommend (Article 7.1);
+    # for one already listed in that category the draft says it can only serve a revision.
+    requests = [Request(kind="dgd", chemical=chem, category=cat) for chem, cat in data.recommended(include_listed=True)]
+    if len(status):
+        listed = status[status["recommend_listing"] & status["listed_in_annex_iii"]]
+        if len(listed):
+            _print("Already listed in Annex III, so their drafts serve a revision only: " + ", ".join(f"{r.chemical} ({r.category})" for r in listed.itertuples()))
+    requests.append(Request(kind="synopsis"))
+    _print("")
+    _print(f"Documents: {len(requests) - 1} draft decision guidance document(s) for the recommended chemicals, and the six-monthly synopsis.")
+    results = render_many(requests, data=data, out=out, formats=("html", "docx"))
+    for req, res in zip(requests, results, strict=True):
+        if isinstance(res, Failed):
+            ctx.setdefault("failed", []).append(res)
+            where = f"; partial notebook: {res.partial}" if res.partial else ""
+            sys.stderr.write(f"{req.label}: {res.message}{where}\n")
+            continue
+        for path in res.paths.values():
+            ctx["written"].append(Path(path).name)
+        if res.kind == "dgd":
+            from .docmodel import check_summary
+
+            _print(f"  {res.meta.get('chemical')} ({res.meta.get('category')}): internal consistency: {check_summary(res.checks)}")
+
+
+STEPS = [("tables", _tables_step), ("shpf", _shpf_step), ("documents", _documents_step)]
 """Steps of the demo, in order: (name, function(ctx))."""
 
 
@@ -101,4 +134,6 @@ def run_demo(args) -> int:
     for name in ctx["written"]:
         _print(f"  {name}")
     code = _report(intake.problems)
+    if ctx.get("failed"):
+        code = max(code, 1)
     return code

@@ -1,0 +1,750 @@
+"""Rendering documents: papermill executes the notebook templates, nbconvert and python-docx export.
+
+One keyword-only function renders one document, and the ``crc dgd``, ``crc rationale``
+and ``crc report synopsis`` commands mirror it option for option::
+
+    from crc_tools.reports import render
+    render(document="dgd", chemical="Chrysotile asbestos", category="industrial",
+           data=["data/cases"], out="reports", formats=("html", "docx"))
+
+What happens:
+
+1. the model of the document is built from the data (:mod:`crc_tools.documents`) while
+   a ``python3`` kernel starts;
+2. papermill executes the template (``notebooks/templates/<kind>.ipynb``) with the model
+   as its ``document`` parameter; the template only displays it;
+3. the executed notebook is exported to HTML without code cells (nbconvert with
+   ``exclude_input`` and a page template that loads nothing from the internet and runs
+   no script), and the model is written to DOCX with real headings and tables
+   (:mod:`crc_tools.word`); the executed notebook itself is kept when ``ipynb`` is asked.
+
+Every output is written atomically: a failed or interrupted render never replaces a good
+earlier file. A template that raises leaves its partial notebook beside the outputs as
+``<name>.failed.ipynb`` and raises :class:`DocumentRenderError`, which the command line
+reports without a traceback.
+
+Many documents (:func:`render_many`, used by ``crc demo``) reuse one kernel per worker:
+papermill runs each template in the already started kernel (the namespace is reset
+between documents), and the work is spread over worker processes across the machine's
+cores, with a progress bar. One failing document does not stop the others.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import copy
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import config
+from .errors import CrcError, UsageError
+from .output import atomic_path, write_bytes_atomic, write_text_atomic
+from .text import safe_filename
+
+KINDS = ("dgd", "rationale", "synopsis")
+"""The documents the suite renders."""
+FORMATS = ("html", "docx", "ipynb", "pdf")
+"""Output formats: HTML without code, DOCX for Word, the executed notebook, PDF (needs chromium)."""
+DEFAULT_FORMATS = ("html", "docx")
+KERNEL_NAME = "python3"
+ENGINE_NAME = "crc-shared-kernel"
+EXECUTION_TIMEOUT = 600
+REMOVE_CELL_TAGS = ("remove-cell", "parameters", "injected-parameters")
+NBCONVERT_TEMPLATES = Path(__file__).resolve().parent / "nbconvert_templates"
+HTML_TEMPLATE = "crc_document"
+
+
+class DocumentRenderError(CrcError):
+    """A template raised (or its kernel died) while rendering; the partial notebook is kept.
+
+    Attributes
+    ----------
+    template : str
+        The template that was executed.
+    partial : str or None
+        Where the partial notebook was saved (``<name>.failed.ipynb``).
+    cell : int or None
+        The index of the cell that failed.
+    ename, evalue : str
+        The exception's name and value as the kernel reported them.
+    """
+
+    def __init__(self, message: str, *, template: str = "", partial: str | None = None, cell: int | None = None, ename: str = "", evalue: str = ""):
+        super().__init__(message, source=template, record=f"cell {cell}" if cell is not None else "", field_name=ename)
+        self.template = template
+        self.partial = partial
+        self.cell = cell
+        self.ename = ename
+        self.evalue = evalue
+
+
+@dataclass
+class Request:
+    """One document to render: its kind and what selects it."""
+
+    kind: str = "dgd"
+    chemical: str | None = None
+    category: str | None = None
+    notification_id: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    variant: str = "fra"
+
+    @property
+    def label(self) -> str:
+        """Return a short description for messages."""
+        if self.kind == "dgd":
+            return f"DGD {self.chemical}" + (f" ({self.category})" if self.category else "")
+        if self.kind == "rationale":
+            return f"rationale {self.notification_id}"
+        return "synopsis" + (f" {self.date_from}–{self.date_to}" if self.date_from or self.date_to else "")
+
+
+@dataclass
+class Rendered:
+    """A document written: where each format went, and what its checks found."""
+
+    kind: str
+    title: str
+    stem: str
+    paths: dict[str, str] = field(default_factory=dict)
+    checks: list[dict] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+    ok: bool = True
+
+
+@dataclass
+class Failed:
+    """A document that could not be rendered, with the path of its partial notebook if any."""
+
+    kind: str
+    label: str
+    message: str
+    partial: str | None = None
+    ok: bool = False
+
+
+# --------------------------------------------------------------------------- templates and formats
+
+
+def template_path(kind: str) -> Path:
+    """Return the notebook template of a kind of document."""
+    if kind not in KINDS:
+        raise UsageError(f"unknown document '{kind}'; known: {', '.join(KINDS)}")
+    return config.templates_dir() / f"{kind}.ipynb"
+
+
+def parse_formats(value) -> tuple[str, ...]:
+    """Return output formats from ``"html,docx"`` or a sequence, checked."""
+    if value is None:
+        return DEFAULT_FORMATS
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    out = []
+    for p in parts:
+        f = str(p).strip().casefold().lstrip(".")
+        if not f:
+            continue
+        if f not in FORMATS:
+            raise UsageError(f"unknown format '{p}'; choose from {', '.join(FORMATS)}")
+        if f not in out:
+            out.append(f)
+    if not out:
+        raise UsageError(f"no output format given; choose from {', '.join(FORMATS)}")
+    if "pdf" in out and chromium_path() is None:
+        raise UsageError("the pdf format needs Debian's chromium (apt-get install chromium), which is not installed; use html and print it, or convert the docx with LibreOffice")
+    return tuple(out)
+
+
+def chromium_path() -> str | None:
+    """Return the path of a chromium browser for PDF output, or ``None``."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _load_template(path: Path):
+    from papermill.inspection import _infer_parameters
+    from papermill.iorw import load_notebook_node
+
+    if not path.is_file():
+        raise UsageError(f"{path}: template not found")
+    try:
+        nb = load_notebook_node(str(path))
+    except Exception as exc:  # noqa: BLE001 - nbformat raises many types for a broken file
+        raise CrcError(f"not a readable notebook: {exc}", source=str(path)) from None
+
+    names = {p.name for p in _infer_parameters(nb)}
+    if "document" not in names:
+        raise CrcError("the template has no 'document' parameter in a cell tagged 'parameters'", source=str(path))
+    return nb
+
+
+# --------------------------------------------------------------------------- a kernel reused across documents
+
+
+def _register_engine() -> None:
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import remove_args
+
+    class _ReuseClient(PapermillNotebookClient):
+        """Executes in a kernel that outlives the notebook, from a clean namespace."""
+
+        def papermill_execute_cells(self):
+            from jupyter_core.utils import ensure_async, run_sync
+
+            msg_id = self.kc.execute("get_ipython().reset(new_session=False, aggressive=False)", silent=True, store_history=False, allow_stdin=False)
+            if not isinstance(msg_id, str):
+                msg_id = run_sync(lambda: ensure_async(msg_id))()
+            self.wait_for_reply(msg_id)
+            super().papermill_execute_cells()
+
+    class SharedKernelEngine(NBClientEngine):
+        """papermill engine that runs a notebook in a kernel started beforehand (``km``)."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            km = kwargs.pop("km")
+            partial_path = kwargs.pop("partial_path", None)
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            client = _ReuseClient(
+                nb_man,
+                km=km,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
+            try:
+                return client.execute(cleanup_kc=False)
+            except BaseException:
+                # The kernel died or timed out: keep what ran so far. (Cells that raise are
+                # handled by papermill, which writes the notebook with the error.)
+                if partial_path:
+                    with contextlib.suppress(Exception):
+                        Path(partial_path).write_text(json.dumps(nb_man.nb, indent=1, ensure_ascii=False), encoding="utf-8")
+                raise
+            finally:
+                if client.kc is not None:
+                    with contextlib.suppress(Exception):
+                        client.kc.stop_channels()
+
+    papermill_engines.register(ENGINE_NAME, SharedKernelEngine)
+
+
+class KernelSession:
+    """A ``python3`` kernel started once and reused for many documents.
+
+    ``start()`` returns as soon as the kernel process is launched, so the caller can
+    build its documents while the kernel boots.
+    """
+
+    def __init__(self, kernel_name: str = KERNEL_NAME, *, startup_timeout: int = 60):
+        self.kernel_name = kernel_name
+        self.startup_timeout = startup_timeout
+        self.km = None
+        self._ipc_dir: str | None = None
+
+    def start(self) -> "KernelSession":
+        """Launch the kernel (idempotent)."""
+        if self.km is not None and self._alive():
+            return self
+        import nbformat
+        from jupyter_core.utils import run_sync
+        from nbclient import NotebookClient
+
+        _ensure_engine()
+        client = NotebookClient(nbformat.v4.new_notebook(), kernel_name=self.kernel_name, startup_timeout=self.startup_timeout)
+        km = client.create_kernel_manager()
+        # Talk to the kernel over Unix sockets in a private folder, not over TCP ports.
+        self._ipc_dir = tempfile.mkdtemp(prefix="crc-kernel-")
+        km.transport = "ipc"
+        km.ip = os.path.join(self._ipc_dir, "k")
+        try:
+            run_sync(km.start_kernel)()
+        except Exception as exc:  # noqa: BLE001 - no kernelspec, ipykernel missing, cannot spawn
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+            self._ipc_dir = None
+            raise CrcError(f"cannot start the '{self.kernel_name}' Jupyter kernel ({type(exc).__name__}: {exc}); run `make install` to install ipykernel in the environment") from None
+        self.km = km
+        return self
+
+    def _alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        try:
+            return bool(run_sync(self.km.is_alive)())
+        except Exception:  # noqa: BLE001
+            return False
+
+    def execute(self, nb, *, parameters: dict, output_path: Path):
+        """Execute a notebook with papermill in this kernel; return the executed notebook."""
+        import papermill as pm
+
+        self.start()
+        return pm.execute_notebook(
+            nb,
+            str(output_path),
+            parameters=parameters,
+            engine_name=ENGINE_NAME,
+            request_save_on_cell_execute=False,  # saving after every cell costs more than the cells
+            partial_path=str(output_path),
+            kernel_name=self.kernel_name,
+            progress_bar=False,
+            log_output=False,
+            start_timeout=self.startup_timeout,
+            execution_timeout=EXECUTION_TIMEOUT,
+            km=self.km,
+        )
+
+    def restart_if_dead(self) -> None:
+        """Start a fresh kernel when the current one has died (after a crash or time-out)."""
+        if self.km is not None and not self._alive():
+            self.shutdown()
+            self.start()
+
+    def shutdown(self) -> None:
+        """Stop the kernel (idempotent)."""
+        if self.km is None:
+            return
+        from jupyter_core.utils import run_sync
+
+        km, self.km = self.km, None
+        with contextlib.suppress(Exception):
+            run_sync(km.shutdown_kernel)(now=True)
+        with contextlib.suppress(Exception):
+            run_sync(km.cleanup_resources)()
+        if self._ipc_dir:
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+            self._ipc_dir = None
+
+    def __enter__(self) -> "KernelSession":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown()
+
+
+_ENGINE_READY = False
+
+
+def _ensure_engine() -> None:
+    global _ENGINE_READY
+    if not _ENGINE_READY:
+        _register_engine()
+        _ENGINE_READY = True
+
+
+# --------------------------------------------------------------------------- exports
+
+
+_EXPORTER = None
+
+
+def html_exporter():
+    """Return the HTML exporter: no code cells, no prompts, no scripts, the suite's page style."""
+    global _EXPORTER
+    if _EXPORTER is None:
+        from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
+        from traitlets.config import Config
+
+        cfg = Config()
+        cfg.CSSHTMLHeaderPreprocessor.enabled = False  # no code, so no syntax-highlighting styles
+        exp = HTMLExporter(config=cfg, template_name=HTML_TEMPLATE, extra_template_basedirs=[str(NBCONVERT_TEMPLATES)])
+        exp.exclude_input = True
+        exp.exclude_input_prompt = True
+        exp.exclude_output_prompt = True
+        exp.exclude_markdown = False
+        remover = TagRemovePreprocessor(remove_cell_tags=set(REMOVE_CELL_TAGS), enabled=True)
+        exp.register_preprocessor(remover, enabled=True)
+        _EXPORTER = exp
+    return _EXPORTER
+
+
+def notebook_to_html(nb, title: str) -> str:
+    """Return an executed notebook as a self-contained HTML page without code."""
+    body, _ = html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def _html_to_pdf(html_path: Path, target: Path) -> None:
+    exe = chromium_path()
+    if exe is None:  # checked by parse_formats; kept for direct callers
+        raise UsageError("the pdf format needs chromium")
+    with atomic_path(target, suffix=".pdf") as tmp:
+        proc = subprocess.run(
+            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", f"--print-to-pdf={tmp}", html_path.resolve().as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if proc.returncode != 0 or not tmp.exists() or tmp.stat().st_size == 0:
+            raise CrcError(f"chromium could not print the page to PDF: {proc.stderr.strip()[-300:]}", source=str(html_path))
+
+
+def _target(out: Path, stem: str, ext: str) -> Path:
+    path = (out / f"{stem}.{ext}").resolve()
+    if path.parent != out.resolve():  # pragma: no cover - safe_filename makes this impossible
+        raise CrcError(f"refusing to write outside {out}", source=str(path))
+    return path
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def build_model(request: Request, data, *, today: dt.date | None = None) -> dict:
+    """Return the document model a request asks for (see :mod:`crc_tools.documents`)."""
+    from . import documents
+
+    if request.kind == "dgd":
+        if not request.chemical:
+            raise UsageError("a DGD needs a chemical")
+        return documents.dgd_document(chemical=request.chemical, category=request.category, data=data, variant=request.variant, today=today)
+    if request.kind == "rationale":
+        if not request.notification_id:
+            raise UsageError("a rationale needs a notification id")
+        return documents.rationale_document(notification_id=request.notification_id, category=request.category, data=data, today=today)
+    if request.kind == "synopsis":
+        return documents.synopsis_document(data=data, date_from=request.date_from, date_to=request.date_to, today=today)
+    raise UsageError(f"unknown document '{request.kind}'; known: {', '.join(KINDS)}")
+
+
+def render_model(model: dict, *, out: Path, formats=DEFAULT_FORMATS, template: str | Path | None = None, session: KernelSession | None = None) -> Rendered:
+    """Execute the template on a model and write the asked formats; return what was written.
+
+    Raises
+    ------
+    DocumentRenderError
+        When the template raises or its kernel dies; the partial notebook is saved as
+        ``<name>.failed.ipynb`` in ``out`` and no earlier output is replaced.
+    """
+    import nbformat
+    from papermill.exceptions import PapermillExecutionError
+
+    from .docmodel import check_model
+    from .word import build_docx
+
+    check_model(model)
+    formats = parse_formats(formats)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = safe_filename(model.get("meta", {}).get("file_stem") or model["kind"], default=model["kind"])
+    template = Path(template) if template else template_path(model["kind"])
+    nb = _load_template(template)
+    nb.metadata["title"] = model.get("title", stem)
+    own_session = session is None
+    session = session or KernelSession()
+    tmpdir = Path(tempfile.mkdtemp(prefix="crc-render-"))
+    executed_path = tmpdir / f"{stem}.ipynb"
+    failed_path = _target(out, stem, "failed.ipynb")
+    try:
+        try:
+            executed = session.execute(copy.deepcopy(nb), parameters={"document": model}, output_path=executed_path)
+        except PapermillExecutionError as exc:
+            partial = _keep_partial(executed_path, failed_path)
+            evalue = " ".join(str(exc.evalue).split())[:300]
+            raise DocumentRenderError(
+                f"{exc.ename}: {evalue}; the partial notebook is {partial or '(not saved)'}",
+                template=str(template),
+                partial=str(partial) if partial else None,
+                cell=exc.cell_index,
+                ename=exc.ename,
+                evalue=evalue,
+            ) from None
+        except DocumentRenderError:
+            raise
+        except Exception as exc:  # kernel died, timed out, could not start
+            partial = _keep_partial(executed_path, failed_path)
+            if not own_session:
+                session.restart_if_dead()
+            raise DocumentRenderError(
+                f"the template did not run to its end ({type(exc).__name__}: {' '.join(str(exc).split())[:300]}); the partial notebook is {partial or '(not saved)'}",
+                template=str(template),
+                partial=str(partial) if partial else None,
+                ename=type(exc).__name__,
+                evalue=str(exc)[:300],
+            ) from None
+        # Build every output in memory first, then replace the files one by one.
+        payloads: dict[str, object] = {}
+        if "html" in formats or "pdf" in formats:
+            payloads["html"] = notebook_to_html(executed, model.get("title", stem))
+        if "docx" in formats:
+            payloads["docx"] = build_docx(model)
+        if "ipynb" in formats:
+            payloads["ipynb"] = nbformat.writes(executed)
+        paths: dict[str, str] = {}
+        if "html" in payloads and "html" in formats:
+            paths["html"] = str(write_text_atomic(_target(out, stem, "html"), payloads["html"]))
+        if "docx" in payloads:
+            target = _target(out, stem, "docx")
+            with atomic_path(target, suffix=".docx") as tmp:
+                payloads["docx"].save(str(tmp))
+            paths["docx"] = str(target)
+        if "ipynb" in payloads:
+            paths["ipynb"] = str(write_text_atomic(_target(out, stem, "ipynb"), payloads["ipynb"]))
+        if "pdf" in formats:
+            html_file = tmpdir / f"{stem}.html"
+            html_file.write_text(payloads["html"], encoding="utf-8")
+            target = _target(out, stem, "pdf")
+            _html_to_pdf(html_file, target)
+            paths["pdf"] = str(target)
+        with contextlib.suppress(FileNotFoundError):
+            failed_path.unlink()  # an earlier failure is superseded
+        return Rendered(kind=model["kind"], title=model.get("title", ""), stem=stem, paths=paths, checks=list(model.get("checks", [])), notices=list(model.get("notices", [])), meta=dict(model.get("meta", {})))
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        if own_session:
+            session.shutdown()
+
+
+def _keep_partial(executed_path: Path, failed_path: Path) -> Path | None:
+    if not executed_path.exists():
+        return None
+    try:
+        write_bytes_atomic(failed_path, executed_path.read_bytes())
+    except OSError:
+        return None
+    return failed_path
+
+
+def _case_data(data, today: dt.date | None):
+    from .documents import CaseData
+
+    if isinstance(data, CaseData):
+        return data
+    if data is not None and hasattr(data, "notifications") and hasattr(data, "determinations"):
+        return CaseData.from_intake(data, today=today)
+    return CaseData.load(data or None, today=today)
+
+
+def render(
+    *,
+    document: str = "dgd",
+    chemical: str | None = None,
+    category: str | None = None,
+    notification_id: str | None = None,
+    data=None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    out: str | Path | None = None,
+    formats=DEFAULT_FORMATS,
+    template: str | Path | None = None,
+    variant: str = "fra",
+    today: dt.date | None = None,
+) -> Rendered:
+    """Render one document and write it in the asked formats.
+
+    Parameters
+    ----------
+    document : {"dgd", "rationale", "synopsis"}
+        Which document: the draft decision guidance document of a chemical (Article
+        7.1), the rationale of a notification (Annex II), the six-monthly synopsis
+        (Article 5.4).
+    chemical, category : str, optional
+        The chemical (name, CAS number or Annex III name) and category of a DGD.
+    notification_id : str, optional
+        The notification of a rationale (``category`` when it covers both).
+    data : list of paths, Intake or CaseData, optional
+        Case files, folders and bulk tables (default: the shipped sample data).
+    date_from, date_to : datetime.date, optional
+        The synopsis period (default: the half-year of the latest receipt).
+    out : path, optional
+        Output folder (default: ``reports/``).
+    formats : str or sequence
+        Any of ``html``, ``docx``, ``ipynb``, ``pdf`` (``"html,docx"`` works too).
+    template : path, optional
+        Another notebook template (it needs a ``document`` parameter).
+    variant : str
+        Which DGD (``fra``: a banned or severely restricted chemical; further variants
+        register in :data:`crc_tools.documents.DGD_VARIANTS`).
+    today : datetime.date, optional
+        The date printed on the document.
+
+    Returns
+    -------
+    Rendered
+        The paths written, the document's internal-consistency findings, and the
+        problems found in the data (bad records were left out).
+
+    Raises
+    ------
+    DocumentRenderError
+        The template raised; its partial notebook is kept as ``<name>.failed.ipynb``.
+    crc_tools.documents.DocumentDataError
+        The data hold no such chemical or notification.
+    """
+    formats = parse_formats(formats)
+    request = Request(kind=document, chemical=chemical, category=category, notification_id=notification_id, date_from=date_from, date_to=date_to, variant=variant)
+    if document not in KINDS:
+        raise UsageError(f"unknown document '{document}'; known: {', '.join(KINDS)}")
+    session = KernelSession().start()  # boots while the data are read
+    try:
+        case_data = _case_data(data, today)
+        try:
+            model = build_model(request, case_data, today=today)
+            result = render_model(model, out=Path(out or config.reports_dir()), formats=formats, template=template, session=session)
+        except CrcError as exc:
+            exc.problems = list(case_data.problems)  # the bad records may explain the error
+            raise
+        result.problems = list(case_data.problems)
+        return result
+    finally:
+        session.shutdown()
+
+
+# --------------------------------------------------------------------------- many documents
+
+
+_WORKER_SESSION: KernelSession | None = None
+
+
+def _worker_session() -> KernelSession:
+    global _WORKER_SESSION
+    if _WORKER_SESSION is None:
+        _WORKER_SESSION = KernelSession().start()
+        atexit.register(_WORKER_SESSION.shutdown)
+    return _WORKER_SESSION
+
+
+def _render_job(model: dict, out: str, formats: tuple, template: str | None, session: KernelSession | None = None):
+    label = model.get("title", model.get("kind", "document"))
+    try:
+        return render_model(model, out=Path(out), formats=formats, template=template, session=session or _worker_session())
+    except DocumentRenderError as exc:
+        return Failed(kind=model.get("kind", ""), label=label, message=str(exc), partial=exc.partial)
+    except Exception as exc:  # noqa: BLE001 - one document must not stop the others
+        return Failed(kind=model.get("kind", ""), label=label, message=f"{type(exc).__name__}: {exc}")
+
+
+def default_jobs(n_documents: int) -> int:
+    """Return how many worker processes to use (``CRC_JOBS`` or the machine's cores).
+
+    Starting a worker costs a few seconds (imports and a kernel), so small batches
+    render in-process on one kernel.
+    """
+    env = os.environ.get("CRC_JOBS")
+    if env and env.strip().isdigit() and int(env) > 0:
+        return min(int(env), max(n_documents, 1))
+    if n_documents < 6:
+        return 1
+    return max(1, min(os.cpu_count() or 1, n_documents, 8))
+
+
+def render_many(
+    requests,
+    *,
+    data=None,
+    out: str | Path | None = None,
+    formats=DEFAULT_FORMATS,
+    jobs: int | None = None,
+    progress: bool | None = None,
+    template: str | Path | None = None,
+    today: dt.date | None = None,
+) -> list[Rendered | Failed]:
+    """Render many documents; one that fails is reported and the others go on.
+
+    Models are built once from the data; the templates then run in reused kernels: in
+    this process with one kernel (``jobs=1``) or in ``jobs`` worker processes with one
+    kernel each. A progress bar goes to stderr (``progress=None``: when it is a
+    terminal).
+
+    Returns
+    -------
+    list of Rendered or Failed
+        In the order of ``requests``.
+    """
+    formats = parse_formats(formats)
+    requests = list(requests)
+    out = Path(out or config.reports_dir())
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = jobs or default_jobs(len(requests))
+    in_process = jobs == 1 or len(requests) <= 1
+    local: KernelSession | None = KernelSession().start() if in_process and requests else None
+    results: list = [None] * len(requests)
+    try:
+        case_data = _case_data(data, today)
+        models: list[tuple[int, dict]] = []
+        stems: dict[str, int] = {}
+        for i, req in enumerate(requests):
+            try:
+                model = build_model(req, case_data, today=today)
+            except CrcError as exc:
+                results[i] = Failed(kind=req.kind, label=req.label, message=str(exc))
+                continue
+            # Two names that sanitise alike ("A/B", "A-B") must not overwrite each other.
+            stem = safe_filename(model["meta"].get("file_stem") or model["kind"])
+            stems[stem] = stems.get(stem, 0) + 1
+            if stems[stem] > 1:
+                model["meta"]["file_stem"] = f"{stem}-{stems[stem]}"
+            models.append((i, model))
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(requests), desc="documents", unit="doc", file=sys.stderr, disable=(not progress) if progress is not None else None, leave=False)
+        bar.update(len(requests) - len(models))
+        tmpl = str(template) if template else None
+        try:
+            if in_process:
+                for i, model in models:
+                    results[i] = _render_job(model, str(out), formats, tmpl, local)
+                    bar.update(1)
+            else:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor, as_completed
+
+                ctx = multiprocessing.get_context("spawn")
+                with ProcessPoolExecutor(max_workers=min(jobs, len(models)), mp_context=ctx) as pool:
+                    futures = {pool.submit(_render_job, model, str(out), formats, tmpl): i for i, model in models}
+                    try:
+                        for fut in as_completed(futures):
+                            i = futures[fut]
+                            try:
+                                results[i] = fut.result()
+                            except Exception as exc:  # noqa: BLE001 - a worker that died
+                                results[i] = Failed(kind=requests[i].kind, label=requests[i].label, message=f"worker failed: {type(exc).__name__}: {exc}")
+                            bar.update(1)
+                    except BaseException:
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        raise
+        finally:
+            bar.close()
+    finally:
+        if local is not None:
+            local.shutdown()
+    return results
+
+
+__all__ = [
+    "KINDS",
+    "FORMATS",
+    "DEFAULT_FORMATS",
+    "DocumentRenderError",
+    "Request",
+    "Rendered",
+    "Failed",
+    "KernelSession",
+    "render",
+    "render_many",
+    "render_model",
+    "build_model",
+    "template_path",
+    "parse_formats",
+    "notebook_to_html",
+]

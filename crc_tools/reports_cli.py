@@ -1,0 +1,157 @@
+"""The document commands: ``crc dgd``, ``crc rationale`` and ``crc report synopsis``.
+
+Each mirrors :func:`crc_tools.reports.render` option for option (``--data`` is ``data``,
+``--out`` is ``out``, ``--format html,docx,ipynb`` is ``formats`` …) and adds no logic of
+its own: it prints where the documents went and, for a DGD, the internal-consistency
+findings. Several chemicals or notifications in one call are rendered as a batch
+(:func:`crc_tools.reports.render_many`), reusing kernels.
+
+Exit status: 0 when every document was written; 1 when a document failed (its partial
+notebook is named), the data had bad records, or ``--strict`` and a DGD's consistency
+check found a problem; 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _print_rendered(r, *, show_checks: bool = True) -> int:
+    """Print one rendered document; return the number of consistency problems."""
+    from .docmodel import RESULT_OK, RESULT_PROBLEM, check_summary
+    from .output import render_table
+
+    _out(r.title)
+    for fmt, path in r.paths.items():
+        _out(f"  {fmt:<6} {path}")
+    problems = 0
+    if r.kind == "dgd" and r.checks and show_checks:
+        _out(f"Internal consistency of the draft: {check_summary(r.checks)}")
+        rows = [{"check": f["check"], "result": f["result"], "details": f["message"]} for f in r.checks]
+        _out(render_table(rows, ["check", "result", "details"], max_width=110).rstrip())
+        where = r.paths.get("html") or r.paths.get("docx") or r.stem
+        for f in r.checks:
+            if f["result"] == RESULT_PROBLEM:
+                problems += 1
+                print(f"{where}: consistency: {f['check']}: {f['message']}", file=sys.stderr)
+            elif f["result"] != RESULT_OK:
+                print(f"{where}: consistency: warning: {f['check']}: {f['message']}", file=sys.stderr)
+    return problems
+
+
+def _report_problems(problems) -> int:
+    for p in problems:
+        print(p.format(), file=sys.stderr)
+    return EXIT_FAILED if any(p.severity == "error" for p in problems) else EXIT_OK
+
+
+def _run(requests, args) -> int:
+    """Render one request (mirroring ``render``) or a batch; print results; return the exit status."""
+    from .documents import CaseData
+    from .errors import CrcError
+    from .reports import Failed, parse_formats, render, render_many
+
+    formats = parse_formats(args.format)
+    out = Path(args.out) if args.out else None
+    code = EXIT_OK
+    problems = 0
+    if len(requests) == 1:
+        req = requests[0]
+        try:
+            r = render(
+                document=req.kind,
+                chemical=req.chemical,
+                category=req.category,
+                notification_id=req.notification_id,
+                data=args.data or None,
+                date_from=req.date_from,
+                date_to=req.date_to,
+                out=out,
+                formats=formats,
+                template=args.template,
+                variant=req.variant,
+            )
+        except CrcError as exc:
+            _report_problems(getattr(exc, "problems", []))
+            raise
+        code = max(code, _report_problems(r.problems))
+        problems += _print_rendered(r)
+    else:
+        data = CaseData.load(args.data or None)
+        code = max(code, _report_problems(data.problems))
+        results = render_many(requests, data=data, out=out, formats=formats, jobs=args.jobs, template=args.template)
+        for r in results:
+            if isinstance(r, Failed):
+                code = EXIT_FAILED
+                print(f"{r.label}: {r.message}", file=sys.stderr)
+            else:
+                problems += _print_rendered(r)
+                _out()
+    if problems and getattr(args, "strict", False):
+        code = EXIT_FAILED
+    return code
+
+
+def cmd_dgd(args) -> int:
+    """Render the draft decision guidance document of a chemical (Article 7.1): HTML without code, DOCX for Word."""
+    from .reports import Request
+
+    return _run([Request(kind="dgd", chemical=c, category=args.category, variant=args.variant) for c in args.chemicals], args)
+
+
+def cmd_rationale(args) -> int:
+    """Render the rationale of a notification: scope, each Annex II criterion with its recorded determination, conclusion."""
+    from .reports import Request
+
+    return _run([Request(kind="rationale", notification_id=n, category=args.category) for n in args.notification_ids], args)
+
+
+def cmd_synopsis(args) -> int:
+    """Render the six-monthly synopsis of notifications (Article 5.4; PIC Circular Appendices I and V)."""
+    from .reports import Request
+
+    return _run([Request(kind="synopsis", date_from=args.date_from, date_to=args.date_to)], args)
+
+
+def _common(sp, *, jobs: bool = True) -> None:
+    from .reports import FORMATS
+
+    sp.add_argument("--data", nargs="+", action="extend", metavar="PATH", default=None, help="case files, folders of them, bulk tables (default: the shipped sample data in data/cases/)")
+    sp.add_argument("--out", type=Path, default=None, metavar="DIR", help="folder for the documents (default: reports/)")
+    sp.add_argument("--format", default="html,docx", metavar="FORMATS", help=f"comma-separated output formats among {', '.join(FORMATS)} (default: html,docx; pdf needs chromium)")
+    sp.add_argument("--template", type=Path, default=None, metavar="NOTEBOOK", help=argparse.SUPPRESS)
+    if jobs:
+        sp.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes for several documents (default: the machine's cores for large batches, else 1)")
+
+
+def register(sub, add) -> None:
+    """Add the document commands to the ``crc`` parser (called by :mod:`crc_tools.cli`)."""
+    from .cli import _date
+
+    sp = add("dgd", cmd_dgd, "draft decision guidance document of a chemical (HTML without code, DOCX)", paths=False, fmt=False)
+    sp.add_argument("chemicals", nargs="+", metavar="CHEMICAL", help="common name, CAS number or Annex III name (several: a batch)")
+    sp.add_argument("--category", choices=["pesticide", "industrial"], default=None, help="category of the listing (default: the one the committee recommends)")
+    sp.add_argument("--strict", action="store_true", help="exit 1 when the internal-consistency check finds a problem")
+    sp.add_argument("--variant", default="fra", metavar="NAME", help="which DGD: fra (a banned or severely restricted chemical, the default); modules add others")
+    _common(sp)
+
+    sp = add("rationale", cmd_rationale, "rationale of a notification against Annex II, criterion by criterion", paths=False, fmt=False)
+    sp.add_argument("notification_ids", nargs="+", metavar="NOTIFICATION_ID")
+    sp.add_argument("--category", choices=["pesticide", "industrial"], default=None, help="category, when the notification covers both")
+    _common(sp)
+
+    rp = sub.add_parser("report", help="periodic reports: synopsis (Article 5.4)", description="Periodic reports of the Secretariat.")
+    rsub = rp.add_subparsers(dest="report", metavar="REPORT", parser_class=type(rp), required=True)
+    sp = rsub.add_parser("synopsis", help="six-monthly synopsis of notifications (PIC Circular Appendices I and V)", description=cmd_synopsis.__doc__)
+    sp.add_argument("--from", dest="date_from", type=_date, default=None, metavar="DATE", help="first day of the period, YYYY-MM-DD")
+    sp.add_argument("--to", dest="date_to", type=_date, default=None, metavar="DATE", help="last day of the period (default: six months from --from, or the half-year of the latest receipt)")
+    _common(sp, jobs=False)
+    sp.set_defaults(func=cmd_synopsis, jobs=None)

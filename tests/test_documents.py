@@ -1,0 +1,417 @@
+"""Document models: the draft DGD, the rationale, the synopsis, their HTML and DOCX, the consistency check.
+
+These tests build models and write DOCX without a kernel; the notebook templates are
+executed in ``test_rendering.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from crc_tools import docmodel as dm
+from crc_tools import documents, word
+
+from .conftest import run_crc
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "data" / "documents" / "cases"
+TODAY = dt.date(2025, 3, 1)
+
+DGD_SECTIONS = [
+    ("cover", ""),
+    ("introduction", "Introduction"),
+    ("purpose", "Purpose of the decision guidance document"),
+    ("disclaimer", "Disclaimer"),
+    ("abbreviations", "List of abbreviations"),
+    ("title", "Decision guidance document for a banned or severely restricted chemical"),
+    ("1", "1 Identification and specifications"),
+    ("2", "2 Reasons for inclusion in the PIC procedure"),
+    ("2.1", "2.1 Final regulatory action"),
+    ("2.2", "2.2 Risk evaluation"),
+    ("3", "3 Protective measures that have been applied concerning the chemical"),
+    ("3.1", "3.1 Regulatory measures to reduce exposure"),
+    ("3.2", "3.2 Other measures to reduce exposure"),
+    ("3.3", "3.3 Alternatives"),
+    ("3.4", "3.4 Socio-economic effects"),
+    ("4", "4 Hazards and risks to human health and the environment"),
+    ("4.1", "4.1 Hazard classification"),
+    ("4.2", "4.2 Exposure limits"),
+    ("4.3", "4.3 Packaging and labelling"),
+    ("4.4", "4.4 First aid"),
+    ("4.5", "4.5 Waste management"),
+    ("annex1", "Annex 1 Further information on the substance"),
+    ("annex2", "Annex 2 Details on final regulatory actions reported"),
+    ("annex3", "Annex 3 Addresses of designated national authorities"),
+    ("annex4", "Annex 4 References"),
+    ("checks", "Appendix Draft only: internal-consistency check"),
+]
+
+
+@pytest.fixture(scope="module")
+def data():
+    return documents.CaseData.load([CASES], today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def chrysotile(data):
+    return documents.dgd_document(chemical="Chrysotile asbestos", data=data, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def examplefos(data):
+    return documents.dgd_document(chemical="Examplefos", data=data, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def hostile(data):
+    return documents.dgd_document(chemical="<script>alert(1)</script>", data=data, today=TODAY)
+
+
+def _section(doc, sid):
+    s = dm.find_section(doc, sid)
+    assert s is not None, sid
+    return s
+
+
+def _fields(doc, sid, key):
+    for b in _section(doc, sid)["blocks"]:
+        if b["type"] == "fields":
+            for r in b["rows"]:
+                if r["key"] == key:
+                    return r["value"]
+    raise AssertionError(f"no field {key} in {sid}")
+
+
+def _checks(findings, check):
+    return [f for f in findings if f["check"] == check]
+
+
+# --------------------------------------------------------------------------- DGD layout
+
+
+def test_dgd_follows_the_real_layout(chrysotile):
+    got = [(s["id"], dm.section_title(s) if s["id"] != "cover" else "") for s in chrysotile["sections"]]
+    assert got == DGD_SECTIONS
+    assert chrysotile["meta"]["file_stem"] == "dgd-Chrysotile-asbestos-industrial"
+
+
+def test_section_1_identification(chrysotile):
+    assert _fields(chrysotile, "1", "common_name") == "Chrysotile asbestos"
+    assert _fields(chrysotile, "1", "cas_numbers") == ["12001-29-5"]
+    assert _fields(chrysotile, "1", "category") == "Industrial"
+    assert any("2524.90" in h and "European Union" in h for h in _fields(chrysotile, "1", "hs_code"))
+    uses = _fields(chrysotile, "1", "uses_regulated")
+    assert any(u.startswith("Chile:") for u in uses) and any(u.startswith("European Union:") for u in uses)
+
+
+def test_items_the_data_lack_are_said_visibly(chrysotile):
+    # Chile gave no alternatives: the draft says so instead of leaving a blank.
+    rows = {r["label"]: r["value"] for b in _section(chrysotile, "3.3")["blocks"] if b["type"] == "fields" for r in b["rows"]}
+    assert rows["Chile"] is None and "Cellulose" in rows["European Union"]
+    assert _fields(chrysotile, "1", "molecular_formula") is None
+    html = dm.section_html(_section(chrysotile, "3.3"))
+    assert html.count(dm.MISSING) == 1 and 'class="crc-missing"' in html
+    assert dm.MISSING in dm.section_html(_section(chrysotile, "4.2"))
+
+
+def test_section_2_names_only_parties_meeting_annex_ii(examplefos):
+    (basis,) = [b for b in _section(examplefos, "2")["blocks"] if b.get("key") == "basis"]
+    assert [r[0] for r in basis["rows"]] == ["Canada", "Kenya"]
+    assert {r[1] for r in basis["rows"]} == {"North America", "Africa"}
+    parties_21 = {b["party"] for b in _section(examplefos, "2.1")["blocks"] if b.get("party") and b["type"] == "heading"}
+    parties_a2 = {b["party"] for b in _section(examplefos, "annex2")["blocks"] if b.get("party") and b["type"] == "heading"}
+    assert parties_21 == parties_a2 == {"Canada", "Kenya"}
+    notes = " ".join(b["text"] for b in _section(examplefos, "2")["blocks"] if b["type"] == "p")
+    assert "Ghana (Africa): not met" in notes and "not a basis" in notes
+
+
+def test_uses_in_other_categories_article_7_1(examplefos, chrysotile):
+    other = _fields(examplefos, "1", "uses_other_categories")
+    assert other and "Japan" in other[0] and other[0].startswith("Industrial")
+    assert _checks(examplefos["checks"], "uses in other categories")[0]["result"] == "ok"
+    assert _fields(chrysotile, "1", "uses_other_categories") is None
+    assert _checks(chrysotile["checks"], "uses in other categories")[0]["result"] == "to complete"
+
+
+def test_abbreviations_list_what_the_text_uses(chrysotile):
+    (tbl,) = [b for b in _section(chrysotile, "abbreviations")["blocks"] if b["type"] == "table"]
+    listed = [r[0] for r in tbl["rows"]]
+    assert {"CAS", "PIC", "UNEP", "FAO", "IARC"} <= set(listed)
+    assert "SHPF" not in listed
+    assert _checks(chrysotile["checks"], "abbreviations")[0]["result"] == "ok"
+
+
+def test_not_recommended_chemical_is_drafted_with_a_notice(data):
+    doc = documents.dgd_document(chemical="Examplefos", category="industrial", data=data, today=TODAY)
+    assert any("has not recommended" in n for n in doc["notices"])
+    assert any(f["result"] == "problem" for f in _checks(doc["checks"], "parties"))
+
+
+def test_unknown_chemical_and_category_errors(data):
+    with pytest.raises(documents.DocumentDataError, match="no notification in the data concerns 'Chrysotyle'; did you mean 'Chrysotile asbestos'"):
+        documents.dgd_document(chemical="Chrysotyle", data=data)
+    with pytest.raises(documents.DocumentDataError, match="no notification of Chrysotile asbestos in the pesticide category"):
+        documents.dgd_document(chemical="Chrysotile asbestos", category="pesticide", data=data)
+    # by CAS number too
+    assert documents.dgd_document(chemical="12001-29-5", data=data, today=TODAY)["meta"]["chemical"] == "Chrysotile asbestos"
+
+
+# --------------------------------------------------------------------------- consistency check
+
+
+def test_consistency_check_passes_a_consistent_draft(chrysotile):
+    results = {f["check"]: f["result"] for f in chrysotile["checks"]}
+    assert results == {"identity": "ok", "parties": "ok", "basis": "ok", "uses in other categories": "to complete", "abbreviations": "ok"}
+    assert dm.find_section(chrysotile, "checks")["blocks"][1]["rows"][0][0] == "identity"
+
+
+def test_consistency_check_catches_a_party_missing_from_annex_3(chrysotile):
+    doc = copy.deepcopy(chrysotile)
+    (dna,) = [b for b in _section(doc, "annex3")["blocks"] if b.get("key") == "dna"]
+    dna["rows"] = [r for r in dna["rows"] if r[0] != "Chile"]
+    (problem,) = [f for f in dm.check_dgd(doc) if f["result"] == "problem"]
+    assert problem["check"] == "parties"
+    assert problem["message"] == "Chile is named in section 2 but lacks its designated national authority in Annex 3"
+
+
+def test_consistency_check_from_the_data_a_party_without_authority(examplefos):
+    problems = [f["message"] for f in examplefos["checks"] if f["result"] == "problem"]
+    assert problems == ["Canada is named in section 2 but lacks the name of its designated national authority in Annex 3"]
+    assert any("internal-consistency check found 1 problem" in n for n in examplefos["notices"])
+
+
+def test_consistency_check_catches_identity_basis_and_stray_parties(chrysotile):
+    doc = copy.deepcopy(chrysotile)
+    cover = _section(doc, "cover")
+    next(b for b in cover["blocks"] if b.get("key") == "chemical")["text"] = "Crocidolite asbestos"
+    (basis,) = [b for b in _section(doc, "2")["blocks"] if b.get("key") == "basis"]
+    basis["rows"][0][4] = "not met"
+    _section(doc, "annex2")["blocks"].append(dm.heading("Ghana", party="Ghana"))
+    a2 = next(b for b in _section(doc, "annex2")["blocks"] if b["type"] == "fields")
+    next(r for r in a2["rows"] if r["key"] == "cas_as_notified")["value"] = ["12001-28-4"]
+    problems = {(f["check"], f["message"]) for f in dm.check_dgd(doc) if f["result"] == "problem"}
+    checks = {c for c, _ in problems}
+    assert checks == {"identity", "basis", "parties"}
+    messages = " | ".join(m for _, m in problems)
+    assert "named differently on the cover" in messages and "Crocidolite asbestos" in messages
+    assert "12001-28-4" in messages
+    assert "Ghana is presented in 2.1 or Annex 2 but is not a notifying Party named in section 2" in messages
+    assert "not concluded to meet Annex II" in messages
+
+
+def test_consistency_check_one_region_is_not_a_basis(chrysotile):
+    doc = copy.deepcopy(chrysotile)
+    (basis,) = [b for b in _section(doc, "2")["blocks"] if b.get("key") == "basis"]
+    for r in basis["rows"]:
+        r[1] = "Europe"
+    (f,) = [f for f in dm.check_dgd(doc) if f["check"] == "basis"]
+    assert f["result"] == "problem" and "1 PIC region(s)" in f["message"] and "Article 5.6" in f["message"]
+
+
+# --------------------------------------------------------------------------- escaping and file names
+
+
+def test_html_escapes_notification_text(hostile):
+    html = dm.document_html(hostile)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in html.casefold()
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "<b>bold" not in html and "javascript:alert" not in html.replace("javascript:alert(4)&gt;", "")
+    assert "</p><script>" not in html
+
+
+def test_file_names_from_chemical_names_are_sanitised(hostile):
+    stem = hostile["meta"]["file_stem"]
+    assert stem == "dgd-script-alert-1-script-industrial"
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", stem)
+
+
+def test_chart_svg_is_shown_through_an_img(chrysotile):
+    (chart,) = [b for b in _section(chrysotile, "2")["blocks"] if b["type"] == "chart"]
+    assert chart["svg"].lstrip().startswith("<svg")
+    html = dm.block_html(chart)
+    assert '<img class="crc-chart"' in html and "data:image/svg+xml;base64," in html and "<svg" not in html
+
+
+# --------------------------------------------------------------------------- DOCX
+
+
+def _docx_outline(path):
+    import docx
+
+    d = docx.Document(str(path))
+    heads = [(p.style.name, p.text) for p in d.paragraphs if p.style.name.startswith("Heading") or p.style.name == "Title"]
+    return d, heads
+
+
+def test_docx_has_the_section_headings_and_tables(tmp_path, chrysotile):
+    path = word.write_docx(chrysotile, tmp_path / "dgd.docx")
+    d, heads = _docx_outline(path)
+    h1 = [t for s, t in heads if s == "Heading 1"]
+    h2 = [t for s, t in heads if s == "Heading 2"]
+    assert h1 == [
+        "Introduction", "Purpose of the decision guidance document", "Disclaimer", "List of abbreviations",
+        "1 Identification and specifications", "2 Reasons for inclusion in the PIC procedure",
+        "3 Protective measures that have been applied concerning the chemical",
+        "4 Hazards and risks to human health and the environment", "Annex 1 Further information on the substance",
+        "Annex 2 Details on final regulatory actions reported", "Annex 3 Addresses of designated national authorities",
+        "Annex 4 References", "Appendix Draft only: internal-consistency check",
+    ]
+    assert h2 == ["2.1 Final regulatory action", "2.2 Risk evaluation", "3.1 Regulatory measures to reduce exposure", "3.2 Other measures to reduce exposure", "3.3 Alternatives", "3.4 Socio-economic effects", "4.1 Hazard classification", "4.2 Exposure limits", "4.3 Packaging and labelling", "4.4 First aid", "4.5 Waste management"]
+    assert ("Heading 3", "Chile") in heads and ("Heading 3", "European Union") in heads
+    # Annex 3 is a Word table with the authorities of both Parties.
+    annex3 = [t for t in d.tables if t.rows[0].cells[0].text == "Notifying Party" and "Institution" in [c.text for c in t.rows[0].cells]]
+    assert annex3 and {r.cells[0].text for r in annex3[0].rows[1:]} == {"Chile", "European Union"}
+    assert len(d.tables) > 15
+    assert d.core_properties.title == "Decision guidance document: Chrysotile asbestos (draft)"
+
+
+def test_docx_text_is_plain_and_control_characters_are_dropped(tmp_path, hostile):
+    import docx
+
+    doc = copy.deepcopy(hostile)
+    doc["sections"][0]["blocks"].append(dm.p("bell\x07 and nul\x00 removed"))
+    path = word.write_docx(doc, tmp_path / "hostile.docx")
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "<script>alert(1)</script>" in text and "bell and nul removed" in text
+
+
+# --------------------------------------------------------------------------- rationale
+
+
+def test_rationale_one_block_per_criterion_with_the_aid_as_an_aid(data):
+    doc = documents.rationale_document(notification_id="EU-CHRYSOTILE-TEST", data=data, today=TODAY)
+    assert doc["title"].startswith("Rationale for the conclusion that the notification of final regulatory action submitted by European Union in respect of Chrysotile asbestos under the industrial category meets the criteria of Annex II")
+    from crc_tools.reference import items
+
+    ids = items("annex_ii").ids
+    blocks = {}
+    for s in doc["sections"]:
+        for b in s["blocks"]:
+            if b.get("key") == "determination":
+                blocks.setdefault(s["id"], []).append(b)
+    # (a) and (d) stand alone; (b)(i)-(iii) and (c)(i)-(iv) each have their own section
+    assert sorted(blocks) == sorted(["(a)", "(d)", *[i for i in ids if i.startswith(("(b)", "(c)"))]])
+    a = {r["key"]: r["value"] for r in blocks["(a)"][0]["rows"]}
+    assert a["status"] == "met" and a["justification"] == "The action was taken to protect human health." and a["recorded_by"] == "CRC-1, the committee, 2005-02-25"
+    b_i = {r["key"]: r["value"] for r in blocks["(b)(i)"][0]["rows"]}
+    assert b_i["status"].startswith("none recorded")
+    aids = [b["text"] for s in doc["sections"] for b in s["blocks"] if b.get("style") == "aid"]
+    assert len(aids) == len(ids) and all(t.startswith("Aid (rule-based pre-assessment, not a conclusion):") for t in aids)
+    concl = _section(doc, "conclusion")
+    assert concl["blocks"][0]["text"] == "The notification meets the criteria of Annex II."
+
+
+def test_rationale_titles_follow_the_conclusion(data):
+    not_met = documents.rationale_document(notification_id="GHA-EXAMPLEFOS", data=data, today=TODAY)
+    assert "does not meet the criteria of Annex II" in not_met["title"]
+    pending = documents.rationale_document(notification_id="PER-LONELYZINE", data=data, today=TODAY)
+    assert pending["title"].startswith("Draft rationale:") and "no conclusion recorded" in pending["title"]
+    with pytest.raises(documents.DocumentDataError, match="did you mean 'KEN-EXAMPLEFOS'"):
+        documents.rationale_document(notification_id="KEN-EXAMPLEFO", data=data)
+
+
+# --------------------------------------------------------------------------- synopsis
+
+
+def test_synopsis_default_period_and_appendices(data):
+    doc = documents.synopsis_document(data=data, today=TODAY)
+    assert (doc["meta"]["date_from"], doc["meta"]["date_to"]) == ("2024-01-01", "2024-06-30")
+    heads = lambda sid: [b["text"] for b in _section(doc, sid)["blocks"] if b["type"] == "heading"]  # noqa: E731
+    assert heads("appendix-i.a") == ["Examplefos — Canada (North America)", "Examplefos — Ghana (Africa)", "Examplefos — Kenya (Africa)", "Lonelyzine — Peru (Latin America and the Caribbean)"]
+    assert heads("appendix-i.b") == ["Partialfen — India (Asia)"]
+    b_fields = {r["label"]: r["value"] for b in _section(doc, "appendix-i.b")["blocks"] if b["type"] == "fields" for r in b["rows"]}
+    assert b_fields["Annex I verification (Article 5.3)"] == "found incomplete by the Secretariat (recorded)"
+    assert "2(a)(i)" in b_fields["Annex I items without information"]
+    (awaiting,) = [b for b in _section(doc, "appendix-v")["blocks"] if b["type"] == "table"]
+    assert [(r[0], r[1]) for r in awaiting["rows"]] == [("Examplefos", "Industrial"), ("Lonelyzine", "Pesticide")]
+    (chart,) = [b for b in _section(doc, "summary")["blocks"] if b["type"] == "chart"]
+    assert ["2024", "Africa", "2"] in chart["rows"]
+
+
+def test_synopsis_period_options(data):
+    assert documents.synopsis_period(data, dt.date(2024, 3, 1), None) == (dt.date(2024, 3, 1), dt.date(2024, 8, 31))
+    assert documents.synopsis_period(data, None, dt.date(2024, 6, 30)) == (dt.date(2024, 1, 1), dt.date(2024, 6, 30))
+    doc = documents.synopsis_document(data=data, date_from=dt.date(2004, 7, 1), date_to=dt.date(2004, 12, 31), today=TODAY)
+    assert doc["meta"]["received"] == 2 and doc["meta"]["verified"] == 2
+    from crc_tools.errors import UsageError
+
+    with pytest.raises(UsageError):
+        documents.synopsis_period(data, dt.date(2024, 6, 1), dt.date(2024, 1, 1))
+
+
+# --------------------------------------------------------------------------- templates
+
+
+@pytest.mark.parametrize("kind", ["dgd", "rationale", "synopsis"])
+def test_templates_are_stored_without_outputs_and_document_their_parameters(kind):
+    import nbformat
+    import papermill as pm
+
+    from crc_tools.reports import template_path
+
+    path = template_path(kind)
+    nb = nbformat.read(str(path), as_version=4)
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path}: outputs stored"
+    params = pm.inspect_notebook(str(path))
+    assert "document" in params and params["document"]["inferred_type_name"] == "dict"
+    assert all(p["help"] for p in params.values()), "every parameter carries a comment for papermill --help-notebook"
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+
+
+def test_dgd_template_names_every_part_of_the_model(chrysotile):
+    import nbformat
+
+    from crc_tools.reports import template_path
+
+    nb = nbformat.read(str(template_path("dgd")), as_version=4)
+    shown = re.findall(r"doc\.show\('([^']+)'\)", "\n".join(c.source for c in nb.cells))
+    assert shown == dm.parts(chrysotile)
+
+
+# --------------------------------------------------------------------------- command line (no rendering)
+
+
+def test_cli_unknown_chemical_exits_1_without_traceback():
+    r = run_crc("dgd", "unobtainium", "--data", CASES)
+    assert r.code == 1 and "Traceback" not in r.err
+    assert r.err.strip().startswith("unobtainium: chemical: no notification in the data concerns 'unobtainium'")
+
+
+def test_cli_usage_errors_exit_2():
+    assert run_crc("dgd", "x", "--format", "html,odt").code == 2
+    assert run_crc("report").code == 2
+    assert run_crc("dgd", "x", "--category", "food").code == 2
+    r = run_crc("rationale", "KEN-EXAMPLEFOS", "--data", CASES, "--category", "industrial")
+    assert r.code == 1 and "does not cover the industrial category" in r.err
+
+
+def test_demo_reports_a_failed_document_and_goes_on(tmp_path, monkeypatch):
+    from crc_tools import reports
+
+    calls = {}
+
+    def fake_render_many(requests, **kwargs):
+        calls["requests"] = [(r.kind, r.chemical) for r in requests]
+        return [reports.Failed(kind=r.kind, label=r.label, message="ValueError: boom", partial=str(tmp_path / "x.failed.ipynb")) for r in requests]
+
+    import shutil
+
+    shutil.copytree(CASES, tmp_path / "data" / "cases")
+    monkeypatch.setenv("CRC_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(reports, "render_many", fake_render_many)
+    r = run_crc("demo", "--out", tmp_path / "out")
+    assert r.code == 1
+    assert calls["requests"] == [("dgd", "<script>alert(1)</script>"), ("dgd", "Chrysotile asbestos"), ("dgd", "Examplefos"), ("synopsis", None)]
+    assert f"synopsis: ValueError: boom; partial notebook: {tmp_path / 'x.failed.ipynb'}" in r.err
+    assert "DGD Chrysotile asbestos (industrial): ValueError: boom" in r.err
+    assert (tmp_path / "out" / "review-status.json").exists()
