@@ -93,11 +93,11 @@ def _load(args, *, register: bool = True):
     return intake, all_determinations(intake)
 
 
-def _proposals(intake):
-    """Return the SHPF proposals the intake read (Article 6), possibly none."""
+def _proposals(intake, *, register: bool = False):
+    """Return the SHPF proposals the intake read (Article 6), possibly none; with the register's determinations when asked."""
     from .shpf import from_intake
 
-    return from_intake(intake)
+    return from_intake(intake, register=True if register else None)
 
 
 def _columns(rows: list[dict], first: list[str] | None = None) -> list[str]:
@@ -337,7 +337,7 @@ def _score_proposals(intake):
     """Annex IV Part 3 assessment of SHPF proposals: (table, {proposal_id: conclusion}) or (None, {})."""
     from .shpf import assess, conclusions
 
-    proposals = _proposals(intake)
+    proposals = _proposals(intake, register=True)
     if proposals.empty:
         return None, {}
     overall = {r["proposal_id"]: r for r in conclusions(proposals).to_dict("records")}
@@ -398,7 +398,7 @@ def cmd_status(args) -> int:
         from .shpf import STATUS_COLUMNS as SHPF_STATUS_COLUMNS
         from .shpf import review_status as review_proposals
 
-        proposals = _proposals(intake)
+        proposals = _proposals(intake, register=True)
         if not proposals.empty:
             rows += _records(review_proposals(proposals, as_of=args.as_of, today=args.today), SHPF_STATUS_COLUMNS)
             columns = _columns([], STATUS_JSON_COLUMNS + SHPF_STATUS_COLUMNS)

@@ -869,7 +869,9 @@ def assess(p: Proposals) -> pd.DataFrame:
     det = p.determinations
     if det is not None and not det.empty:
         det = current_determinations(det, keys=("proposal_id", "criterion"))
-        det = det[det["criterion"] != "overall"].rename(columns={"source_file": "determination_source"})
+        det = det[det["criterion"] != "overall"]
+        if "determination_source" not in det.columns:  # case files only: the file is the source
+            det = det.rename(columns={"source_file": "determination_source"})
         out = out.merge(det[["proposal_id", "criterion", *[c for c in _DET_COLS if c in det.columns]]], on=["proposal_id", "criterion"], how="left")
     for c in _DET_COLS:
         if c not in out.columns:
@@ -912,7 +914,7 @@ def conclusions(p: Proposals) -> pd.DataFrame:
             derived = overall_from_criteria(crit, "annex_iv_part3") if crit else ""
             o = overall.get(pid)
             if status[i]:
-                conflict[i] = derived in ("met", "not_met") and derived != status[i]
+                conflict[i] = (derived in ("met", "not_met") and derived != status[i]) or bool(o and o[0] in ("met", "not_met") and o[0] != status[i])
                 continue
             if o and o[0] in ("met", "not_met"):
                 status[i] = o[0]
@@ -1287,9 +1289,45 @@ def proposal_rows(p: Proposals) -> list[dict]:
     return rows
 
 
-def from_intake(intake) -> Proposals:
-    """Return the proposals an :class:`~crc_tools.intake.Intake` read (empty when none)."""
+def from_intake(intake, *, register=None) -> Proposals:
+    """Return the proposals an :class:`~crc_tools.intake.Intake` read (empty when none).
+
+    With ``register`` (a :class:`~crc_tools.register.Register`, or ``True`` for the configured
+    one) the Annex IV Part 3 determinations recorded in the register are added to those of
+    the case files, each naming its source (``register entry N``).
+    """
     found = intake.extra.get(KIND) if intake is not None else None
     if found is None:
         return Proposals(_empty_frame(proposal_schema()), _empty_frame(incident_schema()), _empty_frame(part2_schema()), _empty_determinations())
-    return found
+    if register is None or register is False or found.empty:
+        return found
+    return with_register(found, None if register is True else register)
+
+
+def with_register(p: Proposals, register=None) -> Proposals:
+    """Return the proposals with the register's current Part 3 determinations added (Article 6.5)."""
+    from .register import Register
+
+    reg = register if register is not None else Register()
+    own = register is None
+    try:
+        cur = reg.current("shpf_proposal")
+    finally:
+        if own:
+            reg.close()
+    if cur.empty:
+        return p
+    cur = cur[cur["proposal_id"].isin(set(p.proposals["proposal_id"].astype(str)))]
+    if cur.empty:
+        return p
+    case = p.determinations.copy()
+    if "determination_source" not in case.columns:
+        case["determination_source"] = case["source_file"].astype("string") if "source_file" in case.columns else ""
+    columns = list(dict.fromkeys([*case.columns, "determination_source"]))
+    extra = cur[[c for c in columns if c in cur.columns]]
+    merged = pd.concat([case, extra], ignore_index=True) if len(case) else extra.reset_index(drop=True)
+    merged["recorded_at"] = pd.to_datetime(merged["recorded_at"]).astype("datetime64[ns]")
+    for c in ("proposal_id", "criterion", "status", "justification", "references", "recorded_by", "role", "category", "source_file", "determination_source"):
+        if c in merged.columns:
+            merged[c] = merged[c].astype("string").fillna("")
+    return Proposals(p.proposals, p.incidents, p.part2, merged)

@@ -610,3 +610,19 @@ def test_postgres_tests_are_not_silently_skipped_in_ci():
             assert conn.exec_driver_sql("SELECT 1").scalar_one() == 1
     finally:
         reg.close()
+
+
+def test_register_determinations_on_a_proposal_reach_its_part3_assessment(register):
+    """Part 3 determinations recorded in the register reach `crc score` and `crc status`, named by source."""
+    pid = "GEO-DIMETHOATE-400-EC-2015"  # sample proposal the committee did not recommend (recorded in its case file)
+    r = run_crc("register", "record", pid, "--kind", "shpf_proposal", "--criterion", "(b)", "--status", "not_met",
+                "--justification", "conditions of use not shown to be shared by other States", "--by", "TG3", "--role", "task_group")
+    assert r.code == 0, r.err
+    score = {s.get("proposal_id"): s for s in run_crc("score", "--format", "json").json() if s.get("proposal_id")}
+    crit = {c["criterion"]: c for c in score[pid]["criteria"]}
+    assert crit["(b)"]["status"] == "not_met" and crit["(b)"]["determination_source"].startswith("register entry")
+    # An overall conclusion in the register that contradicts the recorded one is flagged, not silently applied.
+    run_crc("register", "record", pid, "--kind", "shpf_proposal", "--criterion", "overall", "--status", "met",
+            "--justification", "replayed for the test", "--by", "CRC-99", "--role", "committee")
+    score = {s.get("proposal_id"): s for s in run_crc("score", "--format", "json").json() if s.get("proposal_id")}
+    assert score[pid]["part3_status"] == "not_met" and score[pid]["part3_conflict"] is True
