@@ -40,6 +40,7 @@ bench-docs: $(STAMP) ## Document benchmark: one crc dgd against the papermill+nb
 	$(BIN)/python benchmarks/bench_documents.py
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's environment as the kernel
+	$(BIN)/jupytext --sync notebooks/[0-9]*.py
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 dashboard: $(STAMP) ## Serve the committee dashboard on the sample data (http://localhost:5006/)

@@ -45,6 +45,19 @@ def house_theme() -> dict:
     }
 
 
+def use_offline_renderer() -> None:
+    """Render charts in notebooks as static SVG (vl-convert): no JavaScript fetched from the internet.
+
+    Altair's default renderer loads Vega from a CDN, which a meeting room without internet
+    cannot reach (STYLE.md); SVG works offline, in JupyterLab, in papermill outputs and in
+    nbconvert exports alike. The dashboard uses Panel's bundled Vega for interactive charts.
+    """
+    import altair as alt
+
+    use_house_theme()
+    alt.renderers.enable("svg")
+
+
 def use_house_theme() -> None:
     """Register and enable the house theme in Altair (idempotent)."""
     import altair as alt
