@@ -379,7 +379,7 @@ def _score_proposals_json(intake) -> list[dict]:
 
 STATUS_JSON_COLUMNS = [
     "chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing",
-    "listed_in_annex_iii", "annex_iii_entry", "stage", "missing", "notifications", "parties", "regions_notified",
+    "listed_in_annex_iii", "recommend_new_listing", "annex_iii_entry", "stage", "missing", "notifications", "parties", "regions_notified",
     "inferred_regions", "unplaced_parties", "basis", "cas_numbers",
 ]
 

@@ -1024,7 +1024,7 @@ def annex_iii_coverage(row, *, as_of: dt.date | None = None) -> tuple[object | N
 
 STATUS_COLUMNS = [
     "chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing",
-    "listed_in_annex_iii", "annex_iii_entry", "stage", "missing", "notifications", "parties", "regions_notified",
+    "listed_in_annex_iii", "recommend_new_listing", "annex_iii_entry", "stage", "missing", "notifications", "parties", "regions_notified",
     "inferred_regions", "unplaced_parties", "basis", "cas_numbers",
     # proposal-specific
     "proposals", "proposal_ids", "formulation_type", "formulation_type_name", "active_ingredients", "concentrations",
@@ -1237,6 +1237,7 @@ def review_status(p: Proposals, *, as_of: dt.date | None = None, today: dt.date 
                 "forward_to_crc": forward,
                 "recommend_listing": recommend,
                 "listed_in_annex_iii": entry is not None,
+                "recommend_new_listing": bool(recommend) and entry is None,
                 "annex_iii_entry": listed_note if entry is not None else "",
                 "stage": stage,
                 "missing": missing,

@@ -245,3 +245,14 @@ def test_regions_are_distinct_and_drawn_from_the_seven(tmp_path, recs):
     for fwd, rec, rv, rm in _flags(_frame(tmp_path, recs, "a.csv")).values():
         assert len(set(rv)) == len(rv) and set(rv) <= set(PIC_REGIONS)
         assert fwd == (len(rv) >= 2) and rec == (len(rm) >= 2)
+
+
+def test_listed_chemical_is_flagged_not_recommended_anew(tmp_path):
+    """Annex III already lists endosulfan as a pesticide: the criteria outcome stands, no new listing is recommended."""
+    rows = [
+        {"notification_id": "1", "chemical": "Endosulfan", "category": "pesticide", "notifying_party": "Thailand", "annex_ii_conclusion": "met"},
+        {"notification_id": "2", "chemical": "Endosulfan", "category": "pesticide", "notifying_party": "Netherlands", "annex_ii_conclusion": "met"},
+    ]
+    s = review_status(load([write_bulk(tmp_path / "e.csv", rows, ["notification_id", "chemical", "category", "notifying_party", "annex_ii_conclusion"])]).notifications).iloc[0]
+    assert s["listed_in_annex_iii"] and s["recommend_listing"] and not s["recommend_new_listing"]
+    assert s["stage"] == "listed in Annex III" and "no new listing" in s["missing"]
