@@ -667,12 +667,12 @@ def shpf_dgd(*, chemical: str, category: str | None, data: CaseData, today: dt.d
         )
     ]
     if basis:
-        who = _join([f"{e['party']} ({e['region'] or 'PIC region not established'}), a {DEVELOPMENT_LABELS.get(str(facts.verification.get(e['pid'], {}).get('development_status') or ''), 'Party not classified by development')}" for e in basis], "and")
+        who = _join([f"{e['party']} ({e['region'] or 'PIC region not established'}; a {DEVELOPMENT_LABELS.get(str(facts.verification.get(e['pid'], {}).get('development_status') or ''), 'Party not classified by development')})" for e in basis], "and")
         blocks2.append(
             dm.p(
                 f"{name} is proposed for inclusion in the PIC procedure as a severely hazardous pesticide formulation on the basis of the "
-                f"proposal{'s' if len(basis) > 1 else ''} by {who}, which experienced problems with the formulation under conditions of use "
-                "in its territory (Article 6.1)."
+                f"proposal{'s' if len(basis) > 1 else ''} by {who}, {'each of which' if len(basis) > 1 else 'which'} experienced problems with the formulation "
+                "under conditions of use in its territory (Article 6.1)."
             )
         )
         blocks2.append(

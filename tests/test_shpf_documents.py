@@ -267,6 +267,47 @@ def test_no_second_region_is_asked_for_and_a_stray_party_is_caught(chad):
     assert messages == ["Niger is presented in 2.1 or Annex 2 but is not a proposing Party named in section 2"]
 
 
+def test_two_proposals_from_one_region_are_both_the_basis(tmp_path):
+    """No two-region rule (Article 6): a second proposal for the formulation from the same region joins the basis."""
+    chad_file = SAMPLE_PROPOSALS / "chad-fenthion-640-ulv.yaml"
+    text = chad_file.read_text(encoding="utf-8")
+    (tmp_path / "chad.yaml").write_text(text, encoding="utf-8")
+    niger = (text.replace(CHAD, "NER-FENTHION-ULV-2013").replace("proposing_party: Chad", "proposing_party: Niger")
+             .replace("name: Fenthion 640 ULV", "name: Fenthion ULV (Niger)").replace("Ministry in charge of agriculture, Chad (illustrative)", "Ministry of Agriculture, Niger"))
+    (tmp_path / "niger.yaml").write_text(niger, encoding="utf-8")
+    data = documents.CaseData.load([tmp_path], today=TODAY)
+    doc = documents.dgd_document(chemical="fenthion", variant="shpf", data=data, today=TODAY)
+    assert doc["meta"]["proposing_parties"] == ["Chad", "Niger"] and doc["meta"]["pic_regions"] == ["Africa"]
+    assert [r[0] for r in _table(doc, "2", "basis")["rows"]] == ["Chad", "Niger"]
+    assert "Fenthion ULV (Niger)" in _fields(doc, "1", "other_names")
+    assert [f["result"] for f in doc["checks"]] == [dm.RESULT_OK] * len(doc["checks"])
+    (basis,) = _checks(doc["checks"], "basis")
+    assert basis["message"] == "every proposal in section 2 meets Annex IV Part 3; 2 proposals (Article 6: no second PIC region is needed)"
+    text2 = " ".join(b["text"] for b in _section(doc, "2")["blocks"] if b["type"] == "p")
+    assert "proposals by Chad (Africa; a developing country) and Niger (Africa; a developing country), each of which experienced problems" in text2
+
+
+def test_other_uses_of_the_active_ingredient_come_from_annex_iii_and_notifications(tmp_path):
+    """Article 7.1: the DGD covers the active ingredient's notifications and listings beside the formulation."""
+    text = (TEST_PROPOSALS / "pending-proposal.yaml").read_text(encoding="utf-8").replace("name: pendingfos", "name: examplefos")
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    data = documents.CaseData.load([CASES, tmp_path], today=TODAY)
+    doc = documents.dgd_document(chemical="Pendingfos 500 SL", category="shpf", data=data, today=TODAY)
+    uses = _fields(doc, "1", "other_formulations")
+    assert "Examplefos: notified as banned or severely restricted in the pesticide category by Canada, Ghana and Kenya (Article 5)." in uses
+    sen = documents.dgd_document(chemical="Spinox T", category="shpf", data=documents.CaseData.load([SAMPLE_PROPOSALS], today=TODAY), today=TODAY)
+    assert any(u.startswith("Carbofuran: listed in Annex III in the pesticide category") for u in _fields(sen, "1", "other_formulations"))
+
+
+def test_a_proposal_from_a_party_flagged_under_article_6_1_is_a_problem(tmp_path):
+    text = (SAMPLE_PROPOSALS / "chad-fenthion-640-ulv.yaml").read_text(encoding="utf-8").replace("proposing_party: Chad", "proposing_party: Norway")
+    (tmp_path / "norway.yaml").write_text(text, encoding="utf-8")
+    doc = documents.dgd_document(chemical="Fenthion 640 ULV", variant="shpf", data=documents.CaseData.load([tmp_path], today=TODAY), today=TODAY)
+    (f,) = [f for f in doc["checks"] if f["check"] == "basis" and f["result"] == dm.RESULT_PROBLEM]
+    assert f["message"].startswith("Norway is classified as neither a developing country nor an economy in transition; Article 6.1")
+    assert any(n.startswith("Article 6.1: Norway is classified as developed") for n in doc["notices"])
+
+
 def test_a_proposal_not_meeting_part_3_is_not_presented_as_the_basis(data):
     doc = documents.dgd_document(chemical="dimethoate", category="shpf", data=data, today=TODAY)
     assert _table(doc, "2", "basis")["rows"] == []
