@@ -8,6 +8,8 @@ Public entry points::
     from crc_tools import load, verification_status, assess, conclusions, review_status
     from crc_tools import Register, all_determinations   # the register of determinations
     from crc_tools import dgd_document, rationale_document, synopsis_document, check_dgd, render, render_many
+    dgd_document(chemical="Fenthion 640 ULV", variant="shpf")   # DGD of a severely hazardous pesticide formulation
+    from crc_tools import proposal_rationale_document            # rationale for an SHPF proposal (Annex IV Part 3)
     from crc_tools import reference
     from crc_tools import shpf   # SHPF proposals (Article 6, Annex IV): shpf.review_status(...)
 """
@@ -32,6 +34,7 @@ _LAZY = {
     "dgd_document": ("crc_tools.documents", "dgd_document"),
     "rationale_document": ("crc_tools.documents", "rationale_document"),
     "synopsis_document": ("crc_tools.documents", "synopsis_document"),
+    "proposal_rationale_document": ("crc_tools.shpf_documents", "proposal_rationale_document"),
     "check_dgd": ("crc_tools.docmodel", "check_dgd"),
     "render": ("crc_tools.reports", "render"),
     "render_many": ("crc_tools.reports", "render_many"),
@@ -50,7 +53,7 @@ def __getattr__(name):
         value = getattr(importlib.import_module(module), attr)
         globals()[name] = value
         return value
-    if name in ("reference", "config", "cas", "intake", "verification", "criteria", "review", "register", "shpf", "formulation", "documents", "docmodel", "reports", "word", "charts"):
+    if name in ("reference", "config", "cas", "intake", "verification", "criteria", "review", "register", "shpf", "formulation", "documents", "shpf_documents", "docmodel", "reports", "word", "charts"):
         import importlib
 
         return importlib.import_module(f"crc_tools.{name}")

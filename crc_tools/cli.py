@@ -256,7 +256,7 @@ def _verify_proposals(intake, args) -> list[dict]:
         for r in part1_items(proposals.proposals).to_dict("records"):
             p1.setdefault(r["proposal_id"], []).append({"item": r["item"], "text": r["text"], "present": bool(r["present"]), "optional": bool(r["optional"]), "missing_fields": r["missing_fields"]})
         p2: dict[str, list] = {}
-        for r in _records(part2_items(proposals.proposals, proposals.part2), ["proposal_id", "item", "text", "status", "source", "collected_date", "awaiting", "notes"]):
+        for r in _records(part2_items(proposals.proposals, proposals.part2), ["proposal_id", "item", "text", "status", "source", "collected_date", "awaiting", "summary", "notes"]):
             p2.setdefault(r.pop("proposal_id"), []).append(r)
         for r in rows:
             r["items"] = p1.get(r["proposal_id"], [])

@@ -1,8 +1,10 @@
 """``crc demo``: the main job on the shipped sample cases.
 
-Validates the sample notifications (and proposals), verifies them under Annex I,
-assesses them under Annex II, computes the review status, and writes the results
-and the documents into ``reports/``. Each later part of the suite adds its step to
+Validates the sample notifications (and SHPF proposals), verifies them under Annex I
+(Annex IV Part 1), assesses them under Annex II (Annex IV Part 3), computes the review
+status, and writes the results and the documents into ``reports/``: a draft DGD for each
+recommended chemical and each recommended severely hazardous pesticide formulation, and
+the six-monthly synopsis. Each later part of the suite adds its step to
 :data:`STEPS`.
 """
 
@@ -78,9 +80,10 @@ def _shpf_step(ctx) -> None:
 
 
 def _documents_step(ctx) -> None:
-    """Render a draft DGD (HTML and DOCX) for each recommended chemical, and the synopsis (Articles 5.4, 7.1)."""
+    """Render a draft DGD (HTML and DOCX) for each recommended chemical and formulation, and the synopsis (Articles 5.4, 6, 7.1)."""
     from .documents import CaseData
     from .reports import Failed, Request, render_many
+    from .shpf_documents import recommended_formulations
 
     out: Path = ctx["out"]
     data = CaseData.from_intake(ctx["intake"])
@@ -88,13 +91,28 @@ def _documents_step(ctx) -> None:
     # A draft DGD for every chemical the committee's conclusions recommend (Article 7.1);
     # for one already listed in that category the draft says it can only serve a revision.
     requests = [Request(kind="dgd", chemical=chem, category=cat) for chem, cat in data.recommended(include_listed=True)]
+    n_chemicals = len(requests)
+    # And for every severely hazardous pesticide formulation whose proposal meets Annex IV
+    # Part 3 (Article 6.5: one proposal suffices), the SHPF variant of the draft.
+    requests += [Request(kind="dgd", chemical=name, category="shpf", variant="shpf") for name in recommended_formulations(data, include_listed=True)]
+    n_formulations = len(requests) - n_chemicals
+    listed_names = []
     if len(status):
         listed = status[status["recommend_listing"] & status["listed_in_annex_iii"]]
-        if len(listed):
-            _print("Already listed in Annex III, so their drafts serve a revision only: " + ", ".join(f"{r.chemical} ({r.category})" for r in listed.itertuples()))
+        listed_names += [f"{r.chemical} ({r.category})" for r in listed.itertuples()]
+    shpf_status = data.shpf_status
+    if len(shpf_status):
+        listed = shpf_status[shpf_status["recommend_listing"].astype(bool) & shpf_status["listed_in_annex_iii"].astype(bool)]
+        listed_names += [f"{r.chemical} (shpf)" for r in listed.itertuples()]
+    if listed_names:
+        _print("Already listed in Annex III, so their drafts serve a revision only: " + ", ".join(listed_names))
     requests.append(Request(kind="synopsis"))
     _print("")
-    _print(f"Documents: {len(requests) - 1} draft decision guidance document(s) for the recommended chemicals, and the six-monthly synopsis.")
+    _print(
+        f"Documents: {n_chemicals} draft decision guidance document(s) for the recommended chemicals, "
+        + (f"{n_formulations} for the recommended severely hazardous pesticide formulations (Article 6), " if n_formulations else "")
+        + "and the six-monthly synopsis."
+    )
     results = render_many(requests, data=data, out=out, formats=("html", "docx"))
     for req, res in zip(requests, results, strict=True):
         if isinstance(res, Failed):

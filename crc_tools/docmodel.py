@@ -23,6 +23,7 @@ Model layout::
         ...
       ],
       "checks": [{"check": str, "result": "ok" | "problem" | "to complete", "message": str}],
+      "missing": str,                   # optional: what a missing value reads as (default MISSING)
     }
 
 Blocks (``type``): ``p`` (``text``, optional ``style``: ``note``, ``aid``, ``notice``,
@@ -31,6 +32,8 @@ Blocks (``type``): ``p`` (``text``, optional ``style``: ``note``, ``aid``, ``not
 ``[]`` is shown as :data:`MISSING`), ``table`` (``columns`` of ``{"key", "label"}`` and
 ``rows`` of cells), ``list`` (``items``) and ``chart`` (``title``, ``svg``, ``columns``,
 ``rows``: the chart's data, shown as a table where a chart cannot be).
+A block may carry ``party`` (the Party it is about) and ``item`` (the Annex item), which the
+consistency check reads.
 
 Every piece of text from a notification reaches HTML through :func:`html.escape`: a
 chemical named ``<script>alert(1)</script>`` renders as text.
@@ -47,6 +50,9 @@ SCHEMA_VERSION = 1
 MISSING = "Not provided in the notifications."
 """What a draft says where the data lack an item: visible, never a blank."""
 
+MISSING_PROPOSAL = "Not provided in the proposal."
+"""The same for a draft built from an SHPF proposal (Article 6): the model's ``missing``."""
+
 PLACEHOLDER_PREFIX = "To be completed by the drafting group: "
 
 RESULT_OK, RESULT_PROBLEM, RESULT_TO_COMPLETE = "ok", "problem", "to complete"
@@ -60,6 +66,7 @@ ABBREVIATIONS = {
     "CRC": "Chemical Review Committee",
     "DGD": "Decision guidance document",
     "DNA": "Designated national authority",
+    "DP": "Dustable powder (formulation)",
     "EC": "European Community; EC number (European list of substances); emulsifiable concentrate (formulation)",
     "EPA": "Environmental Protection Agency (United States)",
     "EU": "European Union",
@@ -68,8 +75,10 @@ ABBREVIATIONS = {
     "GHS": "Globally Harmonized System of Classification and Labelling of Chemicals",
     "HS": "Harmonized Commodity Description and Coding System (customs code)",
     "IARC": "International Agency for Research on Cancer",
+    "IPCS": "International Programme on Chemical Safety",
     "IPM": "Integrated pest management",
     "IUPAC": "International Union of Pure and Applied Chemistry",
+    "JMPR": "Joint FAO/WHO Meeting on Pesticide Residues",
     "LC50": "Median lethal concentration",
     "LD50": "Median lethal dose",
     "LOAEL": "Lowest observed adverse effect level",
@@ -80,6 +89,8 @@ ABBREVIATIONS = {
     "POPRC": "Persistent Organic Pollutants Review Committee",
     "PPE": "Personal protective equipment",
     "SHPF": "Severely hazardous pesticide formulation",
+    "SL": "Soluble concentrate (formulation)",
+    "ULV": "Ultra low volume (formulation)",
     "UNEP": "United Nations Environment Programme",
     "WCO": "World Customs Organization",
     "WHO": "World Health Organization",
@@ -208,8 +219,14 @@ def section_title(s: dict) -> str:
     return f"{s['number']} {s['heading']}".strip() if s.get("number") else s.get("heading", "")
 
 
+def missing_text(document: dict) -> str:
+    """Return what a missing value reads as in this document (:data:`MISSING` by default)."""
+    return str(document.get("missing") or MISSING)
+
+
 def iter_text(document: dict, *, skip_sections: tuple[str, ...] = ()):
     """Yield every piece of visible text of a document (titles, headings, cells, items)."""
+    missing = missing_text(document)
     yield document.get("title", "")
     yield from document.get("notices", [])
     for s in document.get("sections", []):
@@ -223,21 +240,21 @@ def iter_text(document: dict, *, skip_sections: tuple[str, ...] = ()):
             elif t == "fields":
                 for r in b["rows"]:
                     yield r["label"]
-                    yield from _value_texts(r["value"])
+                    yield from _value_texts(r["value"], missing)
             elif t in ("table", "chart"):
                 yield b.get("caption", "") or b.get("title", "")
                 for c in b["columns"]:
                     yield c["label"]
                 for row in b["rows"]:
                     for cell in row:
-                        yield from _value_texts(cell)
+                        yield from _value_texts(cell, missing)
             elif t == "list":
                 yield from b["items"]
 
 
-def _value_texts(value):
+def _value_texts(value, missing: str = MISSING):
     if value is None:
-        return [MISSING]
+        return [missing]
     if isinstance(value, list):
         return value
     return [value]
@@ -259,9 +276,9 @@ def _e(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _value_html(value) -> str:
+def _value_html(value, missing: str = MISSING) -> str:
     if is_missing(value):
-        return f'<span class="crc-missing">{_e(MISSING)}</span>'
+        return f'<span class="crc-missing">{_e(missing)}</span>'
     if isinstance(value, list):
         if len(value) == 1:
             return _text_html(value[0])
@@ -279,8 +296,8 @@ def _svg_img(svg: str, alt: str) -> str:
     return f'<img class="crc-chart" alt="{_e(alt)}" src="data:image/svg+xml;base64,{data}">'
 
 
-def block_html(b: dict) -> str:
-    """Return one block as HTML, every text escaped."""
+def block_html(b: dict, missing: str = MISSING) -> str:
+    """Return one block as HTML, every text escaped (``missing``: what a missing value reads as)."""
     t = b.get("type")
     if t == "p":
         style = b.get("style", "")
@@ -290,11 +307,11 @@ def block_html(b: dict) -> str:
         level = min(max(int(b.get("level", 3)), 3), 5) + 1
         return f"<h{level}>{_e(b['text'])}</h{level}>"
     if t == "fields":
-        rows = "".join(f'<tr><th scope="row">{_e(r["label"])}</th><td>{_value_html(r["value"])}</td></tr>' for r in b["rows"])
+        rows = "".join(f'<tr><th scope="row">{_e(r["label"])}</th><td>{_value_html(r["value"], missing)}</td></tr>' for r in b["rows"])
         return f'<table class="crc-fields"><tbody>{rows}</tbody></table>'
     if t in ("table", "chart"):
         head = "".join(f'<th scope="col">{_e(c["label"])}</th>' for c in b["columns"])
-        body = "".join("<tr>" + "".join(f"<td>{_value_html(c)}</td>" for c in row) + "</tr>" for row in b["rows"])
+        body = "".join("<tr>" + "".join(f"<td>{_value_html(c, missing)}</td>" for c in row) + "</tr>" for row in b["rows"])
         caption = b.get("caption") or ""
         cap = f"<caption>{_e(caption)}</caption>" if caption else ""
         tbl = f'<table class="crc-table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -311,12 +328,12 @@ def block_html(b: dict) -> str:
         return tbl
     if t == "list":
         if not b["items"]:
-            return f'<p><span class="crc-missing">{_e(MISSING)}</span></p>'
+            return f'<p><span class="crc-missing">{_e(missing)}</span></p>'
         return "<ul>" + "".join(f"<li>{_text_html(i)}</li>" for i in b["items"]) + "</ul>"
     raise ValueError(f"unknown block type {t!r}")
 
 
-def section_html(s: dict) -> str:
+def section_html(s: dict, missing: str = MISSING) -> str:
     """Return a section (heading and blocks) as HTML."""
     level = int(s.get("level", 1))
     tag = {0: "h1", 1: "h2", 2: "h3"}.get(level, "h4")
@@ -324,7 +341,7 @@ def section_html(s: dict) -> str:
     head = ""
     if s.get("heading") and s.get("id") != "cover":
         head = f'<{tag} id="sec-{_e(_anchor(s["id"]))}">{_e(section_title(s))}</{tag}>'
-    body = "".join(block_html(b) for b in s.get("blocks", []))
+    body = "".join(block_html(b, missing) for b in s.get("blocks", []))
     return f'<section class="{cls}">{head}{body}</section>'
 
 
@@ -337,7 +354,8 @@ def part_html(document: dict, part: str) -> str:
     out = []
     if part == parts(document)[0] and document.get("notices"):
         out.append('<div class="crc-notices">' + "".join(f'<p class="crc-notice">{_text_html(n)}</p>' for n in document["notices"]) + "</div>")
-    out.extend(section_html(s) for s in sections(document, part))
+    missing = missing_text(document)
+    out.extend(section_html(s, missing) for s in sections(document, part))
     return '<div class="crc-doc">' + "".join(out) + "</div>"
 
 
@@ -464,6 +482,8 @@ def check_dgd(document: dict) -> list[dict]:
         ``to complete``) and ``message``.
     """
     check_model(document, "dgd")
+    if document.get("meta", {}).get("variant") == "shpf":
+        return check_shpf_dgd(document)
     out: list[dict] = []
 
     def add(check: str, result: str, message: str) -> None:
@@ -572,7 +592,12 @@ def check_dgd(document: dict) -> list[dict]:
     else:
         add("uses in other categories", RESULT_OK, "section 1 gives uses in other categories (Article 7.1)")
 
-    # abbreviations -------------------------------------------------------------
+    _check_abbreviations(document, add)
+    return out
+
+
+def _check_abbreviations(document: dict, add) -> None:
+    """Every abbreviation the text uses is in the list of abbreviations."""
     listed = set()
     for b in _blocks(document, "abbreviations", type_="table", key="abbreviations"):
         listed.update(str(v) for v in _table_column(b, "abbreviation"))
@@ -582,6 +607,167 @@ def check_dgd(document: dict) -> list[dict]:
         add("abbreviations", RESULT_PROBLEM, f"used but not in the list of abbreviations: {', '.join(unlisted)}")
     else:
         add("abbreviations", RESULT_OK, f"every abbreviation used ({len(used)}) is in the list")
+
+
+def _keyed_text(section: dict | None, key: str) -> str | None:
+    return next((b["text"] for b in (section or {"blocks": []})["blocks"] if b.get("key") == key), None)
+
+
+def _first(value) -> str | None:
+    values = _as_list(value)
+    return values[0] if values else None
+
+
+def check_shpf_dgd(document: dict) -> list[dict]:
+    """Return the internal-consistency findings of a draft DGD for a severely hazardous pesticide formulation.
+
+    The SHPF variant (Article 6 with Annex IV) is checked as the notification variant is,
+    on what the draft says:
+
+    * identity — the formulation's name and category are the same on the cover, in the
+      title block and in section 1; the Annex III entry (formulation type and
+      concentration threshold) is worded alike in sections 1 and 2; every proposal in
+      Annex 2 names the formulation by a name section 1 gives, its active ingredients and
+      CAS numbers among those of section 1, and the same formulation type;
+    * the proposing Party — every Party named in section 2 has its incidents in 2.1, its
+      proposal and at least one incident report in Annex 2, its designated national
+      authority in Annex 3 and its documents in Annex 4; no Party appears in 2.1 or
+      Annex 2 without being named in section 2;
+    * basis — every proposal named in section 2 is concluded to meet Annex IV Part 3
+      (Article 6.5); one suffices (no second PIC region is needed); a proposal from a
+      Party that is neither a developing country nor an economy in transition is flagged
+      (Article 6.1);
+    * Annex IV Part 2 — items the Secretariat has not collected are named (to complete);
+    * other formulations and uses are present (Article 7.1);
+    * every abbreviation used is in the list of abbreviations.
+    """
+    check_model(document, "dgd")
+    out: list[dict] = []
+
+    def add(check: str, result: str, message: str) -> None:
+        out.append({"check": check, "result": result, "message": message})
+
+    # identity ---------------------------------------------------------------
+    cover = find_section(document, "cover")
+    name = _first(_field_value(document, "1", "formulation_name"))
+    seen = {"cover": _keyed_text(cover, "chemical"), "title block": _keyed_text(find_section(document, "title"), "chemical"), "section 1": name}
+    missing_places = [k for k, v in seen.items() if not v]
+    if missing_places:
+        add("identity", RESULT_PROBLEM, f"the formulation's name is missing from: {', '.join(missing_places)}")
+    if len({_norm(v) for v in seen.values() if v}) > 1:
+        add("identity", RESULT_PROBLEM, "the formulation is named differently on the cover, in the title block and in section 1: " + "; ".join(f"{k}: '{v}'" for k, v in seen.items() if v))
+    cover_cat = _keyed_text(cover, "category")
+    cats = {
+        "cover": re.sub(r"^\s*category\s*:\s*", "", cover_cat, flags=re.I) if cover_cat else None,
+        "section 1": _first(_field_value(document, "1", "category")),
+        "section 2": _first(_field_value(document, "2", "category")),
+    }
+    if len({_norm(v) for v in cats.values() if v}) > 1 or any(v is None for v in cats.values()):
+        add("identity", RESULT_PROBLEM, "the category differs or is missing: " + "; ".join(f"{k}: '{v or 'missing'}'" for k, v in cats.items()))
+    entries = {"section 1": _first(_field_value(document, "1", "annex_iii_entry")), "section 2": _first(_field_value(document, "2", "annex_iii_entry"))}
+    if any(v is None for v in entries.values()):
+        add("identity", RESULT_PROBLEM, "the Annex III entry (formulation type and concentration threshold) is missing from: " + ", ".join(k for k, v in entries.items() if v is None))
+    elif _norm(entries["section 1"]) != _norm(entries["section 2"]):
+        add("identity", RESULT_PROBLEM, "the Annex III entry is worded differently in section 1 ('{}') and section 2 ('{}')".format(entries["section 1"], entries["section 2"]))
+    names = {_norm(n) for n in [name, *_as_list(_field_value(document, "1", "other_names")), *_as_list(_field_value(document, "1", "trade_names"))] if n}
+    ingredients = {_norm(n) for n in _as_list(_field_value(document, "1", "active_ingredients"))}
+    sec1_cas = _split_cas(_field_value(document, "1", "cas_numbers"))
+    sec1_type = _first(_field_value(document, "1", "formulation_type"))
+    for b in _blocks(document, "annex2", type_="fields", key="annex2"):
+        party = b.get("party", "?")
+        rows = {r.get("key"): r["value"] for r in b["rows"]}
+        proposed = _first(rows.get("formulation_as_proposed"))
+        if proposed and _norm(proposed) not in names:
+            add("identity", RESULT_PROBLEM, f"Annex 2 ({party}) names the formulation '{proposed}', which section 1 does not give among its names")
+        stray = [n for n in _as_list(rows.get("ingredients_as_proposed")) if _norm(n) not in ingredients]
+        if stray:
+            add("identity", RESULT_PROBLEM, f"Annex 2 ({party}) gives active ingredient(s) {', '.join(stray)} that section 1 does not list")
+        extra = sorted(_split_cas(rows.get("cas_as_proposed")) - sec1_cas)
+        if extra:
+            add("identity", RESULT_PROBLEM, f"Annex 2 ({party}) gives CAS number(s) {', '.join(extra)} that section 1 does not list")
+        ftype = _first(rows.get("type_as_proposed"))
+        if ftype and sec1_type and _norm(ftype) != _norm(sec1_type):
+            add("identity", RESULT_PROBLEM, f"Annex 2 ({party}) gives the formulation type '{ftype}', section 1 '{sec1_type}'")
+    if not any(f["check"] == "identity" for f in out):
+        add("identity", RESULT_OK, f"'{name}' ({cats['section 1']}) is named alike on the cover, in the title block, in section 1 and in Annex 2; Annex III entry '{entries['section 1']}'" + (f"; CAS {', '.join(sorted(sec1_cas))}" if sec1_cas else ""))
+
+    # the proposing Party ------------------------------------------------------
+    basis_parties: list[str] = []
+    basis_part3: list = []
+    basis_eligible: list = []
+    for b in _blocks(document, "2", type_="table", key="basis"):
+        basis_parties += [str(v) for v in _table_column(b, "party")]
+        basis_part3 += _table_column(b, "part3")
+        basis_eligible += _table_column(b, "eligibility")
+    incidents_21 = {}
+    for b in _blocks(document, "2.1", type_="table", key="incidents"):
+        if b.get("party"):
+            incidents_21[b["party"]] = incidents_21.get(b["party"], 0) + len(b["rows"])
+    in_21 = {b.get("party") for b in _blocks(document, "2.1", type_="heading") if b.get("party")}
+    in_annex2 = {b.get("party") for b in _blocks(document, "annex2", type_="heading") if b.get("party") and b.get("key") != "incident"}
+    reports_annex2: dict[str, int] = {}
+    for b in _blocks(document, "annex2", type_="fields", key="incident"):
+        reports_annex2[b.get("party")] = reports_annex2.get(b.get("party"), 0) + 1
+    annex3 = {}
+    for b in _blocks(document, "annex3", type_="table", key="dna"):
+        for party, inst in zip(_table_column(b, "party"), _table_column(b, "institution"), strict=True):
+            annex3[str(party)] = inst
+    annex4 = {b["party"]: b.get("items", []) for b in _blocks(document, "annex4", type_="list", key="references") if b.get("party")}
+    if not basis_parties:
+        add("proposing Party", RESULT_PROBLEM, "section 2 names no proposing Party whose proposal is the basis for listing")
+    for party in basis_parties:
+        gaps = []
+        if party not in in_21 or not incidents_21.get(party):
+            gaps.append("its incidents in 2.1")
+        if party not in in_annex2:
+            gaps.append("its proposal in Annex 2")
+        if not reports_annex2.get(party):
+            gaps.append("an incident report in Annex 2")
+        if party not in annex3:
+            gaps.append("its designated national authority in Annex 3")
+        elif is_missing(annex3[party]):
+            gaps.append("the name of its designated national authority in Annex 3")
+        if not annex4.get(party):
+            gaps.append("its documents in Annex 4")
+        if gaps:
+            add("proposing Party", RESULT_PROBLEM, f"{party} is named in section 2 but lacks " + ", ".join(gaps))
+    for party in sorted((in_21 | in_annex2 | set(reports_annex2)) - set(basis_parties) - {None}):
+        add("proposing Party", RESULT_PROBLEM, f"{party} is presented in 2.1 or Annex 2 but is not a proposing Party named in section 2")
+    if basis_parties and not any(f["check"] == "proposing Party" for f in out):
+        add("proposing Party", RESULT_OK, f"{', '.join(basis_parties)}: incidents in 2.1, proposal and incident reports in Annex 2, authority in Annex 3, documents in Annex 4")
+
+    # basis for listing --------------------------------------------------------
+    for party, status, eligible in zip(basis_parties, basis_part3, basis_eligible, strict=True):
+        if _norm(_first(status) or "") != "met":
+            add("basis", RESULT_PROBLEM, f"{party} is presented as a basis for listing but its proposal is not concluded to meet Annex IV Part 3 ({_first(status) or 'no conclusion'}) (Article 6.5)")
+        note = _norm(_first(eligible) or "")
+        if not note or note.startswith("not classified"):
+            add("basis", RESULT_TO_COMPLETE, f"{party}: no development classification, so Article 6.1 eligibility is not checked")
+        elif note.split()[0] == "no":
+            add("basis", RESULT_PROBLEM, f"{party} is classified as neither a developing country nor an economy in transition; Article 6.1 admits proposals from those only (flagged: the classification is contestable)")
+    if basis_parties and not any(f["check"] == "basis" and f["result"] == RESULT_PROBLEM for f in out):
+        add("basis", RESULT_OK, f"every proposal in section 2 meets Annex IV Part 3; {'one proposal suffices' if len(basis_parties) == 1 else f'{len(basis_parties)} proposals'} (Article 6: no second PIC region is needed)")
+
+    # Annex IV Part 2 -----------------------------------------------------------
+    open_items = []
+    for b in _blocks(document, "annex1", type_="fields", key="part2"):
+        status = {r.get("key"): r["value"] for r in b["rows"]}.get("status")
+        if _norm(_first(status) or "").startswith(("awaited", "not recorded")):
+            open_items.append(f"{b.get('item', '?')}" + (f" ({b['party']})" if b.get("party") else ""))
+    if open_items:
+        add("Annex IV Part 2", RESULT_TO_COMPLETE, f"information not yet collected by the Secretariat for item(s) {', '.join(open_items)} (Article 6.3)")
+    elif _blocks(document, "annex1", type_="fields", key="part2"):
+        add("Annex IV Part 2", RESULT_OK, "every Annex IV Part 2 item is collected or was looked for (Article 6.3)")
+    elif basis_parties:
+        add("Annex IV Part 2", RESULT_PROBLEM, "Annex 1 gives no Annex IV Part 2 item for the proposals named in section 2")
+
+    # other formulations and uses (Article 7.1) ----------------------------------
+    if is_missing(_field_value(document, "1", "other_formulations")):
+        add("other uses", RESULT_TO_COMPLETE, "section 1 gives no other formulations or uses of the active ingredient(s); Article 7.1 asks the DGD to cover them")
+    else:
+        add("other uses", RESULT_OK, "section 1 gives other formulations and uses of the active ingredient(s) (Article 7.1)")
+
+    _check_abbreviations(document, add)
     return out
 
 

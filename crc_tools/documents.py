@@ -14,8 +14,11 @@ here; the templates only show what the model holds.
   PIC Circular Appendix I and V style).
 
 Where the data lack an item the draft says so (:data:`crc_tools.docmodel.MISSING`).
-Builders for other documents (the SHPF variant of the DGD, the synopsis' Appendix II of
-SHPF proposals) plug in through :data:`DGD_VARIANTS` and :data:`SYNOPSIS_APPENDICES`.
+Builders for other documents plug in through :data:`DGD_VARIANTS` and
+:data:`SYNOPSIS_APPENDICES`: :mod:`crc_tools.shpf_documents` adds the DGD for a severely
+hazardous pesticide formulation (variant ``shpf``, Article 6 with Annex IV), the synopsis'
+Appendix II (SHPF proposals) and the rationale for a proposal (Annex IV Part 3), which
+:func:`rationale_document` returns for a proposal id.
 """
 
 from __future__ import annotations
@@ -57,9 +60,11 @@ class DocumentDataError(CrcError):
 
 @dataclass
 class CaseData:
-    """Validated notifications and determinations, with the derived tables documents read.
+    """Validated notifications, SHPF proposals and determinations, with the derived tables documents read.
 
     Build it once (:meth:`load` or :meth:`from_intake`) and reuse it for many documents.
+    ``proposals`` holds the SHPF proposals (:class:`crc_tools.shpf.Proposals`; empty when
+    the data hold none).
     """
 
     notifications: pd.DataFrame
@@ -67,6 +72,13 @@ class CaseData:
     problems: Problems = field(default_factory=Problems)
     files: list[str] = field(default_factory=list)
     today: dt.date | None = None
+    proposals: object = None
+
+    def __post_init__(self) -> None:
+        if self.proposals is None:
+            from .shpf import from_intake
+
+            self.proposals = from_intake(None)
 
     @classmethod
     def load(cls, paths=None, *, today: dt.date | None = None) -> "CaseData":
@@ -78,7 +90,9 @@ class CaseData:
     @classmethod
     def from_intake(cls, intake, *, today: dt.date | None = None) -> "CaseData":
         """Wrap what :func:`crc_tools.intake.load` returned."""
-        return cls(intake.notifications, intake.determinations, intake.problems, list(intake.files), today)
+        from .shpf import from_intake
+
+        return cls(intake.notifications, intake.determinations, intake.problems, list(intake.files), today, from_intake(intake))
 
     @cached_property
     def prepared(self) -> pd.DataFrame:
@@ -114,6 +128,34 @@ class CaseData:
         from .verification import verification_status
 
         return verification_status(self.notifications, today=self.today)
+
+    @cached_property
+    def shpf_status(self) -> pd.DataFrame:
+        """The review status of SHPF proposals, one row per formulation (Article 6, Annex IV)."""
+        from .shpf import review_status
+
+        return review_status(self.proposals, today=self.today)
+
+    @cached_property
+    def shpf_verification(self) -> pd.DataFrame:
+        """Article 6.1 eligibility, Annex IV Part 1 verification and Part 2 collection per proposal."""
+        from .shpf import verification_status
+
+        return verification_status(self.proposals, today=self.today)
+
+    @cached_property
+    def shpf_assessment(self) -> pd.DataFrame:
+        """The Annex IV Part 3 assessment, one row per proposal and criterion (aid and determination apart)."""
+        from .shpf import assess
+
+        return assess(self.proposals)
+
+    @cached_property
+    def shpf_conclusions(self) -> pd.DataFrame:
+        """The Annex IV Part 3 conclusion per proposal, with what it rests on (Article 6.5)."""
+        from .shpf import conclusions
+
+        return conclusions(self.proposals)
 
     def status_row(self, key: str, category: str) -> dict | None:
         """Return the review-status row of a chemical key and category, or ``None``."""
@@ -268,7 +310,13 @@ def _category_label(category: str) -> str:
 
 DGD_VARIANTS: dict[str, object] = {}
 """Builders of DGD variants, by name: ``fra`` (a chemical banned or severely restricted,
-Article 7 with Annex II). The SHPF module adds ``shpf`` (Article 6 with Annex IV)."""
+Article 7 with Annex II) and, from :mod:`crc_tools.shpf_documents`, ``shpf`` (a severely
+hazardous pesticide formulation, Article 6 with Annex IV)."""
+
+
+def _load_extensions() -> None:
+    """Import the modules that register further DGD variants and synopsis appendices."""
+    from . import shpf_documents  # noqa: F401  registers DGD_VARIANTS["shpf"] and Appendix II
 
 
 def dgd_document(*, chemical: str, category: str | None = None, data=None, variant: str = "fra", today: dt.date | None = None) -> dict:
@@ -277,14 +325,16 @@ def dgd_document(*, chemical: str, category: str | None = None, data=None, varia
     Parameters
     ----------
     chemical : str
-        Common name, CAS number or Annex III name of the chemical.
+        Common name, CAS number or Annex III name of the chemical; for the ``shpf``
+        variant the formulation's name, a trade name, its Annex III entry or a proposal id.
     category : str, optional
         ``pesticide`` or ``industrial``; by default the one category in which the
-        committee recommends the chemical (or the only one notified).
+        committee recommends the chemical (or the only one notified). ``shpf`` (a
+        severely hazardous pesticide formulation) selects the ``shpf`` variant.
     data : CaseData, Intake or list of paths, optional
-        The notifications (default: the shipped sample data).
+        The notifications and proposals (default: the shipped sample data).
     variant : str
-        Which DGD to draft (:data:`DGD_VARIANTS`).
+        Which DGD to draft (:data:`DGD_VARIANTS`): ``fra`` (default) or ``shpf``.
     today : datetime.date, optional
         The date printed on the draft.
 
@@ -294,11 +344,33 @@ def dgd_document(*, chemical: str, category: str | None = None, data=None, varia
         The document model, with the internal-consistency findings in ``checks`` and in
         the draft's last section.
     """
+    _load_extensions()
+    variant = str(variant or "fra").strip().casefold()
+    cat = str(category).strip().casefold() if category else None
+    if cat == "shpf":
+        if variant not in ("fra", "shpf"):
+            raise UsageError(f"the shpf category is drafted by the shpf variant, not '{variant}'")
+        variant = "shpf"
+    elif variant == "shpf" and cat is not None:
+        raise UsageError(f"a DGD for a severely hazardous pesticide formulation is in the shpf category, not '{category}'")
     try:
         builder = DGD_VARIANTS[variant]
     except KeyError:
         raise UsageError(f"unknown DGD variant '{variant}'; known: {', '.join(DGD_VARIANTS)}") from None
-    return builder(chemical=chemical, category=category, data=_data(data), today=today or dt.date.today())
+    data = _data(data)
+    try:
+        return builder(chemical=chemical, category=category, data=data, today=today or dt.date.today())
+    except DocumentDataError as exc:
+        if variant == "fra" and exc.field_name == "chemical":
+            from .shpf_documents import formulation_for
+
+            if formulation_for(data, chemical) is not None:
+                raise DocumentDataError(
+                    f"{exc.message}; '{chemical}' is a severely hazardous pesticide formulation proposed under Article 6: draft its DGD with --variant shpf (or --category shpf)",
+                    source=exc.source,
+                    field_name=exc.field_name,
+                ) from None
+        raise
 
 
 def resolve_category(data: CaseData, key: str, category: str | None) -> str:
@@ -770,13 +842,13 @@ def _fra_dgd(*, chemical: str, category: str | None, data: CaseData, today: dt.d
 DGD_VARIANTS["fra"] = _fra_dgd
 
 
-def _checks_section(findings: list[dict]) -> dict:
+def _checks_section(findings: list[dict], what: str = "identity, notifying Parties across sections and annexes, basis for listing, Article 7.1, abbreviations") -> dict:
     return dm.section(
         "checks",
         "Draft only: internal-consistency check",
         number="Appendix",
         blocks=[
-            dm.p("Checks of this draft against itself (identity, notifying Parties across sections and annexes, basis for listing, Article 7.1, abbreviations). Remove this appendix before the draft is circulated.", "note"),
+            dm.p(f"Checks of this draft against itself ({what}). Remove this appendix before the draft is circulated.", "note"),
             dm.table([("check", "Check"), ("result", "Result"), ("message", "Details")], [[f["check"], f["result"], f["message"]] for f in findings], key="checks"),
             dm.p(dm.check_summary(findings), "note"),
         ],
@@ -827,14 +899,17 @@ def rationale_document(*, notification_id: str, category: str | None = None, dat
     recorded one, or the one that follows from the recorded determinations (Annex II:
     (a), (b)(i)-(iii) and (c)(i)-(iv) met and (d) holds).
 
+    An SHPF proposal id (or ``category="shpf"``) gives the rationale for the proposal
+    against Annex IV Part 3 instead (:func:`crc_tools.shpf_documents.proposal_rationale_document`).
+
     Parameters
     ----------
     notification_id : str
-        The notification's id.
+        The notification's id, or an SHPF proposal's id.
     category : str, optional
         Needed when the notification covers both categories.
     data : CaseData, Intake or list of paths, optional
-        The notifications (default: the shipped sample data).
+        The notifications and proposals (default: the shipped sample data).
     today : datetime.date, optional
         The date printed on the draft.
     """
@@ -844,12 +919,19 @@ def rationale_document(*, notification_id: str, category: str | None = None, dat
     today = today or dt.date.today()
     df = data.prepared
     nid = str(notification_id).strip()
-    rows = df[df["notification_id"].astype(str) == nid]
+    rows = df[df["notification_id"].astype(str) == nid] if len(df) else df
+    proposal_ids = sorted(data.proposals.proposals["proposal_id"].astype(str)) if not data.proposals.empty else []
+    if (category and str(category).strip().casefold() == "shpf") or (rows.empty and nid in proposal_ids):
+        _load_extensions()
+        from .shpf_documents import proposal_rationale_document
+
+        return proposal_rationale_document(proposal_id=nid, data=data, today=today)
     if rows.empty:
         ids = sorted(df["notification_id"].astype(str).unique()) if len(df) else []
-        close = difflib.get_close_matches(nid, ids, n=3, cutoff=0.5)
+        close = difflib.get_close_matches(nid, ids + proposal_ids, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise DocumentDataError(f"no notification '{nid}' in the data{hint}", source=nid, field_name="notification_id")
+        what = "notification or SHPF proposal" if proposal_ids else "notification"
+        raise DocumentDataError(f"no {what} '{nid}' in the data{hint}", source=nid, field_name="notification_id")
     cats = sorted(set(rows["category"].astype(str)))
     if category:
         cat = str(category).strip().casefold()
@@ -993,8 +1075,33 @@ def _criterion_blocks(r: dict | None, aid_label: str) -> list[dict]:
 
 SYNOPSIS_APPENDICES: list = []
 """Further appendices of the synopsis: functions ``(data, date_from, date_to) -> list of
-sections`` (the SHPF module adds Appendix II, proposals of severely hazardous pesticide
-formulations)."""
+sections`` (:mod:`crc_tools.shpf_documents` adds Appendix II, proposals of severely
+hazardous pesticide formulations). A section numbered ``Appendix <roman>`` is placed in
+the order of the PIC Circular, before the first appendix with a higher number."""
+
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _appendix_rank(number: str) -> int | None:
+    """Return 2 for ``"Appendix II"``, 5 for ``"Appendix V"``; ``None`` for anything else."""
+    parts = str(number or "").split()
+    if len(parts) != 2 or parts[0] != "Appendix" or not parts[1] or set(parts[1]) - set(_ROMAN):
+        return None
+    values = [_ROMAN[c] for c in parts[1]]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def _insert_appendix(sections_: list[dict], extra: list[dict]) -> None:
+    """Insert an appendix's sections before the first top-level appendix numbered higher."""
+    rank = next((r for r in (_appendix_rank(x.get("number", "")) for x in extra) if r is not None), None)
+    at = len(sections_)
+    if rank is not None:
+        for i, x in enumerate(sections_):
+            r = _appendix_rank(x.get("number", ""))
+            if r is not None and r > rank:
+                at = i
+                break
+    sections_[at:at] = extra
 
 
 def half_year(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -1008,7 +1115,8 @@ def synopsis_period(data: CaseData, date_from: dt.date | None = None, date_to: d
     """Return the period of a synopsis (Article 5.4: every six months).
 
     With both dates, that period; with one, the six months from or to it; with none,
-    the calendar half-year of the latest receipt date in the data (or of today).
+    the calendar half-year of the latest receipt date of a notification or an SHPF
+    proposal in the data (or of today).
     """
     if date_from and date_to:
         if date_to < date_from:
@@ -1020,8 +1128,13 @@ def synopsis_period(data: CaseData, date_from: dt.date | None = None, date_to: d
     if date_to:
         start = (pd.Timestamp(date_to) + pd.Timedelta(days=1) - pd.DateOffset(months=6)).date()
         return start, date_to
-    rec = data.notifications["received_date"].dropna() if "received_date" in data.notifications.columns else pd.Series([], dtype="datetime64[ns]")
-    latest = rec.max().date() if len(rec) else (data.today or dt.date.today())
+    dates = []
+    for frame in (data.notifications, data.proposals.proposals):
+        if "received_date" in frame.columns:
+            rec = frame["received_date"].dropna()
+            if len(rec):
+                dates.append(pd.Timestamp(rec.max()).date())
+    latest = max(dates) if dates else (data.today or dt.date.today())
     return half_year(latest)
 
 
@@ -1032,7 +1145,8 @@ def synopsis_document(*, data=None, date_from: dt.date | None = None, date_to: d
     regulatory action received in the period, those verified as meeting Annex I and,
     separately, those found incomplete or not yet verified; Appendix V lists the
     chemicals not in Annex III for which verified notifications come from one PIC region
-    only (awaiting a second region, Article 5.5).
+    only (awaiting a second region, Article 5.5). Appendix II (SHPF proposals received or
+    verified in the period, Article 6.2) comes from :data:`SYNOPSIS_APPENDICES`.
 
     Parameters
     ----------
@@ -1045,6 +1159,7 @@ def synopsis_document(*, data=None, date_from: dt.date | None = None, date_to: d
     """
     from .review import awaiting_second_region, review_status
 
+    _load_extensions()
     data = _data(data)
     today = today or dt.date.today()
     start, end = synopsis_period(data, date_from, date_to)
@@ -1170,7 +1285,10 @@ def synopsis_document(*, data=None, date_from: dt.date | None = None, date_to: d
         )
     )
     for extra in SYNOPSIS_APPENDICES:
-        S.extend(extra(data, start, end))
+        _insert_appendix(S, extra(data, start, end))
+    appendices = [x["number"].split()[1] for x in S if x.get("level") == 1 and _appendix_rank(x.get("number", "")) is not None]
+    lead = S[0]["blocks"][0]
+    lead["text"] = f"Rotterdam Convention — PIC Circular, Appendices {_join(appendices)} (" + ("Articles 5.4 and 6.2" if "II" in appendices else "Article 5.4") + ")"
     return {
         "kind": "synopsis",
         "schema": dm.SCHEMA_VERSION,

@@ -559,9 +559,12 @@ def render(
         7.1), the rationale of a notification (Annex II), the six-monthly synopsis
         (Article 5.4).
     chemical, category : str, optional
-        The chemical (name, CAS number or Annex III name) and category of a DGD.
+        The chemical (name, CAS number or Annex III name) and category of a DGD; with
+        ``variant="shpf"`` (or ``category="shpf"``) the formulation (its name, a trade
+        name, its Annex III entry or a proposal id).
     notification_id : str, optional
-        The notification of a rationale (``category`` when it covers both).
+        The notification of a rationale (``category`` when it covers both), or an SHPF
+        proposal id (the rationale against Annex IV Part 3).
     data : list of paths, Intake or CaseData, optional
         Case files, folders and bulk tables (default: the shipped sample data).
     date_from, date_to : datetime.date, optional
@@ -573,8 +576,9 @@ def render(
     template : path, optional
         Another notebook template (it needs a ``document`` parameter).
     variant : str
-        Which DGD (``fra``: a banned or severely restricted chemical; further variants
-        register in :data:`crc_tools.documents.DGD_VARIANTS`).
+        Which DGD: ``fra`` (a banned or severely restricted chemical, the default) or
+        ``shpf`` (a severely hazardous pesticide formulation, Article 6 with Annex IV);
+        variants register in :data:`crc_tools.documents.DGD_VARIANTS`.
     today : datetime.date, optional
         The date printed on the document.
 

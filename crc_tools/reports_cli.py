@@ -1,5 +1,8 @@
 """The document commands: ``crc dgd``, ``crc rationale`` and ``crc report synopsis``.
 
+``crc dgd --variant shpf`` (or ``--category shpf``) drafts the DGD of a severely hazardous
+pesticide formulation; ``crc rationale`` takes notification ids and SHPF proposal ids.
+
 Each mirrors :func:`crc_tools.reports.render` option for option (``--data`` is ``data``,
 ``--out`` is ``out``, ``--format html,docx,ipynb`` is ``formats`` …) and adds no logic of
 its own: it prints where the documents went and, for a DGD, the internal-consistency
@@ -101,21 +104,21 @@ def _run(requests, args) -> int:
 
 
 def cmd_dgd(args) -> int:
-    """Render the draft decision guidance document of a chemical (Article 7.1): HTML without code, DOCX for Word."""
+    """Render the draft decision guidance document of a chemical, or with --variant shpf of a severely hazardous pesticide formulation (Article 7.1): HTML without code, DOCX for Word."""
     from .reports import Request
 
     return _run([Request(kind="dgd", chemical=c, category=args.category, variant=args.variant) for c in args.chemicals], args)
 
 
 def cmd_rationale(args) -> int:
-    """Render the rationale of a notification: scope, each Annex II criterion with its recorded determination, conclusion."""
+    """Render the rationale of a notification (each Annex II criterion) or of an SHPF proposal (each Annex IV Part 3 criterion): scope, recorded determinations with the aid shown as an aid, conclusion."""
     from .reports import Request
 
     return _run([Request(kind="rationale", notification_id=n, category=args.category) for n in args.notification_ids], args)
 
 
 def cmd_synopsis(args) -> int:
-    """Render the six-monthly synopsis of notifications (Article 5.4; PIC Circular Appendices I and V)."""
+    """Render the six-monthly synopsis of notifications and SHPF proposals (Articles 5.4, 6.2; PIC Circular Appendices I, II and V)."""
     from .reports import Request
 
     return _run([Request(kind="synopsis", date_from=args.date_from, date_to=args.date_to)], args)
@@ -136,21 +139,21 @@ def register(sub, add) -> None:
     """Add the document commands to the ``crc`` parser (called by :mod:`crc_tools.cli`)."""
     from .cli import _date
 
-    sp = add("dgd", cmd_dgd, "draft decision guidance document of a chemical (HTML without code, DOCX)", paths=False, fmt=False)
-    sp.add_argument("chemicals", nargs="+", metavar="CHEMICAL", help="common name, CAS number or Annex III name (several: a batch)")
-    sp.add_argument("--category", choices=["pesticide", "industrial"], default=None, help="category of the listing (default: the one the committee recommends)")
+    sp = add("dgd", cmd_dgd, "draft decision guidance document of a chemical or a severely hazardous pesticide formulation (HTML without code, DOCX)", paths=False, fmt=False)
+    sp.add_argument("chemicals", nargs="+", metavar="CHEMICAL", help="common name, CAS number or Annex III name; for --variant shpf the formulation's name, a trade name or a proposal id (several: a batch)")
+    sp.add_argument("--category", choices=["pesticide", "industrial", "shpf"], default=None, help="category of the listing (default: the one the committee recommends); shpf drafts the DGD of a severely hazardous pesticide formulation")
     sp.add_argument("--strict", action="store_true", help="exit 1 when the internal-consistency check finds a problem")
-    sp.add_argument("--variant", default="fra", metavar="NAME", help="which DGD: fra (a banned or severely restricted chemical, the default); modules add others")
+    sp.add_argument("--variant", default="fra", metavar="NAME", help="which DGD: fra (a banned or severely restricted chemical, Article 5; the default) or shpf (a severely hazardous pesticide formulation, Article 6 with Annex IV)")
     _common(sp)
 
-    sp = add("rationale", cmd_rationale, "rationale of a notification against Annex II, criterion by criterion", paths=False, fmt=False)
-    sp.add_argument("notification_ids", nargs="+", metavar="NOTIFICATION_ID")
-    sp.add_argument("--category", choices=["pesticide", "industrial"], default=None, help="category, when the notification covers both")
+    sp = add("rationale", cmd_rationale, "rationale of a notification against Annex II, or of an SHPF proposal against Annex IV Part 3, criterion by criterion", paths=False, fmt=False)
+    sp.add_argument("notification_ids", nargs="+", metavar="ID", help="notification id, or SHPF proposal id (the rationale against Annex IV Part 3)")
+    sp.add_argument("--category", choices=["pesticide", "industrial", "shpf"], default=None, help="category, when the notification covers both (shpf: the id is a proposal's)")
     _common(sp)
 
     rp = sub.add_parser("report", help="periodic reports: synopsis (Article 5.4)", description="Periodic reports of the Secretariat.")
     rsub = rp.add_subparsers(dest="report", metavar="REPORT", parser_class=type(rp), required=True)
-    sp = rsub.add_parser("synopsis", help="six-monthly synopsis of notifications (PIC Circular Appendices I and V)", description=cmd_synopsis.__doc__)
+    sp = rsub.add_parser("synopsis", help="six-monthly synopsis of notifications and SHPF proposals (PIC Circular Appendices I, II and V)", description=cmd_synopsis.__doc__)
     sp.add_argument("--from", dest="date_from", type=_date, default=None, metavar="DATE", help="first day of the period, YYYY-MM-DD")
     sp.add_argument("--to", dest="date_to", type=_date, default=None, metavar="DATE", help="last day of the period (default: six months from --from, or the half-year of the latest receipt)")
     _common(sp, jobs=False)

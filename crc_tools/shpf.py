@@ -543,7 +543,7 @@ def part2_items(proposals: pd.DataFrame, part2: pd.DataFrame | None = None) -> p
         [(pid, it.id, it.text) for pid in proposals["proposal_id"] for it in p2.items],
         columns=["proposal_id", "item", "text"],
     )
-    cols = ["collected", "source", "collected_date", "awaiting", "notes"]
+    cols = ["collected", "source", "collected_date", "awaiting", "summary", "notes"]
     if part2 is not None and len(part2):
         rec = part2.rename(columns={"part2_item": "item"})[["proposal_id", "item", *cols]]
         base = base.merge(rec, on=["proposal_id", "item"], how="left")
@@ -560,7 +560,7 @@ def part2_items(proposals: pd.DataFrame, part2: pd.DataFrame | None = None) -> p
     )
     base["status"] = status
     base["collected"] = collected
-    for c in ("source", "awaiting", "notes"):
+    for c in ("source", "awaiting", "summary", "notes"):
         base[c] = base[c].astype("string").fillna("")
     return base
 

@@ -5,7 +5,7 @@ The document is built with python-docx from the same model the HTML shows
 styles (so the navigation pane and a table of contents work), party sub-headings
 ``Heading 3``, label/value blocks and tables are real Word tables (``Table Grid``), and
 every text from a notification is plain text in a run — never markup. Items the data
-lack are written as :data:`crc_tools.docmodel.MISSING`, highlighted, so a drafter sees
+lack are written as :data:`crc_tools.docmodel.MISSING` (or the model's ``missing``), highlighted, so a drafter sees
 them. A chart is written as the table of the data it shows.
 
 Characters that XML 1.0 forbids (control characters) are removed, since Word cannot
@@ -47,9 +47,15 @@ def build_docx(document: dict):
     normal.font.size = Pt(10.5)
     props = d.core_properties
     props.title = xml_safe(document.get("title", ""))[:250]
-    props.subject = {"dgd": "Draft decision guidance document", "rationale": "Rationale (Annex II)", "synopsis": "Synopsis of notifications (Article 5.4)"}.get(document["kind"], document["kind"])
+    shpf = document.get("meta", {}).get("variant") == "shpf"
+    props.subject = {
+        "dgd": "Draft decision guidance document" + (" for a severely hazardous pesticide formulation" if shpf else ""),
+        "rationale": "Rationale (Annex IV Part 3)" if shpf else "Rationale (Annex II)",
+        "synopsis": "Synopsis of notifications (Article 5.4)",
+    }.get(document["kind"], document["kind"])
     props.author = "crc-tools (draft)"
-    props.comments = "Draft generated from the data by crc-tools; edit freely. Items marked 'Not provided in the notifications.' need completing."
+    missing = dm.missing_text(document)
+    props.comments = f"Draft generated from the data by crc-tools; edit freely. Items marked '{missing}' need completing."
 
     if document.get("notices"):
         for n in document["notices"]:
@@ -75,7 +81,7 @@ def build_docx(document: dict):
         else:
             d.add_heading(xml_safe(title), level=min(level, 2))
         for b in s.get("blocks", []):
-            _block(d, b)
+            _block(d, b, missing)
     return d
 
 
@@ -86,12 +92,12 @@ def _highlight(run) -> None:
     run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
-def _write_value(paragraph_or_cell, value) -> None:
+def _write_value(paragraph_or_cell, value, missing: str = dm.MISSING) -> None:
     """Write a value into a table cell: one paragraph per item, the missing marker highlighted."""
     cell = paragraph_or_cell
     first = cell.paragraphs[0]
     if dm.is_missing(value):
-        _highlight(first.add_run(dm.MISSING))
+        _highlight(first.add_run(missing))
         return
     values = value if isinstance(value, list) else [value]
     for i, v in enumerate(values):
@@ -103,7 +109,7 @@ def _write_value(paragraph_or_cell, value) -> None:
                 run.add_break()
 
 
-def _table(d, header: list[str], rows: list[list], *, label_column: bool = False):
+def _table(d, header: list[str], rows: list[list], *, label_column: bool = False, missing: str = dm.MISSING):
     from docx.shared import Cm
 
     t = d.add_table(rows=0, cols=len(header) if header else 2)
@@ -118,7 +124,7 @@ def _table(d, header: list[str], rows: list[list], *, label_column: bool = False
             if label_column and k == 0:
                 c.paragraphs[0].add_run(xml_safe(v)).bold = True
             else:
-                _write_value(c, v)
+                _write_value(c, v, missing)
     if label_column:
         for r in t.rows:
             r.cells[0].width = Cm(5.5)
@@ -127,7 +133,7 @@ def _table(d, header: list[str], rows: list[list], *, label_column: bool = False
     return t
 
 
-def _block(d, b: dict) -> None:
+def _block(d, b: dict, missing: str = dm.MISSING) -> None:
     t = b.get("type")
     if t == "p":
         style = b.get("style", "")
@@ -144,17 +150,17 @@ def _block(d, b: dict) -> None:
     elif t == "heading":
         d.add_heading(xml_safe(b["text"]), level=min(max(int(b.get("level", 3)), 3), 4))
     elif t == "fields":
-        _table(d, [], [[r["label"], r["value"]] for r in b["rows"]], label_column=True)
+        _table(d, [], [[r["label"], r["value"]] for r in b["rows"]], label_column=True, missing=missing)
     elif t == "table":
         if b.get("caption"):
             d.add_paragraph().add_run(xml_safe(b["caption"])).italic = True
-        _table(d, [c["label"] for c in b["columns"]], b["rows"])
+        _table(d, [c["label"] for c in b["columns"]], b["rows"], missing=missing)
     elif t == "chart":
         d.add_paragraph().add_run(xml_safe(b.get("title", "")) + " (data of the chart)").italic = True
-        _table(d, [c["label"] for c in b["columns"]], b["rows"])
+        _table(d, [c["label"] for c in b["columns"]], b["rows"], missing=missing)
     elif t == "list":
         if not b["items"]:
-            _highlight(d.add_paragraph().add_run(dm.MISSING))
+            _highlight(d.add_paragraph().add_run(missing))
         for item in b["items"]:
             d.add_paragraph(xml_safe(item), style="List Bullet")
     else:

@@ -122,7 +122,7 @@ def test_executed_notebook_keeps_its_outputs_and_parameters(rendered):
     tags = [c.metadata.get("tags", []) for c in nb.cells]
     assert ["injected-parameters"] in tags
     html_outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "text/html" in o.get("data", {})]
-    assert len(html_outputs) == 4  # title, summary, appendix I, appendix V
+    assert len(html_outputs) == 5  # title, summary, appendix I, appendix II (SHPF proposals), appendix V
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
 
 
@@ -261,8 +261,18 @@ def test_crc_demo_renders_each_recommended_dgd_and_the_synopsis_in_parallel(tmp_
     assert {"Chrysotile asbestos", "Examplefos", "<script>alert(1)</script>"} <= {s["chemical"] for s in recommended}
     for stem in ("dgd-Chrysotile-asbestos-industrial", "dgd-Examplefos-pesticide", "dgd-script-alert-1-script-industrial"):
         assert {f"{stem}.html", f"{stem}.docx"} <= names
-    dgds = {n for n in names if n.startswith("dgd-") and n.endswith(".html")}
+    dgds = {n for n in names if n.startswith("dgd-") and n.endswith(".html") and not n.endswith("-shpf.html")}
     assert len(dgds) == len(recommended)  # one draft per recommended chemical and category
+    # and one SHPF draft per formulation whose proposal meets Annex IV Part 3 (Article 6.5)
+    shpf = json.loads((out / "shpf-review-status.json").read_text(encoding="utf-8"))
+    formulations = sorted(s["chemical"] for s in shpf if s["recommend_listing"])
+    assert formulations == ["Fenthion 640 ULV", "Gramoxone Super (paraquat dichloride EC)", "Granox TBC / Spinox T (dustable powder)"]
+    shpf_dgds = {n for n in names if n.startswith("dgd-") and n.endswith("-shpf.html")}
+    assert shpf_dgds == {"dgd-Fenthion-640-ULV-shpf.html", "dgd-Gramoxone-Super-paraquat-dichloride-EC-shpf.html", "dgd-Granox-TBC-Spinox-T-dustable-powder-shpf.html"}
+    assert {n.replace(".html", ".docx") for n in shpf_dgds} <= names
+    assert "Decision guidance document for a severely hazardous pesticide formulation" in (out / "dgd-Fenthion-640-ULV-shpf.html").read_text(encoding="utf-8")
+    assert f"{len(formulations)} for the recommended severely hazardous pesticide formulations (Article 6)" in r.out
+    assert "Fenthion 640 ULV (shpf): internal consistency: 6 finding(s): 0 problem(s), 0 to complete" in r.out
     assert any(n.startswith("synopsis-") and n.endswith(".html") for n in names)
     assert any(n.startswith("synopsis-") and n.endswith(".docx") for n in names)
     assert not any(n.endswith(".failed.ipynb") for n in names)

@@ -723,5 +723,5 @@ def test_the_annotated_case_file_format_is_a_valid_proposal(tmp_path):
     block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "kind: shpf_proposal" in b)
     result, p = _load(_case(tmp_path, block))
     assert not result.problems, [x.format() for x in result.problems]
-    assert (len(p), len(p.incidents), len(p.part2), len(p.determinations)) == (1, 1, 2, 1)
+    assert (len(p), len(p.incidents), len(p.part2), len(p.determinations)) == (1, 1, 3, 1)
     assert shpf.effects_vs_quantity(p).iloc[0]["quantity"] == 40000
