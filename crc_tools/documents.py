@@ -88,11 +88,32 @@ class CaseData:
         return cls.from_intake(load(paths or None, today=today), today=today)
 
     @classmethod
-    def from_intake(cls, intake, *, today: dt.date | None = None) -> "CaseData":
-        """Wrap what :func:`crc_tools.intake.load` returned."""
+    def from_intake(cls, intake, *, today: dt.date | None = None, register: bool = True) -> "CaseData":
+        """Wrap what :func:`crc_tools.intake.load` returned.
+
+        With ``register`` (the default) the determinations recorded in the register of
+        determinations are read beside those of the case files, as ``crc score`` and
+        ``crc status`` do; when the register cannot be reached the documents are built from
+        the case files alone and a problem says so.
+        """
+        from .errors import CrcError
         from .shpf import from_intake
 
-        return cls(intake.notifications, intake.determinations, intake.problems, list(intake.files), today, from_intake(intake))
+        determinations, problems = intake.determinations, intake.problems
+        proposals = from_intake(intake)
+        if register:
+            from .register import Register, all_determinations
+
+            reg = Register()
+            try:
+                determinations = all_determinations(intake, reg)
+                proposals = from_intake(intake, register=reg)
+            except CrcError as exc:
+                problems = Problems(list(problems.items))
+                problems.add("register", None, "", f"unavailable, documents use the case files' determinations only: {exc}", "warning")
+            finally:
+                reg.close()
+        return cls(intake.notifications, determinations, problems, list(intake.files), today, proposals)
 
     @cached_property
     def prepared(self) -> pd.DataFrame:

@@ -59,7 +59,7 @@ def test_review_notification_records_a_determination_and_renders_the_rationale(t
     assert [(e.criterion, e.status, e.recorded_by) for e in entries] == [("(c)(iv)", "not_met", "TG2 test")]
     assert entries[0].document_hash.startswith("sha256:")
     rationale = list((tmp_path / "reports").glob("rationale-*THA-ENDOSULFAN-2004*.html"))
-    assert rationale and "(c)(iv)" in rationale[0].read_text(encoding="utf-8")
+    assert rationale and "no trade evidence in the notification" in rationale[0].read_text(encoding="utf-8")  # the new determination is in it
     assert "Recorded register entry" in _text(nb)
 
 
