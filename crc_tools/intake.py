@@ -862,10 +862,11 @@ def validate_frame(
 # --------------------------------------------------------------------------- entry point
 
 
-def _empty_determinations() -> pd.DataFrame:
+def empty_determinations(id_column: str = "notification_id") -> pd.DataFrame:
+    """Return an empty table of recorded determinations keyed by ``id_column``."""
     return pd.DataFrame(
         {
-            "notification_id": pd.Series(dtype="string"),
+            id_column: pd.Series(dtype="string"),
             "criterion": pd.Series(dtype="string"),
             "status": pd.Series(dtype="string"),
             "justification": pd.Series(dtype="string"),
@@ -1006,7 +1007,7 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
     else:
         raw = pd.DataFrame({"_source": pd.Series(dtype=str), "_record": pd.Series(dtype=str), "_doc": pd.Series(dtype=int)})
     notifications = validate_frame(raw, schema, problems, today=today)
-    det = pd.DataFrame(determinations) if determinations else _empty_determinations()
+    det = pd.DataFrame(determinations) if determinations else empty_determinations()
     if len(det):
         known = set(notifications["notification_id"]) if len(notifications) else set()
         det = det[det["notification_id"].isin(known)].reset_index(drop=True)

@@ -44,7 +44,8 @@ from .criteria import AID_AGAINST, AID_LABEL, AID_NONE, AID_SUPPORTS, current_de
 from .errors import Problems
 from .fields import incident_schema, part2_schema, proposal_schema
 from .formulation import Concentration, entry_wording, parse_concentration, parse_quantity, split_list
-from .intake import READERS, _scalar, check_determination, flatten_case, validate_frame
+from .intake import READERS, _scalar, check_determination, empty_determinations, flatten_case, validate_frame
+from .review import _UnionFind
 from .reference import (
     CATEGORY_LABELS,
     PIC_REGIONS,
@@ -89,20 +90,7 @@ __all__ = [
 
 
 def _empty_determinations() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "proposal_id": pd.Series(dtype="string"),
-            "criterion": pd.Series(dtype="string"),
-            "status": pd.Series(dtype="string"),
-            "justification": pd.Series(dtype="string"),
-            "references": pd.Series(dtype="string"),
-            "recorded_by": pd.Series(dtype="string"),
-            "role": pd.Series(dtype="string"),
-            "recorded_at": pd.Series(dtype="datetime64[ns]"),
-            "category": pd.Series(dtype="string"),
-            "source_file": pd.Series(dtype="string"),
-        }
-    )
+    return empty_determinations("proposal_id")
 
 
 @dataclass
@@ -1033,23 +1021,6 @@ STATUS_COLUMNS = [
 ]
 """Keys of an SHPF status row: the ``crc status`` contract keys first (``chemical`` is the
 formulation name, ``category`` is ``shpf``), then what a proposal adds."""
-
-
-class _UnionFind:
-    def __init__(self):
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 def identify_formulations(proposals: pd.DataFrame) -> np.ndarray:

@@ -104,12 +104,12 @@ def test_record_and_read_back(register):
 
 
 def test_current_is_shaped_like_intake_determinations(register):
-    from crc_tools.intake import _empty_determinations
+    from crc_tools.intake import empty_determinations
 
     register.record("N1", "(a)", "met", **TG)
     register.record("P1", "(e)", "met", subject_kind="shpf_proposal", **TG)
     cur = register.current()
-    assert list(cur.columns[: len(_empty_determinations().columns)]) == list(_empty_determinations().columns)
+    assert list(cur.columns[: len(empty_determinations().columns)]) == list(empty_determinations().columns)
     assert {"entry_id", "source", "determination_source"} <= set(cur.columns)
     row = cur[cur["subject_id"] == "N1"].iloc[0]
     assert (row["notification_id"], row["source"], row["determination_source"]) == ("N1", "register", f"register entry {row['entry_id']}")
