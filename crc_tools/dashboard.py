@@ -217,12 +217,12 @@ class Dashboard:
         self.keys = list(chemicals["key"])
 
         # Overview -------------------------------------------------------------------------
-        self.category_filter = pn.widgets.Select(name="Category", options={"every category": "", "pesticide": "pesticide", "industrial": "industrial"}, value="", width=170)
+        self.category_filter = pn.widgets.Select(label="Category", options={"every category": "", "pesticide": "pesticide", "industrial": "industrial"}, value="", width=170)
         from .reference import PIC_REGIONS
 
-        self.region_filter = pn.widgets.Select(name="PIC region notified", options={"every region": "", **{r: r for r in PIC_REGIONS}}, value="", width=230)
-        self.stage_filter = pn.widgets.MultiChoice(name="Stage", options=list(STAGES), value=[], width=360, placeholder="every stage")
-        self.meeting_filter = pn.widgets.Select(name="CRC meeting", options={"any meeting": "", **{m: m for m in d.meetings()}}, value="", width=150)
+        self.region_filter = pn.widgets.Select(label="PIC region notified", options={"every region": "", **{r: r for r in PIC_REGIONS}}, value="", width=230)
+        self.stage_filter = pn.widgets.MultiChoice(label="Stage", options=list(STAGES), value=[], width=360, placeholder="every stage")
+        self.meeting_filter = pn.widgets.Select(label="CRC meeting", options={"any meeting": "", **{m: m for m in d.meetings()}}, value="", width=150)
         for w in (self.category_filter, self.region_filter, self.stage_filter, self.meeting_filter):
             w.param.watch(self._on_filter, "value")
         self.overview_summary = pn.pane.HTML("", sizing_mode="stretch_width")
@@ -243,7 +243,6 @@ class Dashboard:
             formatters={"stage": {"type": "textarea"}, "chemical": {"type": "textarea"}, "missing": {"type": "textarea"}, "two_region_status": {"type": "textarea"}, "regions_verified": {"type": "textarea"}, "regions_meeting_criteria": {"type": "textarea"}},
             widths={"chemical": "13%", "category": "7%", "stage": "9%", "notifications": "5%", "regions_verified": "13%", "regions_meeting_criteria": "13%", "two_region_status": "13%", "next_deadline": "7%", "overdue": "5%", "missing": "15%"},
             sizing_mode="stretch_width",
-            name="overview",
         )
         self.overview_table.on_click(self._on_overview_click)
         self.overview_table.param.watch(self._on_overview_page, "page")
@@ -274,7 +273,7 @@ class Dashboard:
         )
 
         # Chemical page ---------------------------------------------------------------------
-        self.chemical_select = pn.widgets.Select(name="Chemical", options=self.keys, value=self.keys[0] if self.keys else None, width=380)
+        self.chemical_select = pn.widgets.Select(label="Chemical", options=self.keys, value=self.keys[0] if self.keys else None, width=380)
         self.chemical_select.param.watch(self._on_chemical, "value")
         self.chemical_header = pn.pane.HTML("", sizing_mode="stretch_width")
         self.notifications_table = pn.widgets.Tabulator(
@@ -300,12 +299,12 @@ class Dashboard:
         from .reference import items
 
         annex_ii = items("annex_ii")
-        self.notification_select = pn.widgets.Select(name="Notification", options=[], width=360)
-        self.criterion_select = pn.widgets.Select(name="Criterion", options={"overall: Annex II as a whole": "overall", **{f"{i.id} {i.text[:70]}": i.id for i in annex_ii.items}}, value="overall", width=460)
-        self.status_select = pn.widgets.RadioButtonGroup(name="Conclusion", options={"met": "met", "not met": "not_met", "insufficient information": "insufficient_information"}, value="met", button_type="light")
-        self.justification_input = pn.widgets.TextAreaInput(name="Justification (required unless met)", placeholder="Why the committee concluded this", height=90, sizing_mode="stretch_width", max_length=100_000)
-        self.references_input = pn.widgets.TextAreaInput(name="References (one per line: document, page)", height=60, sizing_mode="stretch_width", max_length=100_000)
-        self.record_button = pn.widgets.Button(name="Record the committee's conclusion", button_type="primary", width=300)
+        self.notification_select = pn.widgets.Select(label="Notification", options=[], width=360)
+        self.criterion_select = pn.widgets.Select(label="Criterion", options={"overall: Annex II as a whole": "overall", **{f"{i.id} {i.text[:70]}": i.id for i in annex_ii.items}}, value="overall", width=460)
+        self.status_select = pn.widgets.RadioButtonGroup(label="Conclusion", options={"met": "met", "not met": "not_met", "insufficient information": "insufficient_information"}, value="met", color="light")
+        self.justification_input = pn.widgets.TextAreaInput(label="Justification (required unless met)", placeholder="Why the committee concluded this", height=90, sizing_mode="stretch_width", max_length=100_000)
+        self.references_input = pn.widgets.TextAreaInput(label="References (one per line: document, page)", height=60, sizing_mode="stretch_width", max_length=100_000)
+        self.record_button = pn.widgets.Button(label="Record the committee's conclusion", color="primary", width=300)
         self.record_button.on_click(self._on_record)
         self.record_message = pn.pane.HTML("", sizing_mode="stretch_width")
         if self.identity.can_record:
@@ -321,7 +320,7 @@ class Dashboard:
             )
         else:
             form = pn.Column(pn.pane.HTML(self._viewer_notice(), sizing_mode="stretch_width"), pn.Row(self.notification_select), sizing_mode="stretch_width")
-        self.history_button = pn.widgets.Button(name="History of this notification", button_type="default", width=260)
+        self.history_button = pn.widgets.Button(label="History of this notification", color="default", width=260)
         self.history_button.on_click(self._on_history)
         self.history_note = pn.pane.HTML("")
         self.history_table = pn.widgets.Tabulator(
