@@ -53,6 +53,8 @@ MAX_MATRIX_NOTIFICATIONS = 60
 """The heat map shows at most this many notifications (10 cells each); the table below it has all."""
 TEMPLATES_DIR = Path(__file__).resolve().parent / "dashboard_templates"
 REPORTS_ROUTE = "reports"
+UNUSED_SESSION_LIFETIME_MS = 60_000
+"""How long a session lives without a connected page (before its page connects, or after it closed)."""
 
 _SETTINGS: dict = {"roles": None, "auth": None, "paths": None, "meeting": ""}
 """What :func:`serve` tells every session of the process (paths, roles, whether logins exist)."""
@@ -363,7 +365,17 @@ class Dashboard:
     def _login_links(self) -> str:
         if not self.auth_enabled:
             return ""
-        return ' <a href="login" style="color:inherit;font-weight:bold">Sign in</a>' if not self.identity.signed_in else ' <a href="logout" style="color:inherit">Sign out</a>'
+        if self.identity.signed_in:
+            return ' <a href="logout" style="color:inherit">Sign out</a>'
+        return f' <a href="{esc(self._login_href())}" style="color:inherit;font-weight:bold">Sign in</a>'
+
+    def _login_href(self) -> str:
+        """Return the sign-in address, coming back to this page (``panel serve`` serves it under a path)."""
+        loc = self.pn.state.location
+        path = getattr(loc, "pathname", "") if loc is not None else ""
+        if path and path.startswith("/") and not path.startswith("//") and path != "/":
+            return "login?next=" + urllib.parse.quote(path, safe="/")
+        return "login"
 
     def _user_html(self) -> str:
         if not self.auth_enabled:
@@ -374,7 +386,7 @@ class Dashboard:
         if not self.auth_enabled:
             return notice("Viewing only: you see everything and change nothing. This server has no logins configured, so conclusions are recorded elsewhere (crc register, the experts' notebooks).", "info")
         if not self.identity.signed_in:
-            return notice("You are viewing without signing in: you see everything and change nothing. Members of the committee sign in to record conclusions.", "info", raw_html=' <a href="login">Sign in</a>')
+            return notice("You are viewing without signing in: you see everything and change nothing. Members of the committee sign in to record conclusions.", "info", raw_html=f' <a href="{esc(self._login_href())}">Sign in</a>')
         return notice(f"Signed in as {self.identity.user}, whose role ({self.identity.role}) does not record conclusions (roles that record: {', '.join(RECORDING_ROLES)}).", "info")
 
     # ----------------------------------------------------------------- overview
@@ -686,8 +698,8 @@ class Dashboard:
         """Mark the page servable (``panel serve``) and return it."""
         return self.template.servable(title=TITLE)
 
-    def _repr_mimebundle_(self, include=None, exclude=None):  # shown in JupyterLab
-        return self.template._repr_mimebundle_(include, exclude)
+    def _repr_mimebundle_(self, include=None, exclude=None):  # shown in JupyterLab: the pages, without the served template
+        return self.tabs._repr_mimebundle_(include, exclude)
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -853,6 +865,10 @@ def serve(
             basic_login_template=str(TEMPLATES_DIR / "login.html"),
             logout_template=str(TEMPLATES_DIR / "logout.html"),
         )
+    # Keep a session whose page has not connected yet for a minute (Bokeh's default: 15 s): a
+    # slow machine in the meeting room must not get a session rebuilt on connection, whose
+    # stylesheets Panel leaves pointing at its CDN.
+    kwargs.setdefault("unused_session_lifetime_milliseconds", UNUSED_SESSION_LIFETIME_MS)
     routes = {"/": app_factory, **(extra_routes or {})}
     return pn.serve(
         routes,

@@ -461,3 +461,27 @@ def test_crc_dashboard_refuses_a_bad_roles_setting(crc):
     result = crc("dashboard", "--roles", "alice=president")
     assert result.code == 1
     assert "'president' is not a dashboard role" in result.err
+
+
+def test_serve_builds_a_server_with_logins_reports_and_the_suites_login_page(tmp_path, monkeypatch):
+    import socket
+
+    import crc_tools.dashboard as dashboard
+
+    monkeypatch.setattr(dashboard, "_SETTINGS", {"roles": None, "auth": None, "paths": None, "meeting": ""})
+    logins = tmp_path / "logins.json"
+    logins.write_text('{"alice": "a-password"}')
+    logins.chmod(0o600)
+    (tmp_path / "reports").mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = dashboard.serve(None, port=port, basic_auth=logins, roles="alice=member", start=False)
+    try:
+        assert dashboard._SETTINGS["auth"] is True and dashboard._SETTINGS["roles"] == {"alice": "member"}
+        patterns = [str(getattr(rule.matcher, "regex", rule.matcher).pattern) for rule in server._tornado.default_router.rules for rule in getattr(rule.target, "rules", [rule])]
+        assert any("/reports/" in p for p in patterns)
+        assert any("login" in p for p in patterns)
+    finally:
+        server.stop()
+    MeetingData.clear_shared()
