@@ -35,10 +35,7 @@ N_CHEMICALS = 200
 REPEAT = 7
 SESSIONS = 50
 SESSION_LIFETIME_MS = 5_000
-"""Closed sessions are discarded after this long (the dashboard's default is 60 s; shortened so the run is
-quick). Not much shorter: Bokeh also discards a session whose page has not connected yet after this long and
-builds a new one on connection, whose stylesheets Panel no longer rewrites to the server (they then point at
-Panel's CDN)."""
+"""Closed sessions are discarded after this long (the dashboard's default is 60 s; shortened so the run is quick)."""
 
 SERVER = """
 import sys

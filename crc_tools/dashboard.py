@@ -776,16 +776,34 @@ def build_app(data: MeetingData | None = None, *, paths=None, identity: Identity
     return app
 
 
+def _attach(template) -> None:
+    """Put a page into the session's document, with every stylesheet served by this server.
+
+    Panel rewrites its stylesheets' CDN addresses to the server when it renders the page's
+    HTML. A session Bokeh builds when a page connects after its first session was discarded
+    (a laptop waking up) never has its HTML rendered, and its stylesheets would point at the
+    CDN; rewriting them here, as the document is built, keeps every request on the server.
+    """
+    import panel as pn
+    from panel.io.resources import LOCAL_DIST, patch_model_css
+
+    doc = pn.state.curdoc
+    template.server_doc(doc, title=TITLE)
+    dist_url = f"{pn.state.rel_path}/{LOCAL_DIST}" if pn.state.rel_path else LOCAL_DIST
+    for root in doc.roots:
+        patch_model_css(root, dist_url=dist_url)
+
+
 def app_factory():
-    """Return a new session's page (the function :func:`serve` gives Panel)."""
-    return build_app().template
+    """Build a new session's page in its document (the function :func:`serve` gives Panel)."""
+    _attach(build_app().template)
 
 
 def empty_page():
-    """Return an empty page in the same template (the benchmark's baseline)."""
+    """Build an empty page in the same template (the benchmark's baseline)."""
     import panel as pn
 
-    return pn.template.BootstrapTemplate(title=TITLE, main=[pn.pane.HTML("<p>empty</p>")], header_background="#1f4e79")
+    _attach(pn.template.BootstrapTemplate(title=TITLE, main=[pn.pane.HTML("<p>empty</p>")], header_background="#1f4e79"))
 
 
 def serve(
@@ -865,9 +883,8 @@ def serve(
             basic_login_template=str(TEMPLATES_DIR / "login.html"),
             logout_template=str(TEMPLATES_DIR / "logout.html"),
         )
-    # Keep a session whose page has not connected yet for a minute (Bokeh's default: 15 s): a
-    # slow machine in the meeting room must not get a session rebuilt on connection, whose
-    # stylesheets Panel leaves pointing at its CDN.
+    # Keep a session whose page has not connected yet, or has disconnected, for a minute
+    # (Bokeh's default: 15 s), so a slow or briefly disconnected machine keeps its session.
     kwargs.setdefault("unused_session_lifetime_milliseconds", UNUSED_SESSION_LIFETIME_MS)
     routes = {"/": app_factory, **(extra_routes or {})}
     return pn.serve(
