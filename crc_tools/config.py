@@ -15,6 +15,17 @@ Settings read from the environment:
     switches overrides off).
 ``CRC_DATABASE_URL``
     The register of determinations (default: SQLite under ``data/local/``).
+``CRC_DASHBOARD_CREDENTIALS``
+    The dashboard's login file, JSON ``{"user": "password"}`` read by Panel's basic
+    authentication (default: ``data/local/dashboard_credentials.json`` when it exists).
+    Never committed: ``data/local/`` is ignored by git.
+``CRC_DASHBOARD_ROLES``
+    Who may record conclusions on the dashboard: a YAML/JSON file mapping user to role, or
+    inline ``alice=chair,bob=member`` (default: ``data/local/dashboard_roles.yaml`` when it
+    exists).
+``CRC_DASHBOARD_COOKIE_SECRET``
+    The secret that signs the dashboard's login cookies (default: a new random secret per
+    server process, so sign-ins do not survive a restart).
 """
 
 from __future__ import annotations
@@ -93,6 +104,24 @@ def database_url() -> str:
     if value:
         return value
     return f"sqlite:///{local_dir() / 'register.sqlite'}"
+
+
+def dashboard_credentials_path() -> Path | None:
+    """Return the dashboard's login file (``CRC_DASHBOARD_CREDENTIALS``, or the default when it exists)."""
+    value = os.environ.get("CRC_DASHBOARD_CREDENTIALS")
+    if value:
+        return Path(value).expanduser()
+    default = local_dir() / "dashboard_credentials.json"
+    return default if default.exists() else None
+
+
+def dashboard_roles_setting() -> str | None:
+    """Return the dashboard's roles setting: a file path or inline ``user=role,...`` (or ``None``)."""
+    value = os.environ.get("CRC_DASHBOARD_ROLES")
+    if value:
+        return value
+    default = local_dir() / "dashboard_roles.yaml"
+    return str(default) if default.exists() else None
 
 
 # Convenience constants for notebooks (evaluated at import, like cookiecutter's config).

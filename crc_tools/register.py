@@ -637,6 +637,32 @@ class Register:
         with self._connect(write=False) as conn:
             return self._version(conn)
 
+    def latest_entry_id(self) -> int:
+        """Return the id of the newest entry (0 for an empty register or one not created yet).
+
+        The log is append-only, so this number changes exactly when an entry is added:
+        a cheap way for a long-running reader (the dashboard) to notice new entries.
+
+        Raises
+        ------
+        RegisterError
+            The database cannot be reached.
+        """
+        import sqlalchemy as sa
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not self._exists():
+            return 0
+        self._ensure_schema()
+        t = _tables().tables["determination"]
+        try:
+            with self._connect(write=False) as conn:
+                value = conn.execute(sa.select(sa.func.max(t.c.id))).scalar()
+                conn.rollback()
+        except SQLAlchemyError as exc:
+            raise self._fail("read", exc) from None
+        return int(value or 0)
+
     # ----------------------------------------------------------------- writing
 
     def record(
