@@ -1,0 +1,251 @@
+"""Load on the committee dashboard: many sessions recording conclusions at once.
+
+Used by ``benchmarks/bench_load.py`` (``make bench``: 20 sessions for a minute) and by a
+short test. Two kinds of client run together against one register:
+
+* **recording sessions** — dashboard sessions (:func:`crc_tools.dashboard.build_app`, the
+  object each browser connection gets) for signed-in members, sharing one
+  :class:`~crc_tools.dashboard_data.MeetingData` as the server's sessions do, each recording
+  conclusions in a loop through :meth:`Dashboard.record` — the code the *Record* button runs;
+* **HTTP clients** — plain HTTP clients that keep opening the page of a real ``crc dashboard``
+  server over the same register, so that server builds, polls and discards sessions while the
+  register grows.
+
+At the end every acknowledged entry must be in the register exactly once (nothing lost, nothing
+duplicated) and the server's memory must stay bounded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import config
+
+CRITERIA = ["(a)", "(b)(i)", "(b)(ii)", "(b)(iii)", "(c)(i)", "(c)(ii)", "(c)(iii)", "(c)(iv)", "(d)"]
+
+
+@dataclass
+class LoadResult:
+    """What a load run did and found."""
+
+    sessions: int
+    seconds: float
+    acknowledged: int = 0
+    stored: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    refused_or_pending: int = 0
+    unaccounted: int = 0
+    page_loads: int = 0
+    page_errors: int = 0
+    server_rss_mb: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Return whether nothing was lost or duplicated and no client failed."""
+        return self.lost == 0 and self.duplicated == 0 and self.unaccounted == 0 and not self.errors
+
+    def summary(self) -> str:
+        """Return the figures in words."""
+        mem = ""
+        if self.server_rss_mb:
+            first, last, peak = self.server_rss_mb[0], self.server_rss_mb[-1], max(self.server_rss_mb)
+            mem = f"; server memory {first:.0f} MB at start, {last:.0f} MB at end (peak {peak:.0f} MB, {last / first:.2f}x)"
+        return (
+            f"{self.sessions} sessions for {self.seconds:.0f} s: {self.acknowledged} conclusions acknowledged "
+            f"({self.acknowledged / max(self.seconds, 1e-9):.1f}/s), {self.stored} in the register, {self.lost} lost, "
+            f"{self.duplicated} duplicated, {self.unaccounted} stored unacknowledged, {self.refused_or_pending} refused or pending; {self.page_loads} page loads by HTTP clients "
+            f"({self.page_errors} failed){mem}"
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _start_server(workdir: Path, env: dict) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    crc = Path(sys.executable).parent / "crc"
+    log = open(workdir / "server.log", "w")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen([str(crc), "dashboard", "--port", str(port), "--address", "127.0.0.1"], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir)
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"crc dashboard exited: {(workdir / 'server.log').read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(base, timeout=5) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("crc dashboard did not answer within 120 s")
+
+
+def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | None = None, serve: bool = True) -> LoadResult:
+    """Run the load and return what was found.
+
+    Parameters
+    ----------
+    sessions : int
+        Recording sessions (signed-in members), each in its own thread.
+    seconds : float
+        How long they record.
+    http_clients : int, optional
+        HTTP clients opening pages of a real server meanwhile (default: as many as sessions).
+    serve : bool
+        Whether to start the real server for the HTTP clients.
+    """
+    from .dashboard import build_app
+    from .dashboard_data import Identity, MeetingData
+    from .register import Register
+
+    result = LoadResult(sessions, seconds)
+    with tempfile.TemporaryDirectory(prefix="crc-load-") as tmp:
+        work = Path(tmp)
+        url = f"sqlite:///{work / 'register.sqlite'}"
+        env = {**os.environ, "CRC_DATABASE_URL": url, "CRC_REGION_OVERRIDES": os.environ.get("CRC_REGION_OVERRIDES", "none"), "CRC_REPORTS_DIR": str(work / "reports")}
+        old_url = os.environ.get("CRC_DATABASE_URL")
+        os.environ["CRC_DATABASE_URL"] = url
+        proc = base = None
+        try:
+            if serve:
+                proc, base = _start_server(work, env)
+                rss = _rss_mb(proc.pid)
+                if rss:
+                    result.server_rss_mb.append(rss)
+            register = Register(url)
+            data = MeetingData(register=register, reports_dir=work / "reports", poll_seconds=0.5)
+            ids = list(data.notification_ids)
+            dashes = [build_app(data, identity=Identity(f"member{i}", "member"), auth_enabled=True, poll=False) for i in range(sessions)]
+            acknowledged: list[list[int]] = [[] for _ in range(sessions)]
+            lock = threading.Lock()
+            stop = time.monotonic() + seconds
+            start_gate = threading.Barrier(sessions + (http_clients if http_clients is not None else sessions) + 1)
+
+            # (chemical page, notification) pairs a member can record on, as the page offers them
+            targets = [(key, nid) for key in dashes[0].keys for nid in data.notifications_of(key)["notification_id"]]
+
+            def recorder(i: int) -> None:
+                dash = dashes[i]
+                n = 0
+                start_gate.wait()
+                while time.monotonic() < stop:
+                    key, nid = targets[(i * 7 + n) % len(targets)]
+                    if dash.chemical_select.value != key:
+                        dash.open_chemical(key)
+                    dash.notification_select.value = nid
+                    dash.criterion_select.value = CRITERIA[(i + n) % len(CRITERIA)]
+                    dash.status_select.value = "not_met" if n % 3 == 0 else "met"
+                    dash.justification_input.value = f"load session {i}, conclusion {n}"
+                    try:
+                        outcome = dash.record()
+                        if outcome.state == "saved" and outcome.entry is not None:
+                            acknowledged[i].append(outcome.entry.entry_id)
+                        else:
+                            with lock:
+                                result.refused_or_pending += 1
+                        dash.poll()
+                    except Exception as exc:  # a failing session is a finding, not a crash
+                        with lock:
+                            result.errors.append(f"session {i}: {type(exc).__name__}: {exc}")
+                        return
+                    n += 1
+
+            def browser_less_client() -> None:
+                start_gate.wait()
+                while time.monotonic() < stop:
+                    try:
+                        with urllib.request.urlopen(base, timeout=30) as r:
+                            r.read()
+                        with lock:
+                            result.page_loads += 1
+                    except OSError:
+                        with lock:
+                            result.page_errors += 1
+                    time.sleep(0.5)
+
+            threads = [threading.Thread(target=recorder, args=(i,), daemon=True) for i in range(sessions)]
+            n_http = (http_clients if http_clients is not None else sessions) if serve else 0
+            if not serve:
+                start_gate = threading.Barrier(sessions + 1)
+            threads += [threading.Thread(target=browser_less_client, daemon=True) for _ in range(n_http)]
+            for t in threads:
+                t.start()
+            t0 = time.monotonic()
+            start_gate.wait()
+            while any(t.is_alive() for t in threads):
+                time.sleep(1)
+                if proc is not None:
+                    rss = _rss_mb(proc.pid)
+                    if rss:
+                        result.server_rss_mb.append(rss)
+                if time.monotonic() - t0 > seconds + 120:
+                    result.errors.append("clients did not finish within two minutes after the end")
+                    break
+            result.seconds = min(time.monotonic() - t0, seconds + 120)
+            entries = register.history()
+            ids_stored = list(entries["entry_id"].astype(int)) if len(entries) else []
+            uids = list(entries["uid"]) if "uid" in entries.columns else ids_stored
+            acked = [e for per in acknowledged for e in per]
+            result.acknowledged = len(acked)
+            result.stored = len(ids_stored)
+            result.lost = len(set(acked) - set(ids_stored))
+            result.duplicated = (len(acked) - len(set(acked))) + (len(uids) - len(set(uids)))
+            result.unaccounted = len(set(ids_stored) - set(acked))  # stored but never acknowledged to a session
+            register.close()
+        finally:
+            if proc is not None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            if old_url is None:
+                os.environ.pop("CRC_DATABASE_URL", None)
+            else:
+                os.environ["CRC_DATABASE_URL"] = old_url
+    return result
+
+
+def main(argv=None) -> int:
+    """``python -m crc_tools.loadtest [SESSIONS] [SECONDS]``: run the load and print the figures as JSON too."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    sessions = int(args[0]) if args else 20
+    seconds = float(args[1]) if len(args) > 1 else 60.0
+    result = run_load(sessions, seconds)
+    print(result.summary())
+    print(json.dumps({k: getattr(result, k) for k in ("sessions", "seconds", "acknowledged", "stored", "lost", "duplicated", "unaccounted", "page_loads", "page_errors", "errors")}))
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+__all__ = ["LoadResult", "run_load", "config"]
