@@ -49,6 +49,7 @@ class LoadResult:
     page_loads: int = 0
     page_errors: int = 0
     server_rss_mb: list[float] = field(default_factory=list)
+    server_rss_settled_mb: float | None = None
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -62,6 +63,8 @@ class LoadResult:
         if self.server_rss_mb:
             first, last, peak = self.server_rss_mb[0], self.server_rss_mb[-1], max(self.server_rss_mb)
             mem = f"; server memory {first:.0f} MB at start, {last:.0f} MB at end (peak {peak:.0f} MB, {last / first:.2f}x)"
+            if self.server_rss_settled_mb:
+                mem += f", {self.server_rss_settled_mb:.0f} MB once the clients' sessions expired"
         return (
             f"{self.sessions} sessions for {self.seconds:.0f} s: {self.acknowledged} conclusions acknowledged "
             f"({self.acknowledged / max(self.seconds, 1e-9):.1f}/s), {self.stored} in the register, {self.lost} lost, "
@@ -107,7 +110,7 @@ def _start_server(workdir: Path, env: dict) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("crc dashboard did not answer within 120 s")
 
 
-def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | None = None, serve: bool = True) -> LoadResult:
+def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | None = None, serve: bool = True, settle: float = 0.0) -> LoadResult:
     """Run the load and return what was found.
 
     Parameters
@@ -120,6 +123,9 @@ def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | N
         HTTP clients opening pages of a real server meanwhile (default: as many as sessions).
     serve : bool
         Whether to start the real server for the HTTP clients.
+    settle : float
+        Seconds to keep the server idle after the load, to see its memory once the sessions
+        of the HTTP clients have expired (``server_rss_settled_mb``).
     """
     from .dashboard import build_app
     from .dashboard_data import Identity, MeetingData
@@ -209,6 +215,9 @@ def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | N
                     result.errors.append("clients did not finish within two minutes after the end")
                     break
             result.seconds = min(time.monotonic() - t0, seconds + 120)
+            if proc is not None and settle > 0:
+                time.sleep(settle)
+                result.server_rss_settled_mb = _rss_mb(proc.pid)
             entries = register.history()
             ids_stored = list(entries["entry_id"].astype(int)) if len(entries) else []
             uids = list(entries["uid"]) if "uid" in entries.columns else ids_stored
