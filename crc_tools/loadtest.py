@@ -50,6 +50,7 @@ class LoadResult:
     page_errors: int = 0
     server_rss_mb: list[float] = field(default_factory=list)
     server_rss_settled_mb: float | None = None
+    server_rss_second_wave_mb: float | None = None
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -65,6 +66,8 @@ class LoadResult:
             mem = f"; server memory {first:.0f} MB at start, {last:.0f} MB at end (peak {peak:.0f} MB, {last / first:.2f}x)"
             if self.server_rss_settled_mb:
                 mem += f", {self.server_rss_settled_mb:.0f} MB once the clients' sessions expired"
+            if self.server_rss_second_wave_mb:
+                mem += f", {self.server_rss_second_wave_mb:.0f} MB after a second wave of as many page loads"
         return (
             f"{self.sessions} sessions for {self.seconds:.0f} s: {self.acknowledged} conclusions acknowledged "
             f"({self.acknowledged / max(self.seconds, 1e-9):.1f}/s), {self.stored} in the register, {self.lost} lost, "
@@ -218,6 +221,21 @@ def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | N
             if proc is not None and settle > 0:
                 time.sleep(settle)
                 result.server_rss_settled_mb = _rss_mb(proc.pid)
+                # A second wave of as many page loads: memory freed by expired sessions is reused,
+                # so the server stays near its first peak instead of growing with every wave.
+                from concurrent.futures import ThreadPoolExecutor
+
+                def one_load(_):
+                    try:
+                        with urllib.request.urlopen(base, timeout=60) as r:
+                            r.read()
+                    except OSError:
+                        with lock:
+                            result.page_errors += 1
+
+                with ThreadPoolExecutor(max(1, n_http)) as pool:
+                    list(pool.map(one_load, range(result.page_loads)))
+                result.server_rss_second_wave_mb = _rss_mb(proc.pid)
             entries = register.history()
             ids_stored = list(entries["entry_id"].astype(int)) if len(entries) else []
             uids = list(entries["uid"]) if "uid" in entries.columns else ids_stored
