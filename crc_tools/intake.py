@@ -243,11 +243,55 @@ def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
     return df
 
 
+CODED_TYPES = {"enum", "bool", "date", "cas_list", "hs_code", "party", "party_list", "formulation_type", "number"}
+"""Field types whose columns hold few distinct values: read dictionary-encoded (see :func:`_read_csv`)."""
+
+
+def _coded_columns() -> set[str]:
+    from .fields import notification_schema
+
+    names = {f.name for f in notification_schema().fields if f.type in CODED_TYPES}
+    try:
+        from .fields import incident_schema, part2_schema, proposal_schema
+
+        for schema in (proposal_schema(), incident_schema(), part2_schema()):
+            names |= {f.name for f in schema.fields if f.type in CODED_TYPES}
+    except ImportError:  # pragma: no cover - older field declarations
+        pass
+    return names
+
+
+def _read_csv_fast(path: Path) -> pd.DataFrame:
+    """Read a well-formed UTF-8 CSV with pyarrow: multi-threaded, cells kept as text, no type guessing.
+
+    Columns of few distinct values (countries, categories, dates, CAS numbers) are read
+    dictionary-encoded, so a million rows carry a few thousand strings and every later
+    step works on integer codes.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        import csv as _csv
+
+        header = next(_csv.reader(fh), [])
+    coded = _coded_columns()
+    types = {c: (pa.dictionary(pa.int32(), pa.string()) if c.strip() in coded else pa.string()) for c in header}
+    table = pcsv.read_csv(
+        path,
+        read_options=pcsv.ReadOptions(encoding="utf8"),
+        convert_options=pcsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    df = table.to_pandas()
+    for c in df.columns:
+        if not isinstance(df[c].dtype, pd.CategoricalDtype):
+            df[c] = df[c].astype("string[pyarrow]").fillna("")
+    return df
+
+
 def _read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
     try:
-        # pyarrow's reader is multi-threaded and keeps cells as text (no type guessing).
-        df = pd.read_csv(path, engine="pyarrow", dtype="string[pyarrow]", keep_default_na=False, encoding="utf-8")
-        return df.fillna("")
+        return _read_csv_fast(path)
     except Exception:  # noqa: BLE001 - ragged rows, multi-line cells, odd encodings: the careful path below
         pass
     kwargs = dict(dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig", skipinitialspace=False)
@@ -734,6 +778,12 @@ def validate_frame(
     def text(name: str) -> pd.Series:
         if name in present:
             s = df[name]
+            if isinstance(s.dtype, pd.CategoricalDtype):  # dictionary-encoded: strip the few categories, not the rows
+                codes, uniques = pd.factorize(s, use_na_sentinel=False)
+                stripped = pd.Series(["" if u is None or u is pd.NA else str(u).strip() for u in uniques], dtype=object)
+                recodes, cats = pd.factorize(stripped, use_na_sentinel=False)
+                final = recodes[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+                return pd.Series(pd.Categorical.from_codes(final, categories=pd.Index(cats, dtype=object)), index=df.index)
             if not pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
                 s = s.astype("string")
             return s.fillna("").str.strip()
@@ -949,7 +999,7 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
                 problems.add(f, None, "", f"column(s) not used by the suite, ignored: {', '.join(extra)}", "warning")
             df = df[[c for c in df.columns if c in schema.names or c == "_row"]]
             df["_source"] = str(f)
-            df["_record"] = df["_row"].astype(str)
+            df["_record"] = df["_row"]  # the spreadsheet row number; made text only when a problem names it
             df["_doc"] = np.arange(doc_counter, doc_counter + len(df))
             doc_counter += len(df)
             frames.append(df.drop(columns=["_row"]))
@@ -1003,7 +1053,12 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
         raw = pd.concat(frames, ignore_index=True, sort=False)
         for c in raw.columns:
             if c not in ("_doc",):
-                raw[c] = raw[c].fillna("")
+                col = raw[c]
+                if isinstance(col.dtype, pd.CategoricalDtype):
+                    if col.isna().any():
+                        raw[c] = (col if "" in col.cat.categories else col.cat.add_categories([""])).fillna("")
+                else:
+                    raw[c] = col.fillna("")
     else:
         raw = pd.DataFrame({"_source": pd.Series(dtype=str), "_record": pd.Series(dtype=str), "_doc": pd.Series(dtype=int)})
     notifications = validate_frame(raw, schema, problems, today=today)

@@ -486,6 +486,12 @@ class Register:
         return "postgresql" if self.database_url.startswith("postgresql") else "sqlite"
 
     def _sqlite_path(self) -> Path | None:
+        url = self.database_url
+        if url.startswith("sqlite:///") and "?" not in url:  # the common case, without importing SQLAlchemy
+            db = url[len("sqlite:///"):]
+            if not db or db == ":memory:" or db.startswith("file:"):
+                return None
+            return Path(db)
         from sqlalchemy.engine import make_url
 
         db = make_url(self.database_url).database
@@ -815,11 +821,11 @@ class Register:
         return [_entry_from_row(r) for r in self._rows()]
 
     def _rows(self, subject: str | None = None) -> list[dict]:
+        if not self._exists():  # an SQLite register not yet written: nothing to read, SQLAlchemy not even imported
+            return []
         import sqlalchemy as sa
         from sqlalchemy.exc import SQLAlchemyError
 
-        if not self._exists():
-            return []
         self._ensure_schema()
         t = _tables().tables["determination"]
         s = t.alias("s")
