@@ -57,10 +57,10 @@ def main(sizes=SIZES) -> dict:
     for n in sizes:
         path = table(n)
         repeat = 3 if n < 1_000_000 else 2
-        base = best_of(lambda: pd.read_csv(path), repeat)
-        lib = best_of(lambda: review_status(*(lambda r: (r.notifications, r.determinations))(load([path]))), repeat)
-        base_cmd = best_of(lambda: subprocess.run([sys.executable, "-c", f"import pandas; pandas.read_csv({str(path)!r})"], check=True, env=env), repeat)
-        crc_cmd = best_of(lambda: subprocess.run([crc, "status", str(path), "--format", "json"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env), repeat)
+        base = best_of(lambda p=path: pd.read_csv(p), repeat)
+        lib = best_of(lambda p=path: review_status(*(lambda r: (r.notifications, r.determinations))(load([p]))), repeat)
+        base_cmd = best_of(lambda p=path: subprocess.run([sys.executable, "-c", f"import pandas; pandas.read_csv({str(p)!r})"], check=True, env=env), repeat)
+        crc_cmd = best_of(lambda p=path: subprocess.run([crc, "status", str(p), "--format", "json"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env), repeat)
         results[n] = (base, lib, base_cmd, crc_cmd)
         print(f"{n:>10,}  {base:9.3f}  {lib:8.3f}  {lib / base:6.1f}x  {base_cmd:8.3f}  {crc_cmd:8.3f}  {crc_cmd / base_cmd:6.1f}x")
     if 100_000 in results and 1_000_000 in results:

@@ -78,7 +78,7 @@ def _records(df, columns: list[str]) -> list[dict]:
     names = list(out)
     if not names:
         return [{} for _ in range(len(sub))]
-    return [dict(zip(names, row)) for row in zip(*(out[n] for n in names))]
+    return [dict(zip(names, row, strict=False)) for row in zip(*(out[n] for n in names), strict=False)]
 
 
 def _load(args, *, register: bool = True):

@@ -249,9 +249,11 @@ class Pending:
 
 @dataclass
 class ShpfView:
-    """The SHPF proposals a dashboard shows (Article 6, Annex IV): review status per formulation,
-    Part 1 completeness, Part 2 collection, Part 3 criteria (aid and recorded determinations),
-    and the incident table — all computed by :mod:`crc_tools.shpf`."""
+    """The SHPF proposals a dashboard shows (Article 6, Annex IV).
+
+    Review status per formulation, Part 1 completeness, Part 2 collection, Part 3 criteria
+    (aid and recorded determinations) and the incident table, all computed by :mod:`crc_tools.shpf`.
+    """
 
     status: pd.DataFrame
     proposals: pd.DataFrame

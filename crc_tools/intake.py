@@ -556,7 +556,7 @@ class _Collector:
                 keys = pd.factorize(pd.Series(src[idx], dtype=object) + "\x1f" + pd.Series(msgs, dtype=object))[0]
                 order = np.argsort(keys, kind="stable")
                 bounds = np.flatnonzero(np.diff(keys[order], prepend=-1))
-                for start, stop in zip(bounds, [*bounds[1:], len(order)]):
+                for start, stop in zip(bounds, [*bounds[1:], len(order)], strict=False):
                     members = idx[order[start:stop]]
                     m = str(msgs[order[start]])
                     if len(members) > WARNING_REPEAT_LIMIT:
@@ -566,7 +566,7 @@ class _Collector:
                     else:
                         rows.extend((int(j), r, name, m, sev) for j in members)
                 continue
-            rows.extend((int(i), r, name, str(m), sev) for i, m in zip(idx, msgs))
+            rows.extend((int(i), r, name, str(m), sev) for i, m in zip(idx, msgs, strict=False))
         rows.sort(key=lambda x: (x[0], x[1]))
         for i, _, name, msg, sev in rows:
             problems.add(src[i], rec[i], name, msg, sev)

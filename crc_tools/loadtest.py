@@ -150,7 +150,6 @@ def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | N
                     result.server_rss_mb.append(rss)
             register = Register(url)
             data = MeetingData(register=register, reports_dir=work / "reports", poll_seconds=0.5)
-            ids = list(data.notification_ids)
             dashes = [build_app(data, identity=Identity(f"member{i}", "member"), auth_enabled=True, poll=False) for i in range(sessions)]
             acknowledged: list[list[int]] = [[] for _ in range(sessions)]
             lock = threading.Lock()

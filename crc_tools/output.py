@@ -48,10 +48,10 @@ def render_table(rows: list[dict], columns: list[str] | None = None, *, max_widt
 
     cells = [[cell(r.get(c)) for c in columns] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=False)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     for row in cells:
-        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=False)).rstrip())
     return "\n".join(lines) + "\n"
 
 

@@ -485,7 +485,7 @@ def annex_iii() -> tuple[AnnexIIIEntry, ...]:
         years = [y.strip() for y in row["year_listed"].split(";")]
         if not (len(cats) == len(cops) == len(years)):
             raise ReferenceDataError("categories, cop_listed and year_listed must list the same number of values", source=str(path), record=str(n), field_name="categories")
-        for cat, cop, year in zip(cats, cops, years):
+        for cat, cop, year in zip(cats, cops, years, strict=False):
             if cat not in ANNEX_III_CATEGORIES:
                 raise ReferenceDataError(f"unknown category '{cat}'", source=str(path), record=str(n), field_name="categories")
             if cop != "original" and cop not in meetings:

@@ -45,7 +45,6 @@ from .errors import Problems
 from .fields import incident_schema, part2_schema, proposal_schema
 from .formulation import Concentration, entry_wording, parse_concentration, parse_quantity, split_list
 from .intake import READERS, _scalar, check_determination, empty_determinations, flatten_case, validate_frame
-from .review import _UnionFind
 from .reference import (
     CATEGORY_LABELS,
     PIC_REGIONS,
@@ -56,6 +55,7 @@ from .reference import (
     formulation_types,
     items,
 )
+from .review import _UnionFind
 from .text import is_blank, normalize_name
 from .verification import VERIFY_WITHIN_MONTHS, add_months, item_checks
 

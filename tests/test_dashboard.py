@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
 import pytest
 
 from crc_tools.dashboard_data import (
@@ -23,6 +22,7 @@ from crc_tools.dashboard_data import (
 )
 from crc_tools.register import Register, RegisterError
 from crc_tools.review import review_status
+
 from .conftest import ROOT
 
 MEMBER = Identity("alice", "member")
