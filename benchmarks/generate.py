@@ -26,6 +26,8 @@ def synthetic_table(n: int, seed: int = 1) -> pd.DataFrame:
     names = np.where(synthetic, np.char.add("Chemical-", rng.integers(0, n_other, n).astype(str)), np.array([c[0] for c in CHEMICALS])[chem_idx])
     cas = np.where(synthetic, "", np.array([c[1] for c in CHEMICALS])[chem_idx])
     cats = np.where(synthetic, np.where(rng.random(n) < 0.5, "pesticide", "industrial"), np.array([c[2] for c in CHEMICALS])[chem_idx])
+    conclusion = np.array(["met", "not_met", "pending", ""])[rng.integers(0, 4, n)]
+    reviewed = (conclusion == "met") | (conclusion == "not_met")
     fra = pd.Timestamp("2000-01-01") + pd.to_timedelta(rng.integers(0, 9000, n), unit="D")
     received = fra + pd.to_timedelta(rng.integers(10, 200, n), unit="D")
     return pd.DataFrame(
@@ -38,7 +40,9 @@ def synthetic_table(n: int, seed: int = 1) -> pd.DataFrame:
             "fra_type": np.where(rng.random(n) < 0.7, "ban", "severe_restriction"),
             "fra_date": fra.strftime("%Y-%m-%d"),
             "received_date": received.strftime("%Y-%m-%d"),
-            "annex_i_verified": np.where(rng.random(n) < 0.8, "true", "false"),
-            "annex_ii_conclusion": np.array(["met", "not_met", "pending", ""])[rng.integers(0, 4, n)],
+            # the committee only concludes on verified notifications (Article 5.5): a recorded
+            # conclusion goes with annex_i_verified true; open ones are verified or not
+            "annex_i_verified": np.where(reviewed | (rng.random(n) < 0.7), "true", "false"),
+            "annex_ii_conclusion": conclusion,
         }
     )

@@ -533,14 +533,17 @@ class _Collector:
         if not mask.any():
             return
         idx = np.flatnonzero(mask)
+        msg_codes = None  # an integer per row naming its message, when known: groups repeated warnings cheaply
         if isinstance(messages, str):
             msgs = np.full(len(idx), messages, dtype=object)
+            msg_codes = np.zeros(len(idx), dtype=np.int64)
         elif isinstance(messages, tuple):
             codes, per_unique = messages
-            msgs = per_unique[codes[idx]]
+            msg_codes = np.asarray(codes)[idx]
+            msgs = per_unique[msg_codes]
         else:
             msgs = np.asarray(messages, dtype=object)[idx]
-        self.entries.append((idx, field_name, msgs, severity))
+        self.entries.append((idx, field_name, msgs, severity, msg_codes))
         if severity == "error":
             self.bad |= mask
 
@@ -550,10 +553,13 @@ class _Collector:
         rows: list[tuple[int, int, str, str, str]] = []
         src = self.df["_source"].to_numpy()
         rec = self.df["_record"].to_numpy()
-        for idx, name, msgs, sev in self.entries:
+        src_codes = pd.factorize(self.df["_source"], use_na_sentinel=False)[0] if len(self.df) else np.zeros(0, dtype=np.int64)
+        for idx, name, msgs, sev, msg_codes in self.entries:
             r = rank.get(name, 10_000)
             if sev == "warning" and len(idx) > WARNING_REPEAT_LIMIT:
-                keys = pd.factorize(pd.Series(src[idx], dtype=object) + "\x1f" + pd.Series(msgs, dtype=object))[0]
+                if msg_codes is None:
+                    msg_codes = pd.factorize(pd.Series(msgs, dtype=object))[0]
+                keys = pd.factorize(src_codes[idx].astype(np.int64) * (int(msg_codes.max()) + 1) + msg_codes)[0]
                 order = np.argsort(keys, kind="stable")
                 bounds = np.flatnonzero(np.diff(keys[order], prepend=-1))
                 for start, stop in zip(bounds, [*bounds[1:], len(order)], strict=False):

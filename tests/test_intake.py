@@ -260,3 +260,25 @@ def test_the_annotated_notification_example_is_a_valid_case_file(tmp_path):
     result = load([_case(tmp_path, block)])
     assert not result.problems, [p.format() for p in result.problems]
     assert len(result.notifications) == 1 and len(result.determinations) == 1
+
+
+def test_a_warning_repeated_on_many_rows_is_reported_once_per_file_and_message(tmp_path):
+    """Repeated warnings are grouped by file and by message; different messages and files stay apart."""
+    from .conftest import write_bulk
+
+    def rows(prefix, n):
+        out = []
+        for i in range(n):
+            party = "Mauritania" if i % 2 == 0 else "Algeria"  # two unplaced countries: two messages
+            out.append({**GOOD, "notification_id": f"{prefix}{i}", "notifying_party": party})
+        return out
+
+    a = write_bulk(tmp_path / "a.csv", rows("A", 20), list(GOOD))
+    b = write_bulk(tmp_path / "b.csv", rows("B", 14), list(GOOD))
+    result = load([a, b])
+    warnings = [p for p in result.problems if p.field == "notifying_party"]
+    assert len(result.notifications) == 34 and not result.problems.errors
+    grouped = {(p.source.rsplit("/", 1)[-1], p.message.split(" has no")[0]): p.message for p in warnings}
+    assert len(warnings) == 4 and set(grouped) == {("a.csv", "Mauritania"), ("a.csv", "Algeria"), ("b.csv", "Mauritania"), ("b.csv", "Algeria")}
+    assert "[the same on 9 more record(s) of this file" in grouped[("a.csv", "Mauritania")]
+    assert "[the same on 6 more record(s) of this file" in grouped[("b.csv", "Algeria")]
