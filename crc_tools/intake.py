@@ -246,11 +246,14 @@ def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
 CODED_TYPES = {"enum", "bool", "date", "cas_list", "hs_code", "party", "party_list", "formulation_type", "number"}
 """Field types whose columns hold few distinct values: read dictionary-encoded (see :func:`_read_csv`)."""
 
+CODED_TEXT = {"chemical", "chemical_name"}
+"""Text fields that also hold few distinct values (a table names a few hundred chemicals over many notifications)."""
+
 
 def _coded_columns() -> set[str]:
     from .fields import notification_schema
 
-    names = {f.name for f in notification_schema().fields if f.type in CODED_TYPES}
+    names = {f.name for f in notification_schema().fields if f.type in CODED_TYPES} | CODED_TEXT
     try:
         from .fields import incident_schema, part2_schema, proposal_schema
 
@@ -551,9 +554,11 @@ class _Collector:
         """Emit every error row by row; a warning repeated on many rows of one file is emitted once, with a count."""
         rank = {n: i for i, n in enumerate(order)}
         rows: list[tuple[int, int, str, str, str]] = []
-        src = self.df["_source"].to_numpy()
-        rec = self.df["_record"].to_numpy()
-        src_codes = pd.factorize(self.df["_source"], use_na_sentinel=False)[0] if len(self.df) else np.zeros(0, dtype=np.int64)
+        # The file and record of a row are looked up only for the rows a problem names: a
+        # million-row table would otherwise make a million strings of one file name.
+        src_codes, src_names = pd.factorize(self.df["_source"], use_na_sentinel=False) if len(self.df) else (np.zeros(0, dtype=np.int64), [])
+        src_names = ["" if u is None or u is pd.NA else str(u) for u in src_names]
+        rec_col = self.df["_record"]
         for idx, name, msgs, sev, msg_codes in self.entries:
             r = rank.get(name, 10_000)
             if sev == "warning" and len(idx) > WARNING_REPEAT_LIMIT:
@@ -566,7 +571,7 @@ class _Collector:
                     members = idx[order[start:stop]]
                     m = str(msgs[order[start]])
                     if len(members) > WARNING_REPEAT_LIMIT:
-                        more = ", ".join(str(rec[j]) for j in members[1:6])
+                        more = ", ".join(str(rec_col.iat[int(j)]) for j in members[1:6])
                         tail = " …" if len(members) > 6 else ""
                         rows.append((int(members[0]), r, name, f"{m} [the same on {len(members) - 1:,} more record(s) of this file: {more}{tail}]", sev))
                     else:
@@ -574,8 +579,12 @@ class _Collector:
                 continue
             rows.extend((int(i), r, name, str(m), sev) for i, m in zip(idx, msgs, strict=False))
         rows.sort(key=lambda x: (x[0], x[1]))
+        if not rows:
+            return
+        at = np.array([r[0] for r in rows], dtype=np.int64)
+        rec = dict(zip(np.unique(at).tolist(), rec_col.iloc[np.unique(at)].tolist(), strict=True))
         for i, _, name, msg, sev in rows:
-            problems.add(src[i], rec[i], name, msg, sev)
+            problems.add(src_names[src_codes[i]], rec[i], name, msg, sev)
 
 
 def _map_unique(series: pd.Series, func):
@@ -746,6 +755,21 @@ def _typed(values: np.ndarray, codes: np.ndarray, dtype: str, index) -> pd.Serie
     return pd.Series(arr.take(codes) if len(codes) else arr[:0], index=index)
 
 
+def _repeated(ids: pd.Series) -> np.ndarray:
+    """Return which values repeat an earlier one (``Series.duplicated(keep="first")``).
+
+    A table of unique ids, the usual case, is recognised by counting distinct values with
+    pyarrow, which costs a fraction of marking duplicates row by row.
+    """
+    if len(ids) and isinstance(ids.dtype, pd.StringDtype) and getattr(ids.dtype, "storage", "") == "pyarrow":
+        import pyarrow.compute as pc
+
+        arr = ids.array._pa_array  # noqa: SLF001 - the Arrow data behind a string[pyarrow] column
+        if len(pc.unique(arr)) == len(arr):
+            return np.zeros(len(ids), dtype=bool)
+    return ids.duplicated(keep="first").to_numpy(dtype=bool)
+
+
 def validate_frame(
     df: pd.DataFrame,
     schema: Schema,
@@ -870,7 +894,7 @@ def validate_frame(
             part = text(k)
             ids = ids.where((ids == "") | (part == ""), ids + "/" + part).where(part != "", "")
         named = (ids != "").to_numpy(dtype=bool)
-        repeated = ids.duplicated(keep="first").to_numpy(dtype=bool) & named
+        repeated = _repeated(ids) & named
         if repeated.any():
             same_doc = pd.DataFrame({"id": ids.to_numpy(), "doc": df["_doc"].to_numpy()}).duplicated(keep="first").to_numpy()
             dup = repeated & ~same_doc  # rows of one multi-category case file share their id
@@ -907,9 +931,8 @@ def validate_frame(
             for extra in ("party_iso3", "pic_region", "region_basis"):
                 if extra not in out:
                     out[extra] = blank()
-    result = pd.DataFrame(out, index=df.index)
-    for extra in ("_source", "_record", "_doc"):
-        result[extra] = df[extra]
+    out.update({extra: df[extra] for extra in ("_source", "_record", "_doc")})
+    result = pd.DataFrame(out, index=df.index, copy=False)
     if good.all():
         return result.reset_index(drop=True)
     return result.loc[good].reset_index(drop=True)
@@ -1004,7 +1027,7 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
             if extra:
                 problems.add(f, None, "", f"column(s) not used by the suite, ignored: {', '.join(extra)}", "warning")
             df = df[[c for c in df.columns if c in schema.names or c == "_row"]]
-            df["_source"] = str(f)
+            df["_source"] = pd.Categorical.from_codes(np.zeros(len(df), dtype=np.int8), categories=[str(f)])  # one file name, not one per row
             df["_record"] = df["_row"]  # the spreadsheet row number; made text only when a problem names it
             df["_doc"] = np.arange(doc_counter, doc_counter + len(df))
             doc_counter += len(df)

@@ -243,18 +243,19 @@ def review_status(
     stated_m = mask_of(placed & flags["met"] & ~flags["inferred"])
     inferred_m = (verified_m & ~stated_v) | (met_m & ~stated_m)
     counts = np.bincount(group_codes, minlength=n_groups)
+    # The Parties of each group (a joint notification names several, separated by ";"),
+    # and those without an established region: from the distinct (group, Party) pairs.
     n_p = len(party_uniques) + 1
-    combined = np.unique(group_codes.astype(np.int64) * n_p * 2 + party_codes.astype(np.int64) * 2 + (~placed).astype(np.int64))
-    party_names = party_uniques
-    parties_of: list[set] = [set() for _ in range(n_groups)]
+    names_of_party = [tuple(u.split(";")) for u in party_uniques]
+    pair = np.unique(group_codes.astype(np.int64) * n_p + party_codes.astype(np.int64))
+    pair_group, pair_party = np.divmod(pair, n_p)
+    bounds = np.searchsorted(pair_group, np.arange(n_groups + 1))
+    parties_of = [set().union(*(names_of_party[c] for c in pair_party[bounds[g]:bounds[g + 1]].tolist())) for g in range(n_groups)]
     unplaced_of: list[set] = [set() for _ in range(n_groups)]
-    for value in combined.tolist():
-        g, rest = divmod(value, n_p * 2)
-        pc, unplaced_flag = divmod(rest, 2)
-        names = party_names[pc].split(";")
-        parties_of[g].update(names)
-        if unplaced_flag:
-            unplaced_of[g].update(names)
+    if not placed.all():
+        upair = np.unique(group_codes[~placed].astype(np.int64) * n_p + party_codes[~placed].astype(np.int64))
+        for g, c in zip(*(a.tolist() for a in np.divmod(upair, n_p)), strict=True):
+            unplaced_of[g].update(names_of_party[c])
     decode = [[r for i, r in enumerate(PIC_REGIONS) if m >> i & 1] for m in range(1 << len(PIC_REGIONS))]
     listed_by_key = {key: {e.category: e for e in _entries_for(ident, as_of)} for key, ident in identities.items()}
     # Say where a conclusion recorded in the register of determinations counts.
