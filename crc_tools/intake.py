@@ -594,11 +594,16 @@ def _map_unique(series: pd.Series, func):
     per-unique arrays with ``codes`` to get per-row values.
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
-    results = [func(u) for u in uniques]
-    norm = np.empty(len(results), dtype=object)
-    msgs = np.empty(len(results), dtype=object)
-    for i, r in enumerate(results):
-        norm[i], msgs[i] = r
+    norm = np.empty(len(uniques), dtype=object)
+    msgs = np.empty(len(uniques), dtype=object)
+    todo = range(len(uniques))
+    fast = getattr(func, "many", None)  # a checker may settle most values at once
+    if fast is not None and len(uniques):
+        settled, values = fast(uniques)
+        norm[settled] = values
+        todo = np.flatnonzero(~settled).tolist()
+    for i in todo:
+        norm[i], msgs[i] = func(uniques[i])
     bad_u = np.array([m is not None for m in msgs], dtype=bool)
     return codes, norm, msgs, bad_u[codes] if len(codes) else np.zeros(0, dtype=bool)
 
@@ -677,6 +682,25 @@ def _check_date(value):
     if not v:
         return (None, None)
     return _parse_date(v)
+
+
+def _check_dates(values) -> tuple[np.ndarray, np.ndarray]:
+    """Settle the plain ``YYYY-MM-DD`` dates among ``values`` at once, as :func:`_check_date` would.
+
+    Returns which values are settled and their dates; the others (blank, another form,
+    impossible or too early dates) are left to :func:`_check_date`, which says what is wrong.
+    """
+    text = pd.Series(values, dtype=object).astype(str)
+    plain = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy(dtype=bool)
+    parsed = pd.to_datetime(text.where(plain, None), format="%Y-%m-%d", errors="coerce")
+    settled = plain & parsed.notna().to_numpy() & (parsed >= pd.Timestamp(EARLIEST_DATE)).to_numpy()
+    dates = np.empty(len(text), dtype=object)
+    if settled.any():
+        dates[settled] = [d.date() for d in parsed[settled]]
+    return settled, dates[settled]
+
+
+_check_date.many = _check_dates
 
 
 def _check_cas(value):
