@@ -33,7 +33,7 @@ test: $(STAMP) ## Run every test (notebooks, documents, register, dashboard in c
 test-fast: $(STAMP) ## Run the tests not marked slow
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
-bench: $(STAMP) ## Benchmarks: crc status on 10k/100k/1M notifications against a pandas read; dashboard overview vs an empty page, memory over 50 sessions
+bench: $(STAMP) ## Every benchmark: crc status on 10k/100k/1M notifications vs a pandas read; one DGD vs the papermill floor, 20 batched vs single; dashboard overview vs an empty page, memory over 50 sessions; 20 sessions recording for a minute
 	$(BIN)/python benchmarks/run.py
 
 bench-docs: $(STAMP) ## Document benchmark: one crc dgd against the papermill+nbconvert floor; 20 DGDs batched against 20 single renders

@@ -24,6 +24,7 @@ def main() -> int:
         print(f"\n=== {name} ===")
         t = time.perf_counter()
         module = importlib.import_module(name)
+        sys.argv = [str(path)]  # a benchmark with options of its own reads none of run.py's arguments
         module.main()
         print(f"({name} took {time.perf_counter() - t:.0f} s)")
     return 0
