@@ -282,3 +282,22 @@ def test_a_warning_repeated_on_many_rows_is_reported_once_per_file_and_message(t
     assert len(warnings) == 4 and set(grouped) == {("a.csv", "Mauritania"), ("a.csv", "Algeria"), ("b.csv", "Mauritania"), ("b.csv", "Algeria")}
     assert "[the same on 9 more record(s) of this file" in grouped[("a.csv", "Mauritania")]
     assert "[the same on 6 more record(s) of this file" in grouped[("b.csv", "Algeria")]
+
+
+def test_bulk_table_cells_are_kept_as_their_text(tmp_path):
+    """Ids, HS codes and numbers that look numeric keep their exact text; true/false words are read as given."""
+    path = tmp_path / "text.csv"
+    path.write_text(
+        "notification_id,chemical,category,notifying_party,hs_code,annex_i_verified,fra_date\n"
+        "0012,Endosulfan,pesticide,Netherlands,2920.30,TRUE,2001-01-01\n"
+        '0013,"Lead arsenate, basic",pesticide,Peru,2842.90,false,2001-01-02\n'
+        "14,\"Chrysotile\nasbestos\",industrial,Chile,2524.90,True,2001-01-03\n",
+        encoding="utf-8",
+    )
+    result = load([path])
+    assert not result.problems.errors, _messages(result)
+    n = result.notifications.set_index("notification_id")
+    assert list(n.index) == ["0012", "0013", "14"]
+    assert list(n["hs_code"].astype(str)) == ["2920.30", "2842.90", "2524.90"]
+    assert list(n["chemical"].astype(str)) == ["Endosulfan", "Lead arsenate, basic", "Chrysotile\nasbestos"]
+    assert list(n["annex_i_verified"]) == [True, False, True]
