@@ -245,6 +245,7 @@ def test_regions_are_distinct_and_drawn_from_the_seven(tmp_path, recs):
     for fwd, rec, rv, rm in _flags(_frame(tmp_path, recs, "a.csv")).values():
         assert len(set(rv)) == len(rv) and set(rv) <= set(PIC_REGIONS)
         assert fwd == (len(rv) >= 2) and rec == (len(rm) >= 2)
+        assert set(rm) <= set(rv)  # Annex II is judged only on verified, forwarded notifications (Article 5.5)
 
 
 def test_listed_chemical_is_flagged_not_recommended_anew(tmp_path):
@@ -256,3 +257,42 @@ def test_listed_chemical_is_flagged_not_recommended_anew(tmp_path):
     s = review_status(load([write_bulk(tmp_path / "e.csv", rows, ["notification_id", "chemical", "category", "notifying_party", "annex_ii_conclusion"])]).notifications).iloc[0]
     assert s["listed_in_annex_iii"] and s["recommend_listing"] and not s["recommend_new_listing"]
     assert s["stage"] == "listed in Annex III" and "no new listing" in s["missing"]
+
+
+@pytest.mark.parametrize(
+    "verified,counted",
+    [
+        pytest.param("true", True, id="recorded-verified"),
+        pytest.param("", True, id="verification-implied-by-the-conclusion"),
+        pytest.param("false", False, id="recorded-not-verified"),
+    ],
+)
+def test_only_verified_notifications_meet_the_criteria(tmp_path, verified, counted):
+    """Trichlorfon, CRC-8: Brazil and the EC met Annex II; the committee reviews only notifications
+    the Secretariat verified and forwarded (Article 5.5, Annex II opening words), so a conclusion
+    on a notification recorded as not verified under Annex I is not counted."""
+    rows = [
+        _row(1, "Brazil", chem="Trichlorfon", cat="pesticide"),
+        _row(2, "European Community", chem="Trichlorfon", cat="pesticide", verified=verified),
+    ]
+    row = _status(tmp_path, rows).iloc[0]
+    assert bool(row["recommend_listing"]) is counted and bool(row["forward_to_crc"]) is counted
+    assert ("Europe" in row["regions_meeting_criteria"]) is counted
+    if not counted:
+        assert "not verified under Annex I" in row["basis"] and "N2" in row["basis"]
+
+
+def test_conclusion_from_criterion_determinations_implies_verification(tmp_path):
+    """Case files carry criterion determinations and may omit ``annex_i_verified``: a notification the
+    committee concluded on was forwarded, hence verified (Article 5.5)."""
+    import pandas as pd
+
+    rows = [_row(1, "Canada", conclusion="", verified=""), _row(2, "Norway", conclusion="", verified="")]
+    notifications = load([write_bulk(tmp_path / "d.csv", rows, ["notification_id", "chemical", "category", "notifying_party", "annex_i_verified", "annex_ii_conclusion"])]).notifications
+    from crc_tools.reference import items
+
+    det = pd.DataFrame(
+        [{"notification_id": nid, "category": "industrial", "criterion": c, "status": "met", "role": "committee", "recorded_at": "2014-10-22", "source_file": "x"} for nid in ("N1", "N2") for c in items("annex_ii").ids]
+    )
+    row = review_status(notifications, det).iloc[0]
+    assert row["forward_to_crc"] and row["recommend_listing"] and row["regions_meeting_criteria"] == ["Europe", "North America"]
