@@ -34,7 +34,7 @@ import pandas as pd
 from .cas import split_cas
 from .criteria import conclusions
 from .reference import CATEGORY_LABELS, PIC_REGIONS, annex_iii_matches
-from .text import normalize_name
+from .text import normalize_name, salt_base
 from .verification import verification_status
 
 PRECEDENT_ADDITIONAL_CATEGORY = (
@@ -96,8 +96,9 @@ def identify_chemicals(df: pd.DataFrame) -> tuple[np.ndarray, dict[int, Chemical
     """Group notifications that concern the same chemical.
 
     Notifications are the same chemical when they share a normalised name, a CAS
-    number, or an Annex III entry (non-SHPF) they match. Returns an integer key per
-    row and the identity of each key.
+    number, or an Annex III entry (non-SHPF) they match, or when one names a salt or
+    ester of the chemical another names (``paraquat dichloride``, ``paraquat``). Returns
+    an integer key per row and the identity of each key.
     """
     if df.empty:
         return np.array([], dtype=np.int64), {}
@@ -126,6 +127,13 @@ def identify_chemicals(df: pd.DataFrame) -> tuple[np.ndarray, dict[int, Chemical
         for e in entries:
             uf.union(node, "a:" + e.entry_id)
         pairs.append((node, name, cas_list, entries, shpf))
+    # A salt named as such is the chemical another notification names without it
+    # ("paraquat dichloride" and "paraquat"): Annex III lists chemicals with their salts.
+    nodes = {p[0] for p in pairs}
+    for node, name, *_ in pairs:
+        parent = salt_base(name)
+        if parent and "n:" + parent in nodes:
+            uf.union(node, "n:" + parent)
     groups: dict[str, dict] = {}
     pair_key = []
     for i, (node, name, cas_list, entries, shpf) in enumerate(pairs):

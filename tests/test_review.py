@@ -308,3 +308,33 @@ def test_conclusion_from_criterion_determinations_implies_verification(tmp_path)
     )
     row = review_status(notifications, det).iloc[0]
     assert row["forward_to_crc"] and row["recommend_listing"] and row["regions_meeting_criteria"] == ["Europe", "North America"]
+
+
+@pytest.mark.parametrize(
+    "name,entry",
+    [
+        pytest.param("Dinoseb ammonium", "Dinoseb and its salts and esters", id="dinoseb-salt"),
+        pytest.param("Dinoseb acetate", "Dinoseb and its salts and esters", id="dinoseb-ester"),
+        pytest.param("Pentachlorophenol sodium", "Pentachlorophenol and its salts and esters", id="pcp-sodium"),
+        pytest.param("2,4,5-T sodium salt", "2,4,5-T and its salts and esters", id="245t-sodium-salt"),
+        pytest.param("PFOA ammonium salt", "Perfluorooctanoic acid (PFOA), its salts and PFOA-related compounds", id="pfoa-ammonium"),
+    ],
+)
+def test_salt_of_a_listed_chemical_is_flagged(tmp_path, name, entry):
+    """Annex III lists these chemicals "and its salts (and esters)": a notification naming a salt is of a listed chemical."""
+    cat = "industrial" if "PFOA" in name else "pesticide"
+    row = _status(tmp_path, [_row(1, "Canada", chem=name, cat=cat)]).iloc[0]
+    assert row["listed_in_annex_iii"] and row["annex_iii_entry"].startswith(entry) and not row["recommend_new_listing"]
+
+
+def test_salt_and_parent_named_apart_are_one_chemical(tmp_path):
+    """Paraquat dichloride (the Gramoxone Super proposal, CRC-7) and paraquat are one chemical for the two-region count."""
+    s = _status(tmp_path, [_row(1, "Burkina Faso", chem="Paraquat dichloride", cat="pesticide"), _row(2, "European Union", chem="Paraquat", cat="pesticide")])
+    assert len(s) == 1 and s.iloc[0]["regions_meeting_criteria"] == ["Africa", "Europe"] and s.iloc[0]["recommend_listing"]
+
+
+def test_a_salt_word_alone_groups_nothing(tmp_path):
+    """Methyl bromide is not a salt of some chemical "methyl"; ethylene dichloride stays apart from ethylene oxide."""
+    s = _status(tmp_path, [_row(1, "Canada", chem="Methyl bromide"), _row(2, "Japan", chem="Ethylene dichloride"), _row(3, "Brazil", chem="Ethylene oxide")])
+    assert sorted(s["chemical"]) == ["Ethylene dichloride", "Ethylene oxide", "Methyl bromide"]
+    assert all(len(r) == 1 for r in s["regions_meeting_criteria"])
