@@ -101,7 +101,8 @@ class Item:
     heading: str = ""
     any_field: bool = False
     optional: bool = False
-    """The Convention asks for the item only 'if available' (Annex IV Part 1 (e))."""
+    """The Convention asks for the item only conditionally: 'if available' (Annex IV Part 1 (e)),
+    'where available', 'where such nomenclature exists', 'to the extent possible', 'may cover' (Annex I)."""
 
     @property
     def label(self) -> str:
