@@ -282,12 +282,17 @@ class RegionTable:
         for alias, iso3 in aliases.items():
             if iso3 in self.by_iso3:
                 self._index.setdefault(normalize_name(alias), self.by_iso3[iso3])
+        # Spacing and punctuation vary ("E.U.", "Cote dIvoire"): every key is also found without spaces.
+        for key, party in list(self._index.items()):
+            self._index.setdefault(key.replace(" ", ""), party)
         self._choices = sorted({p.country for p in parties} | set(aliases))
 
     def find(self, name: str) -> Party | None:
         """Return the Party a name, alias or ISO alpha-3 code refers to, or ``None``."""
         for key in name_variants(name):
             party = self._index.get(key)
+            if party is None:
+                party = self._index.get(key.replace(" ", ""))
             if party is not None:
                 return party
         return None
