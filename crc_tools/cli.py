@@ -210,7 +210,7 @@ def cmd_verify(args) -> int:
     df = intake.notifications
     status = verification_status(df, today=args.today)
     cols = [
-        "notification_id", "chemical", "category", "notifying_party", "annex_i_complete", "missing_items",
+        "notification_id", "chemical", "category", "notifying_party", "annex_i_complete", "missing_items", "missing_if_available",
         "annex_i_verified", "verified", "verification_basis", "notification_rule", "notification_deadline", "notified_late",
         "verification_deadline", "verification_overdue",
     ]
@@ -220,7 +220,7 @@ def cmd_verify(args) -> int:
         if items is not None:
             by = {}
             for r in items.to_dict("records"):
-                by.setdefault((r["notification_id"], r["category"]), []).append({"item": r["item"], "text": r["text"], "present": bool(r["present"]), "missing_fields": r["missing_fields"]})
+                by.setdefault((r["notification_id"], r["category"]), []).append({"item": r["item"], "text": r["text"], "present": bool(r["present"]), "optional": bool(r.get("optional", False)), "missing_fields": r["missing_fields"]})
             for r in rows:
                 r["items"] = by.get((r["notification_id"], r["category"]), [])
     rows_p = _verify_proposals(intake, args)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +30,7 @@ from pathlib import Path
 from . import config
 from .cas import cas_problem, split_cas
 from .errors import CrcError
-from .text import name_variants, normalize_name
+from .text import name_variants, normalize_name, salt_base
 
 PIC_REGIONS = (
     "Africa",
@@ -100,7 +101,8 @@ class Item:
     heading: str = ""
     any_field: bool = False
     optional: bool = False
-    """The Convention asks for the item only 'if available' (Annex IV Part 1 (e))."""
+    """The Convention asks for the item only conditionally: 'if available' (Annex IV Part 1 (e)),
+    'where available', 'where such nomenclature exists', 'to the extent possible', 'may cover' (Annex I)."""
 
     @property
     def label(self) -> str:
@@ -280,12 +282,17 @@ class RegionTable:
         for alias, iso3 in aliases.items():
             if iso3 in self.by_iso3:
                 self._index.setdefault(normalize_name(alias), self.by_iso3[iso3])
+        # Spacing and punctuation vary ("E.U.", "Cote dIvoire"): every key is also found without spaces.
+        for key, party in list(self._index.items()):
+            self._index.setdefault(key.replace(" ", ""), party)
         self._choices = sorted({p.country for p in parties} | set(aliases))
 
     def find(self, name: str) -> Party | None:
         """Return the Party a name, alias or ISO alpha-3 code refers to, or ``None``."""
         for key in name_variants(name):
             party = self._index.get(key)
+            if party is None:
+                party = self._index.get(key.replace(" ", ""))
             if party is not None:
                 return party
         return None
@@ -513,9 +520,10 @@ def annex_iii() -> tuple[AnnexIIIEntry, ...]:
 
 
 @lru_cache(maxsize=None)
-def _annex_iii_index() -> tuple[dict[str, list[AnnexIIIEntry]], dict[str, list[AnnexIIIEntry]]]:
+def _annex_iii_index() -> tuple[dict[str, list[AnnexIIIEntry]], dict[str, list[AnnexIIIEntry]], dict[str, list[AnnexIIIEntry]]]:
     by_name: dict[str, list[AnnexIIIEntry]] = {}
     by_cas: dict[str, list[AnnexIIIEntry]] = {}
+    by_parent: dict[str, list[AnnexIIIEntry]] = {}  # entries that list a chemical with its salts
     for e in annex_iii():
         keys = set(name_variants(e.chemical)) | set(name_variants(e.short_name)) | {normalize_name(a) for a in e.aliases}
         if e.category != "shpf":
@@ -523,11 +531,18 @@ def _annex_iii_index() -> tuple[dict[str, list[AnnexIIIEntry]], dict[str, list[A
             for suffix in (" and its salts and esters", " and its salts", ", its salts and pfoa-related compounds"):
                 if e.chemical.casefold().endswith(suffix):
                     keys.add(normalize_name(e.chemical[: -len(suffix)]))
+            if " its salts" in e.chemical.casefold():
+                parents = {normalize_name(e.short_name), *(normalize_name(a) for a in e.aliases)}
+                m = re.match(r"^(.*?)(?:\s*\(|, | and its salts)", e.chemical)
+                if m:
+                    parents.add(normalize_name(m.group(1)))
+                for k in parents - {""}:
+                    by_parent.setdefault(k, []).append(e)
         for k in keys:
             by_name.setdefault(k, []).append(e)
         for c in e.cas_numbers:
             by_cas.setdefault(c, []).append(e)
-    return by_name, by_cas
+    return by_name, by_cas, by_parent
 
 
 def annex_iii_matches(name: str = "", cas_numbers=(), *, as_of: dt.date | None = None) -> list[AnnexIIIEntry]:
@@ -537,7 +552,7 @@ def annex_iii_matches(name: str = "", cas_numbers=(), *, as_of: dt.date | None =
     name or an alias. With ``as_of``, only entries listed on or before that date
     count (the Annex III that was in force then).
     """
-    by_name, by_cas = _annex_iii_index()
+    by_name, by_cas, by_parent = _annex_iii_index()
     found: dict[tuple[str, str], AnnexIIIEntry] = {}
     for c in split_cas(list(cas_numbers)):
         for e in by_cas.get(c, []):
@@ -545,6 +560,12 @@ def annex_iii_matches(name: str = "", cas_numbers=(), *, as_of: dt.date | None =
     for k in name_variants(name):
         for e in by_name.get(k, []):
             found[(e.entry_id, e.category)] = e
+    if not found:
+        # A salt or ester named as such ("dinoseb ammonium", "2,4,5-T sodium salt") is covered by
+        # an entry that lists the parent chemical "and its salts (and esters)" (Annex III).
+        for k in {salt_base(v) for v in name_variants(name)} - {""}:
+            for e in by_parent.get(k, []):
+                found[(e.entry_id, e.category)] = e
     out = list(found.values())
     if as_of is not None:
         out = [e for e in out if e.listed_on <= as_of]

@@ -34,7 +34,7 @@ import pandas as pd
 from .cas import split_cas
 from .criteria import conclusions
 from .reference import CATEGORY_LABELS, PIC_REGIONS, annex_iii_matches
-from .text import normalize_name
+from .text import normalize_name, salt_base
 from .verification import verification_status
 
 PRECEDENT_ADDITIONAL_CATEGORY = (
@@ -96,8 +96,9 @@ def identify_chemicals(df: pd.DataFrame) -> tuple[np.ndarray, dict[int, Chemical
     """Group notifications that concern the same chemical.
 
     Notifications are the same chemical when they share a normalised name, a CAS
-    number, or an Annex III entry (non-SHPF) they match. Returns an integer key per
-    row and the identity of each key.
+    number, or an Annex III entry (non-SHPF) they match, or when one names a salt or
+    ester of the chemical another names (``paraquat dichloride``, ``paraquat``). Returns
+    an integer key per row and the identity of each key.
     """
     if df.empty:
         return np.array([], dtype=np.int64), {}
@@ -126,6 +127,13 @@ def identify_chemicals(df: pd.DataFrame) -> tuple[np.ndarray, dict[int, Chemical
         for e in entries:
             uf.union(node, "a:" + e.entry_id)
         pairs.append((node, name, cas_list, entries, shpf))
+    # A salt named as such is the chemical another notification names without it
+    # ("paraquat dichloride" and "paraquat"): Annex III lists chemicals with their salts.
+    nodes = {p[0] for p in pairs}
+    for node, name, *_ in pairs:
+        parent = salt_base(name)
+        if parent and "n:" + parent in nodes:
+            uf.union(node, "n:" + parent)
     groups: dict[str, dict] = {}
     pair_key = []
     for i, (node, name, cas_list, entries, shpf) in enumerate(pairs):
@@ -167,10 +175,19 @@ def prepare(notifications: pd.DataFrame, determinations: pd.DataFrame | None = N
     con = conclusions(notifications, determinations)
     if keys is None:
         keys, _ = identify_chemicals(notifications)
+    # The committee reviews only notifications the Secretariat forwarded, i.e. verified ones
+    # (Article 5.5; Annex II opening words): a conclusion reached from recorded criterion
+    # determinations implies the verification where none is recorded, as an overall
+    # conclusion does (verification.verification_status); a recorded "not verified" stands.
+    not_recorded = ver["annex_i_verified"].isna().to_numpy()
+    concluded = con["annex_ii_status"].isin(["met", "not_met"]).to_numpy()
+    implied = not_recorded & concluded & ~ver["verified"].to_numpy(dtype=bool)
+    basis = ver["verification_basis"].astype(object).to_numpy()
+    basis = np.where(implied, "implied: the committee's Annex II conclusion was recorded on it", basis)
     return notifications.reset_index(drop=True).assign(
         chemical_key=keys,
-        verified=ver["verified"].to_numpy(),
-        verification_basis=ver["verification_basis"].array,
+        verified=ver["verified"].to_numpy(dtype=bool) | implied,
+        verification_basis=basis,
         annex_ii_status=con["annex_ii_status"].array,
         annex_ii_basis=con["annex_ii_basis"].array,
         annex_ii_source=con["annex_ii_source"].array,
@@ -215,8 +232,12 @@ def review_status(
     status = np.array([str(u) for u in st_uniques], dtype=object)[st_codes] if len(st_codes) else np.zeros(0, dtype=object)
     key_codes = df["chemical_key"].to_numpy(dtype=np.int64)
     verified_flag = df["verified"].to_numpy(dtype=bool)
-    met_flag = status == "met"
-    reviewed_flag = met_flag | (status == "not_met")
+    # Only a verified notification can have been forwarded and reviewed (Article 5.5, 5.6):
+    # an Annex II conclusion on one the Secretariat recorded as incomplete does not count.
+    concluded_flag = (status == "met") | (status == "not_met")
+    disregarded_flag = concluded_flag & ~verified_flag
+    met_flag = (status == "met") & verified_flag
+    reviewed_flag = concluded_flag & verified_flag
     inferred_flag = np.array(["inferred" in b for b in basis_uniques], dtype=bool)[basis_codes]
     region_index = {r: i for i, r in enumerate(PIC_REGIONS)}
     # A joint notification counts in each of its Parties' regions: its region text lists them.
@@ -266,6 +287,10 @@ def review_status(
     for r in concluded[["chemical_key", "category", "notification_id", "annex_ii_status", "annex_ii_source"]].itertuples(index=False):
         from_register.setdefault((r.chemical_key, str(r.category)), []).append(f"{r.notification_id} {r.annex_ii_status.replace('_', ' ')} ({r.annex_ii_source})")
 
+    disregarded: dict[int, list[str]] = {}
+    for i in np.flatnonzero(disregarded_flag).tolist():
+        disregarded.setdefault(int(group_codes[i]), []).append(str(df["notification_id"].iat[i]))
+
     rows = []
     for g, (key, category) in enumerate(group_uniques):
         ident = identities[key]
@@ -292,6 +317,11 @@ def review_status(
             basis_notes.append("Annex III lists only formulations of it, as severely hazardous pesticide formulations: " + "; ".join(e.chemical for e in shpf))
         if (key, str(category)) in from_register:
             basis_notes.append("Annex II conclusions from the register of determinations: " + "; ".join(from_register[(key, str(category))]))
+        if g in disregarded:
+            basis_notes.append(
+                "Annex II conclusion(s) not counted, the Secretariat having recorded the notification(s) as not verified under Annex I "
+                "(Article 5.5 forwards only verified notifications): " + ", ".join(disregarded[g])
+            )
         if inferred:
             basis_notes.append("rests on inferred PIC region(s): " + ", ".join(inferred) + " (assigned from FAO groups and geography, not read from decision RC-1/2)")
         stage, missing = _stage_and_missing(len(verified), len(met), n_notified=len(notified), n_reviewed=n_reviewed, forward=forward, recommend=recommend, entry=entry, unplaced=unplaced)

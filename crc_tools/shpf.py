@@ -483,7 +483,7 @@ def _eligibility_note(iso3: str, party: str, table: dict) -> tuple[bool | None, 
 
 
 def eligibility(proposals: pd.DataFrame) -> pd.DataFrame:
-    """Return the Article 6.1 eligibility of each proposing Party: a flag, never a refusal.
+    """Return the Article 6.1 eligibility of each proposing Party (an ineligible proposal is kept, flagged and not counted).
 
     Columns: ``proposal_id``, ``development_status`` (``developing``,
     ``economy_in_transition``, ``developed`` or empty), ``eligible`` (True / False / None when
@@ -1162,8 +1162,12 @@ def review_status(p: Proposals, *, as_of: dt.date | None = None, today: dt.date 
         first = g.iloc[0].to_dict()
         entry, listed_note = annex_iii_coverage(first, as_of=as_of)
         codes, threshold, wording = _wording(g, pd.Series(met, index=g.index))
-        forward = bool(verified.any())
-        recommend = bool(met.any())
+        # Article 6.1: only a developing country or a country with an economy in transition may
+        # propose; a proposal from a Party classified otherwise is kept and flagged but does not
+        # count towards forwarding (Article 6.4) or a recommendation (Article 6.5).
+        admissible = np.array([ok is not False for ok in g["_eligible"]], dtype=bool)
+        forward = bool((verified & admissible).any())
+        recommend = bool((met & admissible).any())
         ineligible = sorted({party for party, ok in zip(g["proposing_party"], g["_eligible"], strict=True) if ok is False})
         unclassified = sorted({party for party, ok in zip(g["proposing_party"], g["_eligible"], strict=True) if ok is None})
         part2_open = sorted({i for lst, v in zip(g["_part2_awaiting"], verified, strict=True) if v for i in lst})
@@ -1186,7 +1190,10 @@ def review_status(p: Proposals, *, as_of: dt.date | None = None, today: dt.date 
         if recommend and len(g) > 1 and len(notified) == 1:
             basis.append(f"{len(g)} proposals from one PIC region ({notified[0]}); a second region is not needed")
         if ineligible:
-            basis.append(f"proposed by {', '.join(ineligible)}, classified as developed: Article 6.1 admits proposals from developing countries and economies in transition only (flagged, not refused; the classification is contestable)")
+            basis.append(
+                f"proposed by {', '.join(ineligible)}, classified as developed: Article 6.1 admits proposals from developing countries and economies in transition only "
+                "(kept and flagged, not counted towards forwarding or a recommendation; the classification is contestable, correct it in party_development_status.csv)"
+            )
         if unclassified:
             basis.append(f"no development classification for {', '.join(unclassified)} (Article 6.1 not checked)")
         if entry is None and listed_note:

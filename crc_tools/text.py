@@ -46,6 +46,29 @@ def name_variants(value) -> list[str]:
     return [v for i, v in enumerate(out) if v and v not in out[:i]]
 
 
+SALT_WORDS = frozenset(
+    """salt salts ester esters sodium disodium potassium dipotassium ammonium calcium magnesium lithium
+    chloride dichloride bromide dibromide hydrochloride sulfate sulphate methylsulfate metilsulfate
+    acetate amine dimethylamine diethylamine triethylamine isopropylamine triethanolamine""".split()
+)
+"""Words that name a salt or ester form of a parent chemical (``paraquat dichloride``, ``dinoseb ammonium``)."""
+
+
+def salt_base(value) -> str:
+    """Return the comparison key of the parent chemical a salt or ester name refers to, or ``""``.
+
+    ``"Paraquat dichloride"`` gives ``"paraquat"``, ``"2,4,5-T sodium salt"`` gives ``"2 4 5 t"``;
+    a name with no salt or ester word, or with nothing else, gives ``""``. The key is only a
+    candidate: callers match it against names they know (an Annex III entry covering salts, or
+    another notification's chemical), so ``"methyl bromide"`` groups with nothing.
+    """
+    tokens = normalize_name(value).split()
+    kept = [t for t in tokens if t not in SALT_WORDS]
+    if not kept or len(kept) == len(tokens):
+        return ""
+    return " ".join(kept)
+
+
 def is_blank(value) -> bool:
     """Return whether a cell or field holds nothing (None, NaN, empty or whitespace)."""
     if value is None:

@@ -122,8 +122,11 @@ def verification_status(notifications: pd.DataFrame, *, today: dt.date | None = 
 
     Columns added to the identifying ones:
 
-    ``annex_i_complete``     every Annex I item carries information (the check)
-    ``missing_items``        the Annex I items without information
+    ``annex_i_complete``     every Annex I item asked for unconditionally carries information (the check)
+    ``missing_items``        those items without information
+    ``missing_if_available`` items Annex I asks for only conditionally ("where available",
+                             "where such nomenclature exists", "to the extent possible",
+                             "may cover") that carry nothing: reported, not counted as missing
     ``annex_i_verified``     what the Secretariat recorded (True / False / missing)
     ``verified``             whether the notification counts as verified (Article 5.5)
     ``verification_basis``   where that comes from, in words
@@ -136,9 +139,11 @@ def verification_status(notifications: pd.DataFrame, *, today: dt.date | None = 
     if with_items and len(df):
         checks = annex_i_items(df)
         key = checks["notification_id"].astype(str) + "\x1f" + checks["category"].astype(str)
-        missing = checks.loc[~checks["present"]].groupby(key[~checks["present"]], sort=False)["item"].agg(lambda s: ", ".join(s))
         own_key = df["notification_id"].astype(str) + "\x1f" + df["category"].astype(str)
-        out["missing_items"] = own_key.map(missing).fillna("").to_numpy()
+        optional = checks["optional"].to_numpy(dtype=bool) if "optional" in checks.columns else np.zeros(len(checks), dtype=bool)
+        for column, selector in (("missing_items", ~checks["present"] & ~optional), ("missing_if_available", ~checks["present"] & optional)):
+            missing = checks.loc[selector].groupby(key[selector], sort=False)["item"].agg(lambda s: ", ".join(s))
+            out[column] = own_key.map(missing).astype(object).fillna("").to_numpy()
         out["annex_i_complete"] = (out["missing_items"] == "").to_numpy()
     recorded = df["annex_i_verified"] if "annex_i_verified" in df.columns else pd.Series(pd.NA, index=df.index, dtype="boolean")
     recorded = recorded.astype("boolean")

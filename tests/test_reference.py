@@ -253,3 +253,23 @@ def test_case_file_readme_documents_every_declared_field():
     readme = (config.PROJ_ROOT / "data" / "cases" / "README.md").read_text(encoding="utf-8")
     for f in notification_schema().fields:
         assert f"| `{f.path}` | `{f.name}` |" in readme, f.name
+
+
+@pytest.mark.parametrize(
+    "given,region",
+    [
+        pytest.param("E.U.", "Europe", id="eu-dotted"),
+        pytest.param("European Community", "Europe", id="european-community"),
+        pytest.param("Cote dIvoire", "Africa", id="cote-divoire-no-apostrophe"),
+        pytest.param("Islamic Republic of Iran", "Asia", id="iran-inverted-stated-asia"),
+        pytest.param("Iran, Islamic Republic of", "Asia", id="iran-comma-form"),
+        pytest.param("Korea, Democratic People's Republic of", "Asia", id="dprk-comma-form"),
+        pytest.param("Turkey", "Europe", id="turkey-old-name"),
+        pytest.param("Czech Republic", "Europe", id="czechia-old-name"),
+    ],
+)
+def test_region_spelling_variants(given, region):
+    """PIC regions (decision RC-1/2) are found whatever the spelling a Secretariat export uses."""
+    from crc_tools.reference import regions
+
+    assert regions().region(given) == region

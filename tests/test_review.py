@@ -61,12 +61,24 @@ def test_reproduces_the_committees_outcome(tmp_path, key, rows):
     path = _bulk_from_cases(tmp_path / "cases.csv", rows)
     result = load([path])
     assert not result.problems.errors, [p.format() for p in result.problems]
-    status = review_status(result.notifications)
-    row = status[status["category"] == key[1]].iloc[0]
+    # Replayed against Annex III as it stood at the start of the meeting's year (the CSV gives the
+    # year only): later listings, such as a COP's listing of the chemical itself, must not matter.
+    status = review_status(result.notifications, as_of=dt.date(int(rows[0]["year"]), 1, 1))
+    assert len(status) == 1, "the notifications of one chemical and category form one group"
+    row = status.iloc[0]
+    assert row["category"] == key[1]
     expected = any(r["committee_recommended_listing"] == "yes" for r in rows)
     assert bool(row["recommend_listing"]) is expected
     met_regions = {r["pic_region"] for r in rows if r["annex_ii_met"] == "yes" and r["pic_region"]}
-    assert met_regions <= set(row["regions_meeting_criteria"])
+    assert set(row["regions_meeting_criteria"]) == met_regions
+    # The committee reviewed every one of them, so each was verified and forwarded (Article 5.5).
+    assert row["notifications"] == len(rows) and set(row["regions_verified"]) >= met_regions
+
+
+def test_the_replay_is_not_vacuous():
+    """Enough real outcomes are replayed, both recommendations and refusals."""
+    outcomes = [any(r["committee_recommended_listing"] == "yes" for r in p.values[1]) for p in GROUPS]
+    assert len(GROUPS) >= 10 and sum(outcomes) >= 5 and outcomes.count(False) >= 3
 
 
 def test_all_cases_together(tmp_path):
@@ -245,6 +257,7 @@ def test_regions_are_distinct_and_drawn_from_the_seven(tmp_path, recs):
     for fwd, rec, rv, rm in _flags(_frame(tmp_path, recs, "a.csv")).values():
         assert len(set(rv)) == len(rv) and set(rv) <= set(PIC_REGIONS)
         assert fwd == (len(rv) >= 2) and rec == (len(rm) >= 2)
+        assert set(rm) <= set(rv)  # Annex II is judged only on verified, forwarded notifications (Article 5.5)
 
 
 def test_listed_chemical_is_flagged_not_recommended_anew(tmp_path):
@@ -256,3 +269,72 @@ def test_listed_chemical_is_flagged_not_recommended_anew(tmp_path):
     s = review_status(load([write_bulk(tmp_path / "e.csv", rows, ["notification_id", "chemical", "category", "notifying_party", "annex_ii_conclusion"])]).notifications).iloc[0]
     assert s["listed_in_annex_iii"] and s["recommend_listing"] and not s["recommend_new_listing"]
     assert s["stage"] == "listed in Annex III" and "no new listing" in s["missing"]
+
+
+@pytest.mark.parametrize(
+    "verified,counted",
+    [
+        pytest.param("true", True, id="recorded-verified"),
+        pytest.param("", True, id="verification-implied-by-the-conclusion"),
+        pytest.param("false", False, id="recorded-not-verified"),
+    ],
+)
+def test_only_verified_notifications_meet_the_criteria(tmp_path, verified, counted):
+    """Trichlorfon, CRC-8: Brazil and the EC met Annex II; the committee reviews only notifications
+    the Secretariat verified and forwarded (Article 5.5, Annex II opening words), so a conclusion
+    on a notification recorded as not verified under Annex I is not counted."""
+    rows = [
+        _row(1, "Brazil", chem="Trichlorfon", cat="pesticide"),
+        _row(2, "European Community", chem="Trichlorfon", cat="pesticide", verified=verified),
+    ]
+    row = _status(tmp_path, rows).iloc[0]
+    assert bool(row["recommend_listing"]) is counted and bool(row["forward_to_crc"]) is counted
+    assert ("Europe" in row["regions_meeting_criteria"]) is counted
+    if not counted:
+        assert "not verified under Annex I" in row["basis"] and "N2" in row["basis"]
+
+
+def test_conclusion_from_criterion_determinations_implies_verification(tmp_path):
+    """Case files carry criterion determinations and may omit ``annex_i_verified``: a notification the
+    committee concluded on was forwarded, hence verified (Article 5.5)."""
+    import pandas as pd
+
+    rows = [_row(1, "Canada", conclusion="", verified=""), _row(2, "Norway", conclusion="", verified="")]
+    notifications = load([write_bulk(tmp_path / "d.csv", rows, ["notification_id", "chemical", "category", "notifying_party", "annex_i_verified", "annex_ii_conclusion"])]).notifications
+    from crc_tools.reference import items
+
+    det = pd.DataFrame(
+        [{"notification_id": nid, "category": "industrial", "criterion": c, "status": "met", "role": "committee", "recorded_at": "2014-10-22", "source_file": "x"} for nid in ("N1", "N2") for c in items("annex_ii").ids]
+    )
+    row = review_status(notifications, det).iloc[0]
+    assert row["forward_to_crc"] and row["recommend_listing"] and row["regions_meeting_criteria"] == ["Europe", "North America"]
+
+
+@pytest.mark.parametrize(
+    "name,entry",
+    [
+        pytest.param("Dinoseb ammonium", "Dinoseb and its salts and esters", id="dinoseb-salt"),
+        pytest.param("Dinoseb acetate", "Dinoseb and its salts and esters", id="dinoseb-ester"),
+        pytest.param("Pentachlorophenol sodium", "Pentachlorophenol and its salts and esters", id="pcp-sodium"),
+        pytest.param("2,4,5-T sodium salt", "2,4,5-T and its salts and esters", id="245t-sodium-salt"),
+        pytest.param("PFOA ammonium salt", "Perfluorooctanoic acid (PFOA), its salts and PFOA-related compounds", id="pfoa-ammonium"),
+    ],
+)
+def test_salt_of_a_listed_chemical_is_flagged(tmp_path, name, entry):
+    """Annex III lists these chemicals "and its salts (and esters)": a notification naming a salt is of a listed chemical."""
+    cat = "industrial" if "PFOA" in name else "pesticide"
+    row = _status(tmp_path, [_row(1, "Canada", chem=name, cat=cat)]).iloc[0]
+    assert row["listed_in_annex_iii"] and row["annex_iii_entry"].startswith(entry) and not row["recommend_new_listing"]
+
+
+def test_salt_and_parent_named_apart_are_one_chemical(tmp_path):
+    """Paraquat dichloride (the Gramoxone Super proposal, CRC-7) and paraquat are one chemical for the two-region count."""
+    s = _status(tmp_path, [_row(1, "Burkina Faso", chem="Paraquat dichloride", cat="pesticide"), _row(2, "European Union", chem="Paraquat", cat="pesticide")])
+    assert len(s) == 1 and s.iloc[0]["regions_meeting_criteria"] == ["Africa", "Europe"] and s.iloc[0]["recommend_listing"]
+
+
+def test_a_salt_word_alone_groups_nothing(tmp_path):
+    """Methyl bromide is not a salt of some chemical "methyl"; ethylene dichloride stays apart from ethylene oxide."""
+    s = _status(tmp_path, [_row(1, "Canada", chem="Methyl bromide"), _row(2, "Japan", chem="Ethylene dichloride"), _row(3, "Brazil", chem="Ethylene oxide")])
+    assert sorted(s["chemical"]) == ["Ethylene dichloride", "Ethylene oxide", "Methyl bromide"]
+    assert all(len(r) == 1 for r in s["regions_meeting_criteria"])

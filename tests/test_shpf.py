@@ -277,7 +277,7 @@ def test_part2_table(tmp_path):
 # ----------------------------------------------------------------------------- Article 6.1
 
 
-def test_proposal_from_a_developed_party_is_flagged_not_refused(tmp_path):
+def test_proposal_from_a_developed_party_is_flagged_and_not_counted(tmp_path):
     path = _bulk(tmp_path, [{**GOOD, "proposing_party": "Germany"}])
     result, p = _load(path)
     assert not result.problems.errors and len(p) == 1
@@ -289,7 +289,9 @@ def test_proposal_from_a_developed_party_is_flagged_not_refused(tmp_path):
     row = shpf.review_status(p).iloc[0]
     assert not row["eligible"]
     assert row["ineligible_parties"] == ["Germany"] and "Article 6.1" in row["basis"]
-    assert row["recommend_listing"]  # the flag does not decide
+    # Article 6.1: only a developing country or an economy in transition may propose, so the
+    # proposal is kept and flagged but neither forwarded (Art. 6.4) nor recommended (Art. 6.5).
+    assert not row["recommend_listing"] and not row["forward_to_crc"]
 
 
 @pytest.mark.parametrize("party,status", [("Chad", "developing"), ("Georgia", "economy_in_transition"), ("Burkina Faso", "developing"), ("Senegal", "developing")])
@@ -653,8 +655,10 @@ def _flags(tmp_path, recs, name):
 @given(recs=proposal_records)
 def test_recommendation_rests_on_part3_alone(tmp_path, recs):
     row = _flags(tmp_path, recs, "a.csv")
-    assert row["recommend_listing"] == any(c == "met" for _, _, c in recs)
-    assert row["forward_to_crc"] == any(v == "true" or (v == "" and c in ("met", "not_met")) for _, v, c in recs)
+    # Only proposals from developing countries or economies in transition count (Article 6.1).
+    ok = [r for r in recs if reference.development_status()[reference.regions().resolve(r[0]).iso3]["status"] != "developed"]
+    assert row["recommend_listing"] == any(c == "met" for _, _, c in ok)
+    assert row["forward_to_crc"] == any(v == "true" or (v == "" and c in ("met", "not_met")) for _, v, c in ok)
     assert set(row["regions_meeting_criteria"]) <= set(row["regions_notified"]) <= REGIONS
 
 
