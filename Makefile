@@ -6,17 +6,27 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 PYTEST_ARGS ?=
+LAB_ARGS    ?=
+# JupyterLab refuses to start as root (containers, CI) unless told to
+LAB_ROOT    := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 .PHONY: help install demo test test-fast bench bench-docs lab dashboard lint clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "Variables: PYTHON=/path/to/python3.12 (the interpreter for .venv), PYTEST_ARGS='-k register' (make test),"
+	@echo "           LAB_ARGS='--no-browser --port 8890' (make lab)"
 
 $(STAMP): pyproject.toml
+	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		echo "$(VENV) runs $$($(BIN)/python -V 2>&1); crc-tools needs Python >= 3.12: recreating $(VENV)"; \
+		rm -rf $(VENV); \
+	fi
 	@if [ ! -x $(BIN)/python ]; then \
 		py=$$(scripts/find-python) || exit 1; \
 		echo "creating $(VENV) with $$py"; \
-		"$$py" -m venv $(VENV) || { echo "could not create $(VENV): install the venv module (Debian: apt-get install python3.12-venv)"; exit 1; }; \
+		"$$py" -m venv --clear $(VENV) || { v=$$("$$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+			echo "could not create $(VENV) with $$py: install its venv module (Debian/Ubuntu: apt-get install python$$v-venv)"; exit 1; }; \
 	fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
@@ -39,9 +49,9 @@ bench: $(STAMP) ## Every benchmark: crc status on 10k/100k/1M notifications vs a
 bench-docs: $(STAMP) ## Document benchmark: one crc dgd against the papermill+nbconvert floor; 20 DGDs batched against 20 single renders
 	$(BIN)/python benchmarks/bench_documents.py
 
-lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's environment as the kernel
+lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's environment as the kernel (LAB_ARGS=--no-browser ...)
 	$(BIN)/jupytext --sync notebooks/[0-9]*.py
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(LAB_ARGS)
 
 dashboard: $(STAMP) ## Serve the committee dashboard on the sample data (http://localhost:5006/)
 	$(BIN)/crc dashboard
