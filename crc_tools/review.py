@@ -288,8 +288,10 @@ def review_status(
         from_register.setdefault((r.chemical_key, str(r.category)), []).append(f"{r.notification_id} {r.annex_ii_status.replace('_', ' ')} ({r.annex_ii_source})")
 
     disregarded: dict[int, list[str]] = {}
-    for i in np.flatnonzero(disregarded_flag).tolist():
-        disregarded.setdefault(int(group_codes[i]), []).append(str(df["notification_id"].iat[i]))
+    if disregarded_flag.any():
+        at = np.flatnonzero(disregarded_flag)
+        for g, nid in zip(group_codes[at].tolist(), df["notification_id"].to_numpy(dtype=object)[at].tolist(), strict=True):
+            disregarded.setdefault(int(g), []).append(str(nid))
 
     rows = []
     for g, (key, category) in enumerate(group_uniques):
@@ -320,7 +322,7 @@ def review_status(
         if g in disregarded:
             basis_notes.append(
                 "Annex II conclusion(s) not counted, the Secretariat having recorded the notification(s) as not verified under Annex I "
-                "(Article 5.5 forwards only verified notifications): " + ", ".join(disregarded[g])
+                "(Article 5.5 forwards only verified notifications): " + _some(disregarded[g])
             )
         if inferred:
             basis_notes.append("rests on inferred PIC region(s): " + ", ".join(inferred) + " (assigned from FAO groups and geography, not read from decision RC-1/2)")
@@ -349,6 +351,12 @@ def review_status(
         )
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["chemical", "category"], key=lambda s: s.str.casefold()).reset_index(drop=True)
+
+
+def _some(ids: list[str], shown: int = 10) -> str:
+    """Return the first ``shown`` ids, and how many more there are."""
+    more = len(ids) - shown
+    return ", ".join(ids[:shown]) + (f" and {more:,} more" if more > 0 else "")
 
 
 def _stage_and_missing(n_verified: int, n_met: int, *, n_notified: int, n_reviewed: int, forward: bool, recommend: bool, entry, unplaced) -> tuple[str, str]:
