@@ -287,10 +287,13 @@ def conclusions(notifications: pd.DataFrame, determinations: pd.DataFrame | None
     # notification's own record, `_record`; naming it again per row would cost a string each).
     if recorded_mask.any() and "_source" in notifications.columns:
         src_codes, src_uniques = pd.factorize(notifications["_source"], use_na_sentinel=False)
-        names = np.array(["" if u is None or u is pd.NA else str(u) for u in src_uniques] + [""], dtype=object)
-        source_arr = names[np.where(recorded_mask, src_codes, len(names) - 1)]
+        names = ["" if u is None or u is pd.NA else str(u) for u in src_uniques]
+        blank_code = names.index("") if "" in names else len(names)
+        names = names if blank_code < len(names) else [*names, ""]
+        # one category per file, not one string per row
+        source_arr = pd.Categorical.from_codes(np.where(recorded_mask, src_codes, blank_code), categories=pd.Index(names, dtype=object))
     else:
-        source_arr = np.full(n, "", dtype=object)
+        source_arr = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([""], dtype=object))
     STATUS = np.array(["met", "not_met", ""], dtype=object)
     if determinations is None or determinations.empty:  # only recorded overall conclusions: stay on codes
         return base.assign(

@@ -182,8 +182,11 @@ def prepare(notifications: pd.DataFrame, determinations: pd.DataFrame | None = N
     not_recorded = ver["annex_i_verified"].isna().to_numpy()
     concluded = con["annex_ii_status"].isin(["met", "not_met"]).to_numpy()
     implied = not_recorded & concluded & ~ver["verified"].to_numpy(dtype=bool)
-    basis = ver["verification_basis"].astype(object).to_numpy()
-    basis = np.where(implied, "implied: the committee's Annex II conclusion was recorded on it", basis)
+    basis = pd.Categorical(ver["verification_basis"])
+    if implied.any():
+        label = "implied: the committee's Annex II conclusion was recorded on it"
+        basis = basis.add_categories([label]) if label not in basis.categories else basis
+        basis[implied] = label
     return notifications.reset_index(drop=True).assign(
         chemical_key=keys,
         verified=ver["verified"].to_numpy(dtype=bool) | implied,
@@ -228,15 +231,15 @@ def review_status(
     basis_codes, basis_uniques = codes_of("region_basis")
     party_codes, party_uniques = codes_of("notifying_party")
     cat_codes, cat_uniques = codes_of("category")
-    st_codes, st_uniques = pd.factorize(df["annex_ii_status"], use_na_sentinel=False)
-    status = np.array([str(u) for u in st_uniques], dtype=object)[st_codes] if len(st_codes) else np.zeros(0, dtype=object)
+    st_codes, st_uniques = codes_of("annex_ii_status")
     key_codes = df["chemical_key"].to_numpy(dtype=np.int64)
     verified_flag = df["verified"].to_numpy(dtype=bool)
     # Only a verified notification can have been forwarded and reviewed (Article 5.5, 5.6):
     # an Annex II conclusion on one the Secretariat recorded as incomplete does not count.
-    concluded_flag = (status == "met") | (status == "not_met")
+    is_met = np.array([u == "met" for u in st_uniques], dtype=bool)[st_codes]
+    concluded_flag = np.array([u in ("met", "not_met") for u in st_uniques], dtype=bool)[st_codes]
     disregarded_flag = concluded_flag & ~verified_flag
-    met_flag = (status == "met") & verified_flag
+    met_flag = is_met & verified_flag
     reviewed_flag = concluded_flag & verified_flag
     inferred_flag = np.array(["inferred" in b for b in basis_uniques], dtype=bool)[basis_codes]
     region_index = {r: i for i, r in enumerate(PIC_REGIONS)}
