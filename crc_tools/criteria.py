@@ -21,6 +21,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .codes import factorize
 from .reference import items
 
 AID_SUPPORTS = "supports"
@@ -276,7 +277,7 @@ def conclusions(notifications: pd.DataFrame, determinations: pd.DataFrame | None
     base = notifications[["notification_id", "category"]].reset_index(drop=True)
     n = len(base)
     if "annex_ii_conclusion" in notifications.columns:
-        codes, uniques = pd.factorize(notifications["annex_ii_conclusion"], use_na_sentinel=False)
+        codes, uniques = factorize(notifications["annex_ii_conclusion"])
         recorded_u = np.array(["" if u is None or u is pd.NA else str(u) for u in uniques], dtype=object)
         code_u = np.where(recorded_u == "met", 0, np.where(recorded_u == "not_met", 1, 2))
         status_codes = code_u[codes] if n else np.zeros(0, dtype=np.int64)
@@ -286,7 +287,7 @@ def conclusions(notifications: pd.DataFrame, determinations: pd.DataFrame | None
     # Where a recorded conclusion came from: the bulk table or case file (its row is the
     # notification's own record, `_record`; naming it again per row would cost a string each).
     if recorded_mask.any() and "_source" in notifications.columns:
-        src_codes, src_uniques = pd.factorize(notifications["_source"], use_na_sentinel=False)
+        src_codes, src_uniques = factorize(notifications["_source"])
         names = ["" if u is None or u is pd.NA else str(u) for u in src_uniques]
         blank_code = names.index("") if "" in names else len(names)
         names = names if blank_code < len(names) else [*names, ""]

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .cas import split_cas
+from .codes import dense_factorize, factorize
 from .criteria import conclusions
 from .reference import CATEGORY_LABELS, PIC_REGIONS, annex_iii_matches
 from .text import normalize_name, salt_base
@@ -102,9 +103,9 @@ def identify_chemicals(df: pd.DataFrame) -> tuple[np.ndarray, dict[int, Chemical
     """
     if df.empty:
         return np.array([], dtype=np.int64), {}
-    name_codes, name_uniques = pd.factorize(df["chemical"], use_na_sentinel=False)
+    name_codes, name_uniques = factorize(df["chemical"])
     if "cas_number" in df.columns:
-        cas_codes, cas_uniques = pd.factorize(df["cas_number"], use_na_sentinel=False)
+        cas_codes, cas_uniques = factorize(df["cas_number"])
     else:
         cas_codes, cas_uniques = np.zeros(len(df), dtype=np.int64), np.array([""], dtype=object)
     pair_codes, pair_uniques = pd.factorize(name_codes.astype(np.int64) * (len(cas_uniques) + 1) + cas_codes)
@@ -224,8 +225,8 @@ def review_status(
     keys, identities = identify_chemicals(notifications)
     df = prepare(notifications, determinations, today=today, keys=keys)
     def codes_of(column: str):
-        codes, uniques = pd.factorize(df[column], use_na_sentinel=False)
-        return codes.astype(np.int64), ["" if u is None or u is pd.NA else str(u) for u in uniques]
+        codes, uniques = factorize(df[column])
+        return codes, ["" if u is None or u is pd.NA else str(u) for u in uniques]
 
     region_codes, region_uniques = codes_of("pic_region")
     basis_codes, basis_uniques = codes_of("region_basis")
@@ -248,7 +249,11 @@ def review_status(
     bit = region_bits_u[region_codes]
     placed = bit > 0
     n_cat = len(cat_uniques) + 1
-    group_codes, group_combined = pd.factorize(key_codes * n_cat + cat_codes)
+    combined_codes = key_codes * n_cat + cat_codes
+    if len(combined_codes) and combined_codes.max() < 4 * len(combined_codes) + 1024:
+        group_codes, group_combined = dense_factorize(combined_codes, int(combined_codes.max()) + 1)
+    else:
+        group_codes, group_combined = pd.factorize(combined_codes)
     group_uniques = [(int(c // n_cat), cat_uniques[c % n_cat]) for c in group_combined]
     flags = {"verified": verified_flag, "met": met_flag, "reviewed": reviewed_flag, "inferred": inferred_flag}
     n_groups = len(group_uniques)
@@ -284,7 +289,7 @@ def review_status(
     listed_by_key = {key: {e.category: e for e in _entries_for(ident, as_of)} for key, ident in identities.items()}
     # Say where a conclusion recorded in the register of determinations counts.
     from_register: dict[tuple, list[str]] = {}
-    src_codes, src_uniques = pd.factorize(df["annex_ii_source"], use_na_sentinel=False)
+    src_codes, src_uniques = factorize(df["annex_ii_source"])
     from_reg_u = np.array(["register entr" in str(u) for u in src_uniques], dtype=bool)
     concluded = df[reviewed_flag & from_reg_u[src_codes]] if from_reg_u.any() else df.iloc[0:0]
     for r in concluded[["chemical_key", "category", "notification_id", "annex_ii_status", "annex_ii_source"]].itertuples(index=False):
