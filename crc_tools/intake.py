@@ -24,6 +24,7 @@ import pandas as pd
 
 from . import config
 from .cas import cas_problem, split_cas
+from .codes import factorize
 from .errors import Problems
 from .fields import FieldSpec, Schema, notification_schema
 from .reference import (
@@ -556,7 +557,7 @@ class _Collector:
         rows: list[tuple[int, int, str, str, str]] = []
         # The file and record of a row are looked up only for the rows a problem names: a
         # million-row table would otherwise make a million strings of one file name.
-        src_codes, src_names = pd.factorize(self.df["_source"], use_na_sentinel=False) if len(self.df) else (np.zeros(0, dtype=np.int64), [])
+        src_codes, src_names = factorize(self.df["_source"]) if len(self.df) else (np.zeros(0, dtype=np.int64), [])
         src_names = ["" if u is None or u is pd.NA else str(u) for u in src_names]
         rec_col = self.df["_record"]
         for idx, name, msgs, sev, msg_codes in self.entries:
@@ -593,7 +594,8 @@ def _map_unique(series: pd.Series, func):
     Returns ``(codes, normalised_uniques, messages_uniques, bad_mask)``: index the
     per-unique arrays with ``codes`` to get per-row values.
     """
-    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    codes, uniques = factorize(series)
+    uniques = np.array(uniques, dtype=object)
     norm = np.empty(len(uniques), dtype=object)
     msgs = np.empty(len(uniques), dtype=object)
     todo = range(len(uniques))
@@ -833,7 +835,7 @@ def validate_frame(
         if name in present:
             s = df[name]
             if isinstance(s.dtype, pd.CategoricalDtype):  # dictionary-encoded: strip the few categories, not the rows
-                codes, uniques = pd.factorize(s, use_na_sentinel=False)
+                codes, uniques = factorize(s)
                 stripped = pd.Series(["" if u is None or u is pd.NA else str(u).strip() for u in uniques], dtype=object)
                 recodes, cats = pd.factorize(stripped, use_na_sentinel=False)
                 final = recodes[codes] if len(codes) else np.zeros(0, dtype=np.int64)
