@@ -54,14 +54,21 @@ class Problem:
     severity: str = "error"
 
     def format(self) -> str:
-        """Return the ``FILE[:RECORD]: field: message`` line."""
+        """Return the ``FILE[:RECORD]: field: message`` line.
+
+        Control characters (a line break, an ESC sequence) coming from the data or a file
+        name are shown as escapes: one problem is one line, and data never drives the
+        terminal it is printed on.
+        """
+        from .text import printable
+
         where = self.source or "-"
         if self.record:
             where = f"{where}:{self.record}"
         prefix = "warning: " if self.severity == "warning" else ""
         if self.field:
-            return f"{where}: {self.field}: {prefix}{self.message}"
-        return f"{where}: {prefix}{self.message}"
+            return printable(f"{where}: {self.field}: {prefix}{self.message}")
+        return printable(f"{where}: {prefix}{self.message}")
 
     def as_dict(self) -> dict:
         """Return the problem as plain data (for JSON output and tests)."""

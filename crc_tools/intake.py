@@ -30,7 +30,7 @@ from .reference import (
     RegionTable,
     regions,
 )
-from .text import is_blank
+from .text import control_character, is_blank
 
 MAX_CASE_FILE_BYTES = 5 * 1024 * 1024
 """A case file is one notification or proposal; anything larger is not one."""
@@ -38,6 +38,9 @@ MAX_TABLE_BYTES = 2 * 1024 * 1024 * 1024
 MAX_TEXT_CHARS = 100_000
 """Longest text accepted in one field (about 40 pages)."""
 MAX_RECORDS_PER_CASE_FILE = 1_000
+MAX_NUMBER = 1e15
+"""Largest number accepted in a numeric field (counts, quantities): no real count comes near it,
+and sums of such numbers stay finite and exact as integers (``inf`` and ``1e400`` are refused)."""
 WARNING_REPEAT_LIMIT = 5
 """A warning repeated on more rows of one file than this is reported once, with a count (errors are always reported row by row)."""
 CASE_SUFFIXES = {".yaml", ".yml", ".json"}
@@ -110,10 +113,22 @@ def _sniff(path: Path, problems: Problems, limit: int) -> bytes | None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.add(path, None, "", "file is UTF-16 text; save it as UTF-8 (with or without BOM)")
         return None
-    if path.suffix.lower() != ".xlsx" and b"\x00" in head:
+    if path.suffix.lower() != ".xlsx" and _looks_binary(head):
         problems.add(path, None, "", "file is binary, not text; expected UTF-8 YAML, JSON or CSV")
         return None
     return head
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Return whether the first bytes of a file are binary data rather than text.
+
+    A stray NUL byte in one cell does not make a table binary (the cell is refused, the
+    other rows go on); control bytes making up more than 1 % of the text do.
+    """
+    if b"\x00" not in head:
+        return False
+    controls = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 13))
+    return controls > max(1, len(head) // 100)
 
 
 def _decode(data: bytes, path: Path, problems: Problems) -> str | None:
@@ -468,6 +483,16 @@ def check_determination(d: dict, item_set, source, record, where: str, problems:
     if len(justification) > MAX_TEXT_CHARS:
         problems.add(source, record, f"{where}.justification", f"text is {len(justification):,} characters, more than {MAX_TEXT_CHARS:,}")
         ok = False
+    for key in ("justification", "by", "references"):
+        msg = control_character(_join_list(d.get(key)))
+        if msg:
+            problems.add(source, record, f"{where}.{key}", msg)
+            ok = False
+    category = _scalar(d.get("category", "")).strip().casefold()
+    categories = ("pesticide", "industrial") if item_set.name == "annex_ii" else ("shpf",)
+    if category and category not in categories:  # a category matching none would be silently left unused
+        problems.add(source, record, f"{where}.category", f"'{d.get('category')}' is not a category ({', '.join(categories)}, or leave it out)")
+        ok = False
     role = str(d.get("role", "task_group")).strip().casefold().replace(" ", "_")
     if role not in DETERMINATION_ROLES:
         problems.add(source, record, f"{where}.role", f"'{d.get('role')}' is not a role ({', '.join(DETERMINATION_ROLES)})")
@@ -490,7 +515,7 @@ def check_determination(d: dict, item_set, source, record, where: str, problems:
         "recorded_by": _scalar(d.get("by", "")),
         "role": role,
         "recorded_at": pd.Timestamp(date) if date else pd.NaT,
-        "category": _scalar(d.get("category", "")).strip().casefold(),
+        "category": category,
     }
 
 
@@ -594,6 +619,10 @@ def _map_unique(series: pd.Series, func):
     return codes, norm, msgs, bad_u[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
+def _check_characters(value):
+    return (None, control_character(value))
+
+
 def _check_enum(spec: FieldSpec):
     synonyms = _ENUM_SYNONYMS.get(spec.name, {})
     allowed = set(spec.values)
@@ -625,6 +654,10 @@ def _check_number(value):
         return (None, f"'{value}' is not a number")
     if number != number or number < 0:
         return (None, f"'{value}' is not a number of zero or more")
+    if number == float("inf"):
+        return (None, f"'{value}' is not a finite number")
+    if number > MAX_NUMBER:
+        return (None, f"'{value}' is larger than the {MAX_NUMBER:,.0f} accepted")
     return (number, None)
 
 
@@ -803,6 +836,10 @@ def validate_frame(
         s = text(spec.name)
         if spec.required:
             col.add((s == "").to_numpy(dtype=bool), spec.name, "value is required")
+        codes, _, msgs, bad = _map_unique(s, _check_characters)
+        if bad.any():
+            col.add(bad, spec.name, (codes, msgs))
+            s = s.where(~bad, "") if not isinstance(s.dtype, pd.CategoricalDtype) else s.astype(object).where(~bad, "")
         if spec.type in ("text", "text_list", "id"):
             lengths = s.str.len().to_numpy()
             too_long = lengths > MAX_TEXT_CHARS
@@ -936,6 +973,25 @@ def empty_determinations(id_column: str = "notification_id") -> pd.DataFrame:
     )
 
 
+def _unpaired_surrogate(node, path: str = "") -> tuple[str, str] | None:
+    """Return ``(field path, message)`` for the first text in a document holding an unpaired surrogate, else ``None``."""
+    if isinstance(node, str):
+        msg = control_character(node)
+        return (path, msg) if msg and "surrogate" in msg else None
+    if isinstance(node, dict):
+        items_ = [(f"{path}.{k}" if path else str(k), v) for k, v in node.items()]
+        items_ += [(path, k) for k in node]
+    elif isinstance(node, list):
+        items_ = [(f"{path}[{i}]", v) for i, v in enumerate(node, start=1)]
+    else:
+        return None
+    for sub, value in items_:
+        found = _unpaired_surrogate(value, sub)
+        if found is not None:
+            return found
+    return None
+
+
 def _case_kind(doc: dict) -> str:
     kind = str(doc.get("kind", "")).strip().casefold()
     if kind in ("shpf_proposal", "proposal", "shpf"):
@@ -1034,6 +1090,13 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
             record = str(i) if isinstance(doc, list) else ""
             if not isinstance(d, dict):
                 problems.add(f, record or None, "", f"expected a notification (a mapping of fields), found {type(d).__name__}")
+                continue
+            try:
+                bad_text = _unpaired_surrogate(d)
+            except RecursionError:
+                bad_text = ("", "document nested too deeply")
+            if bad_text is not None:  # a JSON escape such as \ud800: no text column can hold it
+                problems.add(f, record or None, *bad_text)
                 continue
             kind = _case_kind(d)
             if kind != "notification":

@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .text import printable
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -43,7 +45,7 @@ def render_table(rows: list[dict], columns: list[str] | None = None, *, max_widt
             return "yes" if v else "no"
         if isinstance(v, (list, tuple)):
             v = ", ".join(str(x) for x in v)
-        text = " ".join(str(v).split())
+        text = printable(" ".join(str(v).split()))
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
     cells = [[cell(r.get(c)) for c in columns] for r in rows]
