@@ -150,7 +150,19 @@ def write_xlsx_atomic(target: str | os.PathLike, sheets: dict) -> Path:
             for name, frame in sheets.items():
                 safe = frame.copy()
                 for c in safe.columns:
-                    if safe[c].dtype == object or str(safe[c].dtype).startswith("string"):
-                        safe[c] = safe[c].map(lambda v: neutralize_formula(v) if isinstance(v, str) else v)
+                    col = safe[c]
+                    if not (pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_datetime64_any_dtype(col.dtype)):
+                        # every column that may hold text: object, string, categorical (ids, countries …)
+                        safe[c] = col.astype(object).map(_xlsx_cell)
+                safe.columns = [_xlsx_cell(str(c)) for c in safe.columns]
                 safe.to_excel(xw, sheet_name=str(name)[:31], index=False)
     return Path(target)
+
+
+def _xlsx_cell(value):
+    """Return a cell value openpyxl writes as plain text: formulas neutralised, illegal control characters removed."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return neutralize_formula(ILLEGAL_CHARACTERS_RE.sub("", value))

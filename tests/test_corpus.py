@@ -156,3 +156,22 @@ def test_register_import_refuses_impossible_entry_ids_and_control_characters(tmp
     assert f"{path}:2: supersedes: '{10**30}' is not an entry id" in r.err
     assert f"{path}:3: recorded_by: text holds the control character U+001B (ESC)" in r.err
     assert "\x1b" not in r.err
+
+
+def test_xlsx_export_neutralises_formulas_in_every_column(tmp_path):
+    """Ids and countries are categorical columns: their cells are neutralised too, and no cell is a formula."""
+    import openpyxl
+
+    from crc_tools.workbench import Workbench, export_analysis_table
+
+    table = tmp_path / "t.csv"
+    table.write_text(
+        "notification_id,chemical,category,notifying_party\n=1+1,-1+1,industrial,Canada\n@SUM(A1),+cmd|' /C calc'!A0,pesticide,Japan\n",
+        encoding="utf-8",
+    )
+    path = export_analysis_table(Workbench.load([CORPUS / "inputs" / "formula-injection.csv", table], register=False), tmp_path / "analysis.xlsx")
+    cells = [c for ws in openpyxl.load_workbook(path) for row in ws.iter_rows() for c in row]
+    assert any(isinstance(c.value, str) and "HYPERLINK" in c.value for c in cells)
+    for c in cells:
+        assert c.data_type != "f", c.value
+        assert not (isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))), c.value
