@@ -127,6 +127,27 @@ def _umask() -> int:
     return mask
 
 
+def ensure_folder(path: str | os.PathLike) -> Path:
+    """Create the output folder ``path`` if needed and return it.
+
+    Raises
+    ------
+    UsageError
+        When ``path`` is an existing file (``--out report.html``, ``--out /dev/null``) or
+        cannot be created: a wrong option, reported as such (exit 2), not an internal error.
+    """
+    from .errors import UsageError
+
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path}: not a folder but an existing file; give a folder for the results (--out DIR)")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot create the folder for the results: {exc.strerror or exc}") from None
+    return path
+
+
 def write_text_atomic(target: str | os.PathLike, text: str) -> Path:
     """Write text to ``target`` atomically; return the path."""
     with atomic_path(target) as tmp:
