@@ -255,6 +255,13 @@ def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
     df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
     if "_row" not in df.columns:
         df["_row"] = np.arange(2, len(df) + 2)
+    cells = [c for c in df.columns if c != "_row"]
+    if len(df) and cells:  # blank rows (an empty line, a row of empty cells) separate records; they are none
+        blank = np.ones(len(df), dtype=bool)
+        for c in cells:
+            blank &= (df[c] == "").to_numpy(dtype=bool, na_value=True)
+        if blank.any():
+            df = df.loc[~blank].reset_index(drop=True)
     return df
 
 
@@ -295,6 +302,7 @@ def _read_csv_fast(path: Path) -> pd.DataFrame:
     table = pcsv.read_csv(
         path,
         read_options=pcsv.ReadOptions(encoding="utf8"),
+        parse_options=pcsv.ParseOptions(ignore_empty_lines=False),  # a blank line is a spreadsheet row: numbering stays right
         convert_options=pcsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
     df = table.to_pandas()
@@ -309,7 +317,7 @@ def _read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
         return _read_csv_fast(path)
     except Exception:  # noqa: BLE001 - ragged rows, multi-line cells, odd encodings: the careful path below
         pass
-    kwargs = dict(dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig", skipinitialspace=False)
+    kwargs = dict(dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig", skipinitialspace=False, skip_blank_lines=False)
     try:
         return pd.read_csv(path, **kwargs)
     except UnicodeDecodeError as exc:
@@ -329,13 +337,13 @@ def _read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
             reader = _csv.reader(fh)
             header = next(reader)
             rows, numbers = [], []
-            for row in reader:
+            for number, row in enumerate(reader, start=2):  # the spreadsheet row: a quoted line break stays in its cell
                 if len(row) != len(header):
                     if any(cell.strip() for cell in row):
-                        bad.append((reader.line_num, len(row)))
+                        bad.append((number, len(row)))
                     continue
                 rows.append(row)
-                numbers.append(reader.line_num)
+                numbers.append(number)
     except (UnicodeDecodeError, _csv.Error) as exc:
         problems.add(path, None, "", f"cannot parse the table: {exc}")
         return None
@@ -907,22 +915,26 @@ def validate_frame(
             part = text(k)
             ids = ids.where((ids == "") | (part == ""), ids + "/" + part).where(part != "", "")
         named = (ids != "").to_numpy(dtype=bool)
-        repeated = ids.duplicated(keep="first").to_numpy(dtype=bool) & named
+        # 'NLD-2004-1' and 'nld-2004-1' name one record: ids are compared without regard to case
+        folded = pd.Series(ids.to_numpy(dtype=object), index=ids.index).str.casefold()
+        repeated = folded.duplicated(keep="first").to_numpy(dtype=bool) & named
         if repeated.any():
-            same_doc = pd.DataFrame({"id": ids.to_numpy(), "doc": df["_doc"].to_numpy()}).duplicated(keep="first").to_numpy()
+            same_doc = pd.DataFrame({"id": folded.to_numpy(), "doc": df["_doc"].to_numpy()}).duplicated(keep="first").to_numpy()
             dup = repeated & ~same_doc  # rows of one multi-category case file share their id
             if dup.any():
                 src = df["_source"].to_numpy()
                 rec = df["_record"].to_numpy()
                 id_arr = ids.to_numpy(dtype=object)
+                fold_arr = folded.to_numpy(dtype=object)
                 first_pos = {}
                 for j in np.flatnonzero(named & ~repeated):
-                    first_pos.setdefault(id_arr[j], j)
+                    first_pos.setdefault(fold_arr[j], j)
                 msgs = np.empty(n, dtype=object)
                 for i in np.flatnonzero(dup):
-                    j = first_pos.get(id_arr[i], i)
+                    j = first_pos.get(fold_arr[i], i)
                     loc = f"{src[j]}:{rec[j]}" if rec[j] else str(src[j])
-                    msgs[i] = f"duplicate {' and '.join(key)} '{id_arr[i]}' (first seen in {loc}); this record is left out"
+                    spelt = f" as '{id_arr[j]}'" if id_arr[j] != id_arr[i] else ""
+                    msgs[i] = f"duplicate {' and '.join(key)} '{id_arr[i]}' (first seen in {loc}{spelt}); this record is left out"
                 col.add(dup, key[-1], msgs)
 
     col.problems(problems, schema.names)

@@ -282,3 +282,21 @@ def test_a_warning_repeated_on_many_rows_is_reported_once_per_file_and_message(t
     assert len(warnings) == 4 and set(grouped) == {("a.csv", "Mauritania"), ("a.csv", "Algeria"), ("b.csv", "Mauritania"), ("b.csv", "Algeria")}
     assert "[the same on 9 more record(s) of this file" in grouped[("a.csv", "Mauritania")]
     assert "[the same on 6 more record(s) of this file" in grouped[("b.csv", "Algeria")]
+
+
+def test_blank_rows_are_skipped_and_rows_keep_their_spreadsheet_numbers(tmp_path):
+    """A blank line or a row of empty cells is no record; the rows after it keep the number a spreadsheet shows."""
+    p = tmp_path / "t.csv"
+    p.write_text("notification_id,chemical,category,notifying_party\nN1,Endosulfan,pesticide,Thailand\n\n,,,\nN2,Endosulfan,pesticide,Atlantis\n", encoding="utf-8")
+    result = load([p])
+    assert [e.format() for e in result.problems.errors] == [f"{p}:5: notifying_party: unknown country 'Atlantis'"]
+    assert list(result.notifications["notification_id"]) == ["N1"]
+
+
+def test_ids_differing_only_in_case_or_spaces_are_duplicates(tmp_path, bulk):
+    a = bulk([GOOD], name="a.csv")
+    b = bulk([{**GOOD, "notification_id": " n1 ", "notifying_party": "Thailand"}], name="b.csv")
+    result = load([a, b])
+    (err,) = result.problems.errors
+    assert err.format() == f"{b}:2: notification_id: duplicate notification_id 'n1' (first seen in {a}:2 as 'N1'); this record is left out"
+    assert list(result.notifications["notification_id"]) == ["N1"]
