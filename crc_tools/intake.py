@@ -189,7 +189,10 @@ def parse_case_text(text: str, path: Path | str, problems: Problems):
         return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a SafeLoader subclass
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        problems.add(path, str(line) if line else None, "", f"YAML tag not allowed in a case file ({exc.problem}); only plain data is read")
+        if "unhashable" in str(exc.problem):  # '? [a, b]': a list or a mapping used as a key
+            problems.add(path, str(line) if line else None, "", "not valid YAML for a case file: a key must be a plain name, not a list or a mapping")
+        else:
+            problems.add(path, str(line) if line else None, "", f"YAML tag not allowed in a case file ({exc.problem}); only plain data is read")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -214,6 +217,8 @@ def expand_paths(paths, problems: Problems) -> list[Path]:
                 out.append(p)
             else:
                 problems.add(p, None, "", f"not a case file or table (expected {', '.join(sorted(CASE_SUFFIXES | TABLE_SUFFIXES))})")
+        elif p.exists():  # a FIFO, a socket, a device such as /dev/zero: never read (it could block or never end)
+            problems.add(p, None, "", "not a regular file or folder (a pipe, socket or device); give a case file, a table or a folder")
         else:
             problems.add(p, None, "", "no such file or folder")
     seen: set[Path] = set()
@@ -253,6 +258,12 @@ def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
         if df is None:
             return None
     df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
+    named = [c for c in df.columns if c]
+    # pandas renames a repeated header 'x' to 'x.1': either way two columns claim one field
+    repeated = sorted({c for c in named if named.count(c) > 1} | {m.group(1) for c in named if (m := re.fullmatch(r"(.+)\.[1-9]\d*", c)) and m.group(1) in named})
+    if repeated:
+        problems.add(path, "1", "", f"column(s) named more than once in the header: {', '.join(repeated)}; which one holds the data is ambiguous, so the table is not read (remove or rename the copies)")
+        return None
     if "_row" not in df.columns:
         df["_row"] = np.arange(2, len(df) + 2)
     cells = [c for c in df.columns if c != "_row"]

@@ -300,3 +300,9 @@ def test_ids_differing_only_in_case_or_spaces_are_duplicates(tmp_path, bulk):
     (err,) = result.problems.errors
     assert err.format() == f"{b}:2: notification_id: duplicate notification_id 'n1' (first seen in {a}:2 as 'N1'); this record is left out"
     assert list(result.notifications["notification_id"]) == ["N1"]
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_is_refused_without_reading_it(device):
+    (err,) = load([device]).problems.errors
+    assert err.format() == f"{device}: not a regular file or folder (a pipe, socket or device); give a case file, a table or a folder"
