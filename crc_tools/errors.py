@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+MAX_MESSAGE_CHARS = 1_000
+"""Longest message printed whole; a longer one (quoting a huge value) is cut, with its length said."""
+
 
 class CrcError(Exception):
     """An error the user can act on; the command line prints it without a traceback."""
@@ -66,9 +69,12 @@ class Problem:
         if self.record:
             where = f"{where}:{self.record}"
         prefix = "warning: " if self.severity == "warning" else ""
+        message = self.message
+        if len(message) > MAX_MESSAGE_CHARS:  # a megabyte-long value quoted in the message
+            message = f"{message[:MAX_MESSAGE_CHARS]}… [message cut: {len(message):,} characters]"
         if self.field:
-            return printable(f"{where}: {self.field}: {prefix}{self.message}")
-        return printable(f"{where}: {prefix}{self.message}")
+            return printable(f"{where}: {self.field}: {prefix}{message}")
+        return printable(f"{where}: {prefix}{message}")
 
     def as_dict(self) -> dict:
         """Return the problem as plain data (for JSON output and tests)."""

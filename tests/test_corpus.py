@@ -175,3 +175,19 @@ def test_xlsx_export_neutralises_formulas_in_every_column(tmp_path):
     for c in cells:
         assert c.data_type != "f", c.value
         assert not (isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))), c.value
+
+
+def test_megabyte_values_are_refused_with_short_messages(tmp_path):
+    """1 MB in coded fields (country, category, CAS, date, boolean): each refused, none echoed whole."""
+    big = "ab" * 500_000
+    path = tmp_path / "huge.csv"
+    path.write_text(
+        "notification_id,chemical,category,notifying_party,cas_number,fra_date,fra_type,annex_i_verified\n"
+        f"A1,Endosulfan,pesticide,{big},,,,\nA2,Endosulfan,{big},Japan,{big},{big},{big},{big}\nA3,Endosulfan,pesticide,Japan,,,,\n",
+        encoding="utf-8",
+    )
+    r = _run_bounded("validate", path, "--format", "json", seconds=60)
+    assert r.code == 1 and [x["notification_id"] for x in r.json()] == ["A3"]
+    lines = [x for x in r.err.splitlines() if x.startswith(str(path))]
+    assert len(lines) == 6 and all(len(x) < 2_000 for x in lines)
+    assert "message cut" in lines[0]
