@@ -1173,7 +1173,8 @@ def load_text(text: str, name: str = "input.csv", **kwargs) -> Intake:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        p = Path(tmp) / Path(name).name
+        base = Path(name).name
+        p = Path(tmp) / (base if base not in ("", ".", "..") else "input.csv")  # an uploaded name such as '..' names no file
         p.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
         result = load([p], **kwargs)
     return result

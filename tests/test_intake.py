@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from crc_tools.intake import load
+from crc_tools.intake import load, load_text
 
 GOOD = {"notification_id": "N1", "chemical": "Endosulfan", "category": "pesticide", "notifying_party": "Netherlands", "cas_number": "115-29-7", "fra_type": "ban",
         "fra_date": "2001-01-01", "received_date": "2001-02-01", "annex_i_verified": "true", "annex_ii_conclusion": "met"}
@@ -306,3 +306,9 @@ def test_ids_differing_only_in_case_or_spaces_are_duplicates(tmp_path, bulk):
 def test_a_device_is_refused_without_reading_it(device):
     (err,) = load([device]).problems.errors
     assert err.format() == f"{device}: not a regular file or folder (a pipe, socket or device); give a case file, a table or a folder"
+
+
+@pytest.mark.parametrize("name", ["..", "", ".", "/", "a/.."])
+def test_load_text_with_a_name_that_is_no_file_name(name):
+    result = load_text("notification_id,chemical,category,notifying_party\nN1,Endosulfan,pesticide,Japan\n", name)
+    assert list(result.notifications["notification_id"]) == ["N1"]
