@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,8 +210,16 @@ def expand_paths(paths, problems: Problems) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts) and f.suffix.lower() in CASE_SUFFIXES | TABLE_SUFFIXES:
+            found = []
+
+            def unreadable(exc: OSError, p=p) -> None:  # a folder that cannot be listed is reported, never silently skipped
+                problems.add(exc.filename or p, None, "", f"cannot read folder: {exc.strerror or exc}")
+
+            for folder, dirs, names in os.walk(p, onerror=unreadable):  # symbolic links to folders are not followed (no loops)
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(folder) / n for n in names if not n.startswith("."))
+            for f in sorted(found):
+                if f.is_file() and f.suffix.lower() in CASE_SUFFIXES | TABLE_SUFFIXES:
                     out.append(f)
         elif p.is_file():
             if p.suffix.lower() in CASE_SUFFIXES | TABLE_SUFFIXES:

@@ -312,3 +312,24 @@ def test_a_device_is_refused_without_reading_it(device):
 def test_load_text_with_a_name_that_is_no_file_name(name):
     result = load_text("notification_id,chemical,category,notifying_party\nN1,Endosulfan,pesticide,Japan\n", name)
     assert list(result.notifications["notification_id"]) == ["N1"]
+
+
+def test_a_folder_that_cannot_be_listed_is_reported(tmp_path, monkeypatch, bulk):
+    """Permission denied on a sub-folder: reported, the readable files still read (root cannot be denied, so simulated)."""
+    import os
+
+    bulk([GOOD], name="a.csv")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    bulk([{**GOOD, "notification_id": "N2"}], name="locked/b.csv")
+    real = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = load([tmp_path])
+    assert list(result.notifications["notification_id"]) == ["N1"]
+    assert [p.format() for p in result.problems.errors] == [f"{locked}: cannot read folder: Permission denied"]
