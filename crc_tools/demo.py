@@ -136,9 +136,9 @@ def run_demo(args) -> int:
     """Run every step on the shipped sample data; return the exit status."""
     from .cli import _report
     from .intake import load
+    from .output import ensure_folder
 
-    out = Path(getattr(args, "out", None) or config.reports_dir())
-    out.mkdir(parents=True, exist_ok=True)
+    out = ensure_folder(Path(getattr(args, "out", None) or config.reports_dir()))
     from .register import all_determinations
 
     intake = load([config.cases_dir()])

@@ -1143,12 +1143,16 @@ def synopsis_period(data: CaseData, date_from: dt.date | None = None, date_to: d
         if date_to < date_from:
             raise UsageError(f"--to {date_to} is before --from {date_from}")
         return date_from, date_to
-    if date_from:
-        end = (pd.Timestamp(date_from) + pd.DateOffset(months=6) - pd.Timedelta(days=1)).date()
-        return date_from, end
-    if date_to:
-        start = (pd.Timestamp(date_to) + pd.Timedelta(days=1) - pd.DateOffset(months=6)).date()
-        return start, date_to
+    try:
+        if date_from:
+            end = (pd.Timestamp(date_from) + pd.DateOffset(months=6) - pd.Timedelta(days=1)).date()
+            return date_from, end
+        if date_to:
+            start = (pd.Timestamp(date_to) + pd.Timedelta(days=1) - pd.DateOffset(months=6)).date()
+            return start, date_to
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):  # six months past 9999-12-31 or before year 1
+        given = f"--from {date_from}" if date_from else f"--to {date_to}"
+        raise UsageError(f"{given}: six months from it fall outside the calendar; give both --from and --to") from None
     dates = []
     for frame in (data.notifications, data.proposals.proposals):
         if "received_date" in frame.columns:

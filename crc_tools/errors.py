@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+MAX_MESSAGE_CHARS = 1_000
+"""Longest message printed whole; a longer one (quoting a huge value) is cut, with its length said."""
+
 
 class CrcError(Exception):
     """An error the user can act on; the command line prints it without a traceback."""
@@ -54,14 +57,24 @@ class Problem:
     severity: str = "error"
 
     def format(self) -> str:
-        """Return the ``FILE[:RECORD]: field: message`` line."""
+        """Return the ``FILE[:RECORD]: field: message`` line.
+
+        Control characters (a line break, an ESC sequence) coming from the data or a file
+        name are shown as escapes: one problem is one line, and data never drives the
+        terminal it is printed on.
+        """
+        from .text import printable
+
         where = self.source or "-"
         if self.record:
             where = f"{where}:{self.record}"
         prefix = "warning: " if self.severity == "warning" else ""
+        message = self.message
+        if len(message) > MAX_MESSAGE_CHARS:  # a megabyte-long value quoted in the message
+            message = f"{message[:MAX_MESSAGE_CHARS]}… [message cut: {len(message):,} characters]"
         if self.field:
-            return f"{where}: {self.field}: {prefix}{self.message}"
-        return f"{where}: {prefix}{self.message}"
+            return printable(f"{where}: {self.field}: {prefix}{message}")
+        return printable(f"{where}: {prefix}{message}")
 
     def as_dict(self) -> dict:
         """Return the problem as plain data (for JSON output and tests)."""

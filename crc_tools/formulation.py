@@ -147,6 +147,10 @@ def check_concentration(value) -> tuple[str, str | None]:
     bad = [p for p in parts if p and parse_concentration(p) is None]
     if bad:
         return ("", f"'{bad[0]}' is not a concentration (a number with its unit: %, % w/v, g/L or g/kg, e.g. '640 g/L' or '7 %')")
+    for p in parts:  # a share by weight cannot exceed the whole
+        c = parse_concentration(p) if p else None
+        if c is not None and (c.value > 100 if c.unit == "%" else c.value > 1000 if c.unit == "g/kg" else False):
+            return ("", f"'{p}' is more than the whole formulation (at most 100 % w/w or 1000 g/kg)")
     return (";".join(parts), None)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from .reference import (
     RegionTable,
     regions,
 )
-from .text import is_blank
+from .text import control_character, is_blank
 
 MAX_CASE_FILE_BYTES = 5 * 1024 * 1024
 """A case file is one notification or proposal; anything larger is not one."""
@@ -39,6 +40,9 @@ MAX_TABLE_BYTES = 2 * 1024 * 1024 * 1024
 MAX_TEXT_CHARS = 100_000
 """Longest text accepted in one field (about 40 pages)."""
 MAX_RECORDS_PER_CASE_FILE = 1_000
+MAX_NUMBER = 1e15
+"""Largest number accepted in a numeric field (counts, quantities): no real count comes near it,
+and sums of such numbers stay finite and exact as integers (``inf`` and ``1e400`` are refused)."""
 WARNING_REPEAT_LIMIT = 5
 """A warning repeated on more rows of one file than this is reported once, with a count (errors are always reported row by row)."""
 CASE_SUFFIXES = {".yaml", ".yml", ".json"}
@@ -111,10 +115,22 @@ def _sniff(path: Path, problems: Problems, limit: int) -> bytes | None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.add(path, None, "", "file is UTF-16 text; save it as UTF-8 (with or without BOM)")
         return None
-    if path.suffix.lower() != ".xlsx" and b"\x00" in head:
+    if path.suffix.lower() != ".xlsx" and _looks_binary(head):
         problems.add(path, None, "", "file is binary, not text; expected UTF-8 YAML, JSON or CSV")
         return None
     return head
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Return whether the first bytes of a file are binary data rather than text.
+
+    A stray NUL byte in one cell does not make a table binary (the cell is refused, the
+    other rows go on); control bytes making up more than 1 % of the text do.
+    """
+    if b"\x00" not in head:
+        return False
+    controls = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 13))
+    return controls > max(1, len(head) // 100)
 
 
 def _decode(data: bytes, path: Path, problems: Problems) -> str | None:
@@ -175,7 +191,10 @@ def parse_case_text(text: str, path: Path | str, problems: Problems):
         return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a SafeLoader subclass
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        problems.add(path, str(line) if line else None, "", f"YAML tag not allowed in a case file ({exc.problem}); only plain data is read")
+        if "unhashable" in str(exc.problem):  # '? [a, b]': a list or a mapping used as a key
+            problems.add(path, str(line) if line else None, "", "not valid YAML for a case file: a key must be a plain name, not a list or a mapping")
+        else:
+            problems.add(path, str(line) if line else None, "", f"YAML tag not allowed in a case file ({exc.problem}); only plain data is read")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -192,14 +211,24 @@ def expand_paths(paths, problems: Problems) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts) and f.suffix.lower() in CASE_SUFFIXES | TABLE_SUFFIXES:
+            found = []
+
+            def unreadable(exc: OSError, p=p) -> None:  # a folder that cannot be listed is reported, never silently skipped
+                problems.add(exc.filename or p, None, "", f"cannot read folder: {exc.strerror or exc}")
+
+            for folder, dirs, names in os.walk(p, onerror=unreadable):  # symbolic links to folders are not followed (no loops)
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(folder) / n for n in names if not n.startswith("."))
+            for f in sorted(found):
+                if f.is_file() and f.suffix.lower() in CASE_SUFFIXES | TABLE_SUFFIXES:
                     out.append(f)
         elif p.is_file():
             if p.suffix.lower() in CASE_SUFFIXES | TABLE_SUFFIXES:
                 out.append(p)
             else:
                 problems.add(p, None, "", f"not a case file or table (expected {', '.join(sorted(CASE_SUFFIXES | TABLE_SUFFIXES))})")
+        elif p.exists():  # a FIFO, a socket, a device such as /dev/zero: never read (it could block or never end)
+            problems.add(p, None, "", "not a regular file or folder (a pipe, socket or device); give a case file, a table or a folder")
         else:
             problems.add(p, None, "", "no such file or folder")
     seen: set[Path] = set()
@@ -239,8 +268,21 @@ def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
         if df is None:
             return None
     df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
+    named = [c for c in df.columns if c]
+    # pandas renames a repeated header 'x' to 'x.1': either way two columns claim one field
+    repeated = sorted({c for c in named if named.count(c) > 1} | {m.group(1) for c in named if (m := re.fullmatch(r"(.+)\.[1-9]\d*", c)) and m.group(1) in named})
+    if repeated:
+        problems.add(path, "1", "", f"column(s) named more than once in the header: {', '.join(repeated)}; which one holds the data is ambiguous, so the table is not read (remove or rename the copies)")
+        return None
     if "_row" not in df.columns:
         df["_row"] = np.arange(2, len(df) + 2)
+    cells = [c for c in df.columns if c != "_row"]
+    if len(df) and cells:  # blank rows (an empty line, a row of empty cells) separate records; they are none
+        blank = np.ones(len(df), dtype=bool)
+        for c in cells:
+            blank &= (df[c] == "").to_numpy(dtype=bool, na_value=True)
+        if blank.any():
+            df = df.loc[~blank].reset_index(drop=True)
     return df
 
 
@@ -284,6 +326,7 @@ def _read_csv_fast(path: Path) -> pd.DataFrame:
     table = pcsv.read_csv(
         path,
         read_options=pcsv.ReadOptions(encoding="utf8"),
+        parse_options=pcsv.ParseOptions(ignore_empty_lines=False),  # a blank line is a spreadsheet row: numbering stays right
         convert_options=pcsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
     df = table.to_pandas()
@@ -298,7 +341,7 @@ def _read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
         return _read_csv_fast(path)
     except Exception:  # noqa: BLE001 - ragged rows, multi-line cells, odd encodings: the careful path below
         pass
-    kwargs = dict(dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig", skipinitialspace=False)
+    kwargs = dict(dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig", skipinitialspace=False, skip_blank_lines=False)
     try:
         return pd.read_csv(path, **kwargs)
     except UnicodeDecodeError as exc:
@@ -318,13 +361,13 @@ def _read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
             reader = _csv.reader(fh)
             header = next(reader)
             rows, numbers = [], []
-            for row in reader:
+            for number, row in enumerate(reader, start=2):  # the spreadsheet row: a quoted line break stays in its cell
                 if len(row) != len(header):
                     if any(cell.strip() for cell in row):
-                        bad.append((reader.line_num, len(row)))
+                        bad.append((number, len(row)))
                     continue
                 rows.append(row)
-                numbers.append(reader.line_num)
+                numbers.append(number)
     except (UnicodeDecodeError, _csv.Error) as exc:
         problems.add(path, None, "", f"cannot parse the table: {exc}")
         return None
@@ -472,6 +515,16 @@ def check_determination(d: dict, item_set, source, record, where: str, problems:
     if len(justification) > MAX_TEXT_CHARS:
         problems.add(source, record, f"{where}.justification", f"text is {len(justification):,} characters, more than {MAX_TEXT_CHARS:,}")
         ok = False
+    for key in ("justification", "by", "references"):
+        msg = control_character(_join_list(d.get(key)))
+        if msg:
+            problems.add(source, record, f"{where}.{key}", msg)
+            ok = False
+    category = _scalar(d.get("category", "")).strip().casefold()
+    categories = ("pesticide", "industrial") if item_set.name == "annex_ii" else ("shpf",)
+    if category and category not in categories:  # a category matching none would be silently left unused
+        problems.add(source, record, f"{where}.category", f"'{d.get('category')}' is not a category ({', '.join(categories)}, or leave it out)")
+        ok = False
     role = str(d.get("role", "task_group")).strip().casefold().replace(" ", "_")
     if role not in DETERMINATION_ROLES:
         problems.add(source, record, f"{where}.role", f"'{d.get('role')}' is not a role ({', '.join(DETERMINATION_ROLES)})")
@@ -494,7 +547,7 @@ def check_determination(d: dict, item_set, source, record, where: str, problems:
         "recorded_by": _scalar(d.get("by", "")),
         "role": role,
         "recorded_at": pd.Timestamp(date) if date else pd.NaT,
-        "category": _scalar(d.get("category", "")).strip().casefold(),
+        "category": category,
     }
 
 
@@ -610,6 +663,10 @@ def _map_unique(series: pd.Series, func):
     return codes, norm, msgs, bad_u[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
+def _check_characters(value):
+    return (None, control_character(value))
+
+
 def _check_enum(spec: FieldSpec):
     synonyms = _ENUM_SYNONYMS.get(spec.name, {})
     allowed = set(spec.values)
@@ -641,6 +698,10 @@ def _check_number(value):
         return (None, f"'{value}' is not a number")
     if number != number or number < 0:
         return (None, f"'{value}' is not a number of zero or more")
+    if number == float("inf"):
+        return (None, f"'{value}' is not a finite number")
+    if number > MAX_NUMBER:
+        return (None, f"'{value}' is larger than the {MAX_NUMBER:,.0f} accepted")
     return (number, None)
 
 
@@ -853,6 +914,10 @@ def validate_frame(
         s = text(spec.name)
         if spec.required:
             col.add((s == "").to_numpy(dtype=bool), spec.name, "value is required")
+        codes, _, msgs, bad = _map_unique(s, _check_characters)
+        if bad.any():
+            col.add(bad, spec.name, (codes, msgs))
+            s = s.where(~bad, "") if not isinstance(s.dtype, pd.CategoricalDtype) else s.astype(object).where(~bad, "")
         if spec.type in ("text", "text_list", "id"):
             lengths = s.str.len().to_numpy()
             too_long = lengths > MAX_TEXT_CHARS
@@ -920,22 +985,30 @@ def validate_frame(
             part = text(k)
             ids = ids.where((ids == "") | (part == ""), ids + "/" + part).where(part != "", "")
         named = (ids != "").to_numpy(dtype=bool)
-        repeated = _repeated(ids) & named
+        # 'NLD-2004-1' and 'nld-2004-1' name one record: ids are compared without regard to case
+        # (lower-cased by Arrow on a string column; case-folded otherwise)
+        if isinstance(ids.dtype, pd.StringDtype) and getattr(ids.dtype, "storage", "") == "pyarrow":
+            folded = ids.str.lower()
+        else:
+            folded = pd.Series(ids.to_numpy(dtype=object), index=ids.index).str.casefold()
+        repeated = _repeated(folded) & named
         if repeated.any():
-            same_doc = pd.DataFrame({"id": ids.to_numpy(), "doc": df["_doc"].to_numpy()}).duplicated(keep="first").to_numpy()
+            same_doc = pd.DataFrame({"id": folded.to_numpy(), "doc": df["_doc"].to_numpy()}).duplicated(keep="first").to_numpy()
             dup = repeated & ~same_doc  # rows of one multi-category case file share their id
             if dup.any():
                 src = df["_source"].to_numpy()
                 rec = df["_record"].to_numpy()
                 id_arr = ids.to_numpy(dtype=object)
+                fold_arr = folded.to_numpy(dtype=object)
                 first_pos = {}
                 for j in np.flatnonzero(named & ~repeated):
-                    first_pos.setdefault(id_arr[j], j)
+                    first_pos.setdefault(fold_arr[j], j)
                 msgs = np.empty(n, dtype=object)
                 for i in np.flatnonzero(dup):
-                    j = first_pos.get(id_arr[i], i)
+                    j = first_pos.get(fold_arr[i], i)
                     loc = f"{src[j]}:{rec[j]}" if rec[j] else str(src[j])
-                    msgs[i] = f"duplicate {' and '.join(key)} '{id_arr[i]}' (first seen in {loc}); this record is left out"
+                    spelt = f" as '{id_arr[j]}'" if id_arr[j] != id_arr[i] else ""
+                    msgs[i] = f"duplicate {' and '.join(key)} '{id_arr[i]}' (first seen in {loc}{spelt}); this record is left out"
                 col.add(dup, key[-1], msgs)
 
     col.problems(problems, schema.names)
@@ -983,6 +1056,25 @@ def empty_determinations(id_column: str = "notification_id") -> pd.DataFrame:
             "source_file": pd.Series(dtype="string"),
         }
     )
+
+
+def _unpaired_surrogate(node, path: str = "") -> tuple[str, str] | None:
+    """Return ``(field path, message)`` for the first text in a document holding an unpaired surrogate, else ``None``."""
+    if isinstance(node, str):
+        msg = control_character(node)
+        return (path, msg) if msg and "surrogate" in msg else None
+    if isinstance(node, dict):
+        items_ = [(f"{path}.{k}" if path else str(k), v) for k, v in node.items()]
+        items_ += [(path, k) for k in node]
+    elif isinstance(node, list):
+        items_ = [(f"{path}[{i}]", v) for i, v in enumerate(node, start=1)]
+    else:
+        return None
+    for sub, value in items_:
+        found = _unpaired_surrogate(value, sub)
+        if found is not None:
+            return found
+    return None
 
 
 def _case_kind(doc: dict) -> str:
@@ -1084,6 +1176,13 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
             if not isinstance(d, dict):
                 problems.add(f, record or None, "", f"expected a notification (a mapping of fields), found {type(d).__name__}")
                 continue
+            try:
+                bad_text = _unpaired_surrogate(d)
+            except RecursionError:
+                bad_text = ("", "document nested too deeply")
+            if bad_text is not None:  # a JSON escape such as \ud800: no text column can hold it
+                problems.add(f, record or None, *bad_text)
+                continue
             kind = _case_kind(d)
             if kind != "notification":
                 other_docs.setdefault(kind, []).append({"doc": d, "source": f, "record": record})
@@ -1136,7 +1235,8 @@ def load_text(text: str, name: str = "input.csv", **kwargs) -> Intake:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        p = Path(tmp) / Path(name).name
+        base = Path(name).name
+        p = Path(tmp) / (base if base not in ("", ".", "..") else "input.csv")  # an uploaded name such as '..' names no file
         p.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
         result = load([p], **kwargs)
     return result

@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .text import printable
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -43,7 +45,7 @@ def render_table(rows: list[dict], columns: list[str] | None = None, *, max_widt
             return "yes" if v else "no"
         if isinstance(v, (list, tuple)):
             v = ", ".join(str(x) for x in v)
-        text = " ".join(str(v).split())
+        text = printable(" ".join(str(v).split()))
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
     cells = [[cell(r.get(c)) for c in columns] for r in rows]
@@ -132,6 +134,27 @@ def _umask() -> int:
     return mask
 
 
+def ensure_folder(path: str | os.PathLike) -> Path:
+    """Create the output folder ``path`` if needed and return it.
+
+    Raises
+    ------
+    UsageError
+        When ``path`` is an existing file (``--out report.html``, ``--out /dev/null``) or
+        cannot be created: a wrong option, reported as such (exit 2), not an internal error.
+    """
+    from .errors import UsageError
+
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path}: not a folder but an existing file; give a folder for the results (--out DIR)")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot create the folder for the results: {exc.strerror or exc}") from None
+    return path
+
+
 def write_text_atomic(target: str | os.PathLike, text: str) -> Path:
     """Write text to ``target`` atomically; return the path."""
     with atomic_path(target) as tmp:
@@ -155,7 +178,19 @@ def write_xlsx_atomic(target: str | os.PathLike, sheets: dict) -> Path:
             for name, frame in sheets.items():
                 safe = frame.copy()
                 for c in safe.columns:
-                    if safe[c].dtype == object or str(safe[c].dtype).startswith("string"):
-                        safe[c] = safe[c].map(lambda v: neutralize_formula(v) if isinstance(v, str) else v)
+                    col = safe[c]
+                    if not (pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_datetime64_any_dtype(col.dtype)):
+                        # every column that may hold text: object, string, categorical (ids, countries …)
+                        safe[c] = col.astype(object).map(_xlsx_cell)
+                safe.columns = [_xlsx_cell(str(c)) for c in safe.columns]
                 safe.to_excel(xw, sheet_name=str(name)[:31], index=False)
     return Path(target)
+
+
+def _xlsx_cell(value):
+    """Return a cell value openpyxl writes as plain text: formulas neutralised, illegal control characters removed."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return neutralize_formula(ILLEGAL_CHARACTERS_RE.sub("", value))

@@ -328,6 +328,13 @@ def validate_entry(values: dict, *, known_subjects=None, now: dt.datetime | None
         if len(value) > MAX_SHORT_CHARS:
             problems.append((name, f"text is {len(value):,} characters, more than {MAX_SHORT_CHARS:,}"))
         out[name] = value
+    from .text import control_character
+
+    for name in ("subject_id", "category", "criterion", "status", "justification", "references", "recorded_by", "role", "document_version", "document_hash", "origin"):
+        value = out.get(name)
+        msg = control_character("\n".join(value) if isinstance(value, tuple) else value)
+        if msg and not any(f == name for f, _ in problems):
+            problems.append((name, msg))
     return out, problems
 
 
@@ -750,9 +757,12 @@ class Register:
         )
         if supersedes is not None:
             try:
-                supersedes = int(supersedes)
-            except (TypeError, ValueError):
-                problems.append(("supersedes", f"'{supersedes}' is not an entry id (a whole number)"))
+                number = int(supersedes)
+                if not 1 <= number < 2**63:  # beyond any entry id (and beyond the database's integers)
+                    raise ValueError
+                supersedes = number
+            except (TypeError, ValueError, OverflowError):
+                problems.append(("supersedes", f"'{supersedes}' is not an entry id (a whole number from 1)"))
         if problems:
             raise RefusedEntry(problems)
         values["supersedes"] = supersedes
@@ -1078,7 +1088,14 @@ def _read_import(path: Path, problems: Problems) -> list[tuple[str, dict]] | Non
     from .intake import read_table
 
     suffix = path.suffix.lower()
+    if suffix in (".json", ".csv", ".xlsx") and not path.is_file():  # a FIFO or a device would block or never end
+        problems.add(path, None, "", "not a regular file" if path.exists() else "no such file")
+        return None
     if suffix == ".json":
+        from .intake import MAX_CASE_FILE_BYTES, _sniff
+
+        if _sniff(path, problems, 20 * MAX_CASE_FILE_BYTES) is None:
+            return None
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except OSError as exc:
@@ -1089,6 +1106,9 @@ def _read_import(path: Path, problems: Problems) -> list[tuple[str, dict]] | Non
             return None
         except json.JSONDecodeError as exc:
             problems.add(path, str(exc.lineno), "", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+            return None
+        except RecursionError:
+            problems.add(path, None, "", "JSON nested too deeply")
             return None
         if isinstance(data, dict):
             data = data.get("entries")
@@ -1103,9 +1123,6 @@ def _read_import(path: Path, problems: Problems) -> list[tuple[str, dict]] | Non
             out.append((str(i), item))
         return out
     if suffix in (".csv", ".xlsx"):
-        if not path.is_file():
-            problems.add(path, None, "", "no such file")
-            return None
         df = read_table(path, problems)
         if df is None:
             return None
@@ -1183,9 +1200,12 @@ def import_file(register: Register, path: str | Path, *, known_subjects: dict[st
                 bad.append(("supersedes", "an exported row names the entry it supersedes by supersedes_uid (entry ids are local to one register)"))
             else:
                 try:
-                    clean["supersedes"] = int(float(sup_id))
+                    number = float(sup_id)
+                    if not number.is_integer() or not 1 <= number < 2**63:
+                        raise ValueError
+                    clean["supersedes"] = int(number)
                 except ValueError:
-                    bad.append(("supersedes", f"'{sup_id}' is not an entry id (a whole number)"))
+                    bad.append(("supersedes", f"'{sup_id}' is not an entry id (a whole number from 1)"))
         earlier = _text(clean.get("origin"))
         clean["origin"] = f"import of {path.name}" + (f" (origin: {earlier})" if earlier else "")
         clean["uid"] = uid or str(uuid.uuid4())

@@ -46,7 +46,7 @@ from pathlib import Path
 
 from . import config
 from .errors import CrcError, UsageError
-from .output import atomic_path, write_bytes_atomic, write_text_atomic
+from .output import atomic_path, ensure_folder, write_bytes_atomic, write_text_atomic
 from .text import safe_filename
 
 KINDS = ("dgd", "rationale", "synopsis")
@@ -445,7 +445,7 @@ def render_model(model: dict, *, out: Path, formats=DEFAULT_FORMATS, template: s
     check_model(model)
     formats = parse_formats(formats)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    ensure_folder(out)
     stem = safe_filename(model.get("meta", {}).get("file_stem") or model["kind"], default=model["kind"])
     template = Path(template) if template else template_path(model["kind"])
     nb = _load_template(template)
@@ -678,7 +678,7 @@ def render_many(
     formats = parse_formats(formats)
     requests = list(requests)
     out = Path(out or config.reports_dir())
-    out.mkdir(parents=True, exist_ok=True)
+    ensure_folder(out)
     jobs = jobs or default_jobs(len(requests))
     in_process = jobs == 1 or len(requests) <= 1
     local: KernelSession | None = KernelSession().start() if in_process and requests else None

@@ -259,7 +259,12 @@ def _frame(rows: list[dict], tables: list[pd.DataFrame]) -> pd.DataFrame:
     raw = pd.concat(frames, ignore_index=True, sort=False)
     for c in raw.columns:
         if c != "_doc":
-            raw[c] = raw[c].fillna("")
+            col = raw[c]
+            if isinstance(col.dtype, pd.CategoricalDtype):  # a dictionary-encoded table column beside case-file rows
+                if col.isna().any():
+                    raw[c] = (col if "" in col.cat.categories else col.cat.add_categories([""])).fillna("")
+            else:
+                raw[c] = col.fillna("")
     # Which document a row came from (the duplicate check compares it): case-file proposals
     # carry theirs; every table row and every Part B / Part 2 entry is a document of its own.
     doc = pd.to_numeric(raw["_doc"], errors="coerce") if "_doc" in raw.columns else pd.Series(np.nan, index=raw.index)

@@ -7,6 +7,9 @@ import unicodedata
 from functools import lru_cache
 
 _PUNCT = re.compile(r"[^0-9a-z]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Characters no field may hold: C0 and C1 controls (but tab and line breaks), DEL, unpaired surrogates."""
+_CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC", 0x7F: "DEL", 0x9B: "CSI"}
 
 
 def normalize_name(value) -> str:
@@ -85,6 +88,37 @@ def is_blank(value) -> bool:
     except ImportError:  # pragma: no cover
         pass
     return str(value).strip() == ""
+
+
+def control_character(value) -> str | None:
+    """Return a message when text holds a control character or an unpaired surrogate, else ``None``.
+
+    Such characters are not text: a NUL byte, an ESC sequence that would drive the reader's
+    terminal, a surrogate left by a broken encoder. They cannot be written to Word, XLSX or
+    PostgreSQL either, so a field holding one is refused with the character named.
+    """
+    if not isinstance(value, str):
+        return None
+    m = _CONTROL.search(value)
+    if m is None:
+        return None
+    code = ord(m.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return f"text holds an unpaired surrogate (U+{code:04X}, at character {m.start() + 1}), not a character; save the file as UTF-8 text"
+    name = f" ({_CONTROL_NAMES[code]})" if code in _CONTROL_NAMES else ""
+    return f"text holds the control character U+{code:04X}{name} at character {m.start() + 1}; remove it (only printable text, tabs and line breaks are accepted)"
+
+
+def printable(text: str) -> str:
+    r"""Return text with control characters and unpaired surrogates shown as escapes (``\x1b``, ``\n``).
+
+    For messages and tables on a terminal: data can neither drive the terminal nor break the
+    one-problem-per-line layout.
+    """
+    text = str(text)
+    if _CONTROL.search(text) is None and "\n" not in text and "\t" not in text and "\r" not in text:
+        return text
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]", lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii") if not 0xD800 <= ord(m.group()) <= 0xDFFF else f"\\u{ord(m.group()):04x}", text)
 
 
 def safe_filename(value: str, *, default: str = "document", max_length: int = 80) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 import signal
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from .conftest import ROOT, run_crc
 CORPUS = ROOT / "tests" / "corpus"
 MANIFEST = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
 INPUTS = sorted(p.name for p in (CORPUS / "inputs").iterdir())
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def test_every_input_has_an_expected_outcome():
@@ -51,6 +54,7 @@ def test_input_gets_its_expected_outcome(name, tmp_path, monkeypatch):
     before = set(Path(tmp_path).rglob("*"))
     r = _run_bounded("validate", CORPUS / "inputs" / name, "--format", "json")
     assert "Traceback" not in r.err and "internal error" not in r.err, r.err
+    assert not CONTROL.search(r.out + r.err.replace("\n", "")), "a control character from the data reached the terminal"
     assert r.code == expected["exit"], r.err
     assert len(json.loads(r.out)) == expected["good"]
     assert expected["stderr"] in r.err
@@ -116,3 +120,74 @@ def test_a_huge_table_is_read_without_hanging(tmp_path):
     assert r.err.count("unknown country 'Narnia'") == 40_000  # every bad record reported
     (row_out,) = r.json()
     assert row_out["regions_verified"] == ["Asia", "Europe", "North America"]
+
+
+@pytest.mark.parametrize(
+    "make,message",
+    [
+        pytest.param(lambda p: os.mkfifo(p), "not a regular file", id="fifo"),
+        pytest.param(lambda p: p.symlink_to("/dev/zero"), "not a regular file", id="dev-zero"),
+        pytest.param(lambda p: p.write_text("[" * 100_000 + "]" * 100_000), "JSON nested too deeply", id="deep"),
+        pytest.param(lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "file is binary", id="binary"),
+    ],
+)
+def test_register_import_of_a_hostile_file_is_refused_without_hanging(tmp_path, make, message):
+    path = tmp_path / "determinations.json"
+    make(path)
+    r = _run_bounded("register", "import", path, seconds=60)
+    assert r.code == 1 and "Traceback" not in r.err and "internal error" not in r.err, r.err
+    assert f"{path}: {message}" in r.err
+
+
+def test_register_import_refuses_impossible_entry_ids_and_control_characters(tmp_path):
+    base = {"subject_id": "THA-ENDOSULFAN-2004", "criterion": "(a)", "status": "met", "recorded_by": "TG1", "role": "task_group"}
+    rows = [
+        {**base, "supersedes": "1e400"},
+        {**base, "supersedes": 10**30},
+        {**base, "recorded_by": "TG1\u001b[2J"},
+        base,
+    ]
+    path = tmp_path / "determinations.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    r = run_crc("register", "import", path, "--format", "json")
+    assert r.code == 1 and "internal error" not in r.err, r.err
+    assert [e["recorded_by"] for e in r.json()] == ["TG1"]
+    assert f"{path}:1: supersedes: '1e400' is not an entry id" in r.err
+    assert f"{path}:2: supersedes: '{10**30}' is not an entry id" in r.err
+    assert f"{path}:3: recorded_by: text holds the control character U+001B (ESC)" in r.err
+    assert "\x1b" not in r.err
+
+
+def test_xlsx_export_neutralises_formulas_in_every_column(tmp_path):
+    """Ids and countries are categorical columns: their cells are neutralised too, and no cell is a formula."""
+    import openpyxl
+
+    from crc_tools.workbench import Workbench, export_analysis_table
+
+    table = tmp_path / "t.csv"
+    table.write_text(
+        "notification_id,chemical,category,notifying_party\n=1+1,-1+1,industrial,Canada\n@SUM(A1),+cmd|' /C calc'!A0,pesticide,Japan\n",
+        encoding="utf-8",
+    )
+    path = export_analysis_table(Workbench.load([CORPUS / "inputs" / "formula-injection.csv", table], register=False), tmp_path / "analysis.xlsx")
+    cells = [c for ws in openpyxl.load_workbook(path) for row in ws.iter_rows() for c in row]
+    assert any(isinstance(c.value, str) and "HYPERLINK" in c.value for c in cells)
+    for c in cells:
+        assert c.data_type != "f", c.value
+        assert not (isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))), c.value
+
+
+def test_megabyte_values_are_refused_with_short_messages(tmp_path):
+    """1 MB in coded fields (country, category, CAS, date, boolean): each refused, none echoed whole."""
+    big = "ab" * 500_000
+    path = tmp_path / "huge.csv"
+    path.write_text(
+        "notification_id,chemical,category,notifying_party,cas_number,fra_date,fra_type,annex_i_verified\n"
+        f"A1,Endosulfan,pesticide,{big},,,,\nA2,Endosulfan,{big},Japan,{big},{big},{big},{big}\nA3,Endosulfan,pesticide,Japan,,,,\n",
+        encoding="utf-8",
+    )
+    r = _run_bounded("validate", path, "--format", "json", seconds=60)
+    assert r.code == 1 and [x["notification_id"] for x in r.json()] == ["A3"]
+    lines = [x for x in r.err.splitlines() if x.startswith(str(path))]
+    assert len(lines) == 6 and all(len(x) < 2_000 for x in lines)
+    assert "message cut" in lines[0]

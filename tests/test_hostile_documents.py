@@ -95,3 +95,20 @@ def test_output_folder_names_are_not_followed_out_of_reports(tmp_path, hostile):
     r = run_crc("dgd", EVIL_NAME, "--data", hostile, "--out", tmp_path / "out" / ".." / "out2")
     assert "Traceback" not in r.err
     assert not (tmp_path.parent / "evil").exists()
+
+
+@pytest.mark.parametrize("out", ["a-file", "/dev/null", "a-file/below"])
+def test_an_output_folder_that_is_a_file_is_a_usage_error(tmp_path, hostile, out):
+    (tmp_path / "a-file").write_text("keep me", encoding="utf-8")
+    target = out if out.startswith("/") else tmp_path / out
+    r = run_crc("rationale", "EVIL-1", "--data", hostile, "--out", target, "--format", "html")
+    assert r.code == 2 and "internal error" not in r.err and "Traceback" not in r.err, r.err
+    assert f"{target}: " in r.err
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.parametrize("option", ["--from", "--to"])
+def test_a_synopsis_period_outside_the_calendar_is_a_usage_error(tmp_path, option):
+    r = run_crc("report", "synopsis", option, "9999-12-01" if option == "--from" else "0001-03-01", "--out", tmp_path / "out")
+    assert r.code == 2 and "internal error" not in r.err, r.err
+    assert "outside the calendar" in r.err

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from crc_tools.intake import load
+from crc_tools.intake import load, load_text
 
 GOOD = {"notification_id": "N1", "chemical": "Endosulfan", "category": "pesticide", "notifying_party": "Netherlands", "cas_number": "115-29-7", "fra_type": "ban",
         "fra_date": "2001-01-01", "received_date": "2001-02-01", "annex_i_verified": "true", "annex_ii_conclusion": "met"}
@@ -301,3 +301,54 @@ def test_bulk_table_cells_are_kept_as_their_text(tmp_path):
     assert list(n["hs_code"].astype(str)) == ["2920.30", "2842.90", "2524.90"]
     assert list(n["chemical"].astype(str)) == ["Endosulfan", "Lead arsenate, basic", "Chrysotile\nasbestos"]
     assert list(n["annex_i_verified"]) == [True, False, True]
+
+
+def test_blank_rows_are_skipped_and_rows_keep_their_spreadsheet_numbers(tmp_path):
+    """A blank line or a row of empty cells is no record; the rows after it keep the number a spreadsheet shows."""
+    p = tmp_path / "t.csv"
+    p.write_text("notification_id,chemical,category,notifying_party\nN1,Endosulfan,pesticide,Thailand\n\n,,,\nN2,Endosulfan,pesticide,Atlantis\n", encoding="utf-8")
+    result = load([p])
+    assert [e.format().split(";")[0] for e in result.problems.errors] == [f"{p}:5: notifying_party: unknown country 'Atlantis'"]
+    assert list(result.notifications["notification_id"]) == ["N1"]
+
+
+def test_ids_differing_only_in_case_or_spaces_are_duplicates(tmp_path, bulk):
+    a = bulk([GOOD], name="a.csv")
+    b = bulk([{**GOOD, "notification_id": " n1 ", "notifying_party": "Thailand"}], name="b.csv")
+    result = load([a, b])
+    (err,) = result.problems.errors
+    assert err.format() == f"{b}:2: notification_id: duplicate notification_id 'n1' (first seen in {a}:2 as 'N1'); this record is left out"
+    assert list(result.notifications["notification_id"]) == ["N1"]
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
+def test_a_device_is_refused_without_reading_it(device):
+    (err,) = load([device]).problems.errors
+    assert err.format() == f"{device}: not a regular file or folder (a pipe, socket or device); give a case file, a table or a folder"
+
+
+@pytest.mark.parametrize("name", ["..", "", ".", "/", "a/.."])
+def test_load_text_with_a_name_that_is_no_file_name(name):
+    result = load_text("notification_id,chemical,category,notifying_party\nN1,Endosulfan,pesticide,Japan\n", name)
+    assert list(result.notifications["notification_id"]) == ["N1"]
+
+
+def test_a_folder_that_cannot_be_listed_is_reported(tmp_path, monkeypatch, bulk):
+    """Permission denied on a sub-folder: reported, the readable files still read (root cannot be denied, so simulated)."""
+    import os
+
+    bulk([GOOD], name="a.csv")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    bulk([{**GOOD, "notification_id": "N2"}], name="locked/b.csv")
+    real = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = load([tmp_path])
+    assert list(result.notifications["notification_id"]) == ["N1"]
+    assert [p.format() for p in result.problems.errors] == [f"{locked}: cannot read folder: Permission denied"]

@@ -729,3 +729,24 @@ def test_the_annotated_case_file_format_is_a_valid_proposal(tmp_path):
     assert not result.problems, [x.format() for x in result.problems]
     assert (len(p), len(p.incidents), len(p.part2), len(p.determinations)) == (1, 1, 3, 1)
     assert shpf.effects_vs_quantity(p).iloc[0]["quantity"] == 40000
+
+
+def test_a_proposal_table_read_with_proposal_case_files(tmp_path):
+    """A bulk table of proposals (dictionary-encoded columns) beside a proposal case file: both read."""
+    from crc_tools.intake import load
+
+    table = tmp_path / "proposals.csv"
+    table.write_text(
+        "proposal_id,proposing_party,formulation_name,active_ingredients,active_ingredient_concentrations,formulation_type,received_date\n"
+        "T1,Senegal,Granox,carbofuran,200 g/kg,DP,2012-02-15\n",
+        encoding="utf-8",
+    )
+    case = tmp_path / "p.yaml"
+    case.write_text(
+        "kind: shpf_proposal\nproposal_id: C1\nproposing_party: Chad\nformulation:\n  name: Fenthion 640 ULV\n"
+        "  active_ingredients: [{name: fenthion, cas_number: '55-38-9', concentration: 640 g/L}]\n  type: ULV\n",
+        encoding="utf-8",
+    )
+    result = load([case, table])
+    assert not result.problems.errors, [p.format() for p in result.problems]
+    assert sorted(result.extra["shpf_proposal"].proposals["proposal_id"]) == ["C1", "T1"]
