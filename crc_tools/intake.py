@@ -667,6 +667,33 @@ def _check_characters(value):
     return (None, control_character(value))
 
 
+_CONTROL_RE2 = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
+"""The characters :func:`crc_tools.text.control_character` refuses, for Arrow's regular expressions
+(Arrow strings are valid UTF-8, so they hold no unpaired surrogate)."""
+
+
+def _control_characters(s: pd.Series):
+    """Return which rows hold a control character, and their messages as ``(codes, per_unique)``.
+
+    A categorical column is checked once per category; an Arrow string column is scanned by
+    Arrow, and only the rows it flags are looked at one by one.
+    """
+    if isinstance(s.dtype, pd.StringDtype) and getattr(s.dtype, "storage", "") == "pyarrow" and len(s):
+        import pyarrow.compute as pc
+
+        hit = pc.match_substring_regex(s.array._pa_array, _CONTROL_RE2)  # noqa: SLF001
+        mask = hit.to_numpy(zero_copy_only=False).astype(bool)
+        if not mask.any():
+            return mask, None
+        codes = np.zeros(len(s), dtype=np.int64)
+        flagged, flagged_codes = np.unique(s.to_numpy(dtype=object)[mask], return_inverse=True)
+        codes[mask] = flagged_codes
+        per_unique = np.array([control_character(v) for v in flagged], dtype=object)
+        return mask, (codes, per_unique)
+    codes, _, msgs, bad = _map_unique(s, _check_characters)
+    return bad, (codes, msgs)
+
+
 def _check_enum(spec: FieldSpec):
     synonyms = _ENUM_SYNONYMS.get(spec.name, {})
     allowed = set(spec.values)
@@ -914,9 +941,9 @@ def validate_frame(
         s = text(spec.name)
         if spec.required:
             col.add((s == "").to_numpy(dtype=bool), spec.name, "value is required")
-        codes, _, msgs, bad = _map_unique(s, _check_characters)
+        bad, found = _control_characters(s)
         if bad.any():
-            col.add(bad, spec.name, (codes, msgs))
+            col.add(bad, spec.name, found)
             s = s.where(~bad, "") if not isinstance(s.dtype, pd.CategoricalDtype) else s.astype(object).where(~bad, "")
         if spec.type in ("text", "text_list", "id"):
             lengths = s.str.len().to_numpy()
