@@ -919,10 +919,20 @@ def validate_frame(
     out: dict[str, object] = {}
     present = set(df.columns)
 
+    texts: dict[str, pd.Series] = {}
+
     def text(name: str) -> pd.Series:
+        if name not in texts:
+            texts[name] = _text(name)
+        return texts[name]
+
+    def _text(name: str) -> pd.Series:
         if name in present:
             s = df[name]
             if isinstance(s.dtype, pd.CategoricalDtype):  # dictionary-encoded: strip the few categories, not the rows
+                cats = s.cat.categories
+                if cats.dtype == object and all(isinstance(u, str) and u == u.strip() for u in cats) and not (s.cat.codes.to_numpy() < 0).any():
+                    return s  # already text without surrounding spaces
                 codes, uniques = factorize(s)
                 stripped = pd.Series(["" if u is None or u is pd.NA else str(u).strip() for u in uniques], dtype=object)
                 recodes, cats = pd.factorize(stripped, use_na_sentinel=False)
@@ -1040,8 +1050,10 @@ def validate_frame(
 
     col.problems(problems, schema.names)
     good = ~col.bad
-    def blank() -> pd.Series:  # an empty text column costs one byte per row
-        return pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([""], dtype=object)), index=df.index)
+    empty_text = pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([""], dtype=object)), index=df.index)
+
+    def blank() -> pd.Series:  # an empty text column costs one byte per row, and one array serves every such column
+        return empty_text
 
     for spec in schema.fields:  # every declared column exists, even when no input carried it
         if spec.name not in out:
