@@ -181,7 +181,8 @@ def prepare(notifications: pd.DataFrame, determinations: pd.DataFrame | None = N
     # determinations implies the verification where none is recorded, as an overall
     # conclusion does (verification.verification_status); a recorded "not verified" stands.
     not_recorded = ver["annex_i_verified"].isna().to_numpy()
-    concluded = con["annex_ii_status"].isin(["met", "not_met"]).to_numpy()
+    st_codes, st_uniques = factorize(con["annex_ii_status"])
+    concluded = np.array([u in ("met", "not_met") for u in st_uniques], dtype=bool)[st_codes] if len(st_codes) else np.zeros(0, dtype=bool)
     implied = not_recorded & concluded & ~ver["verified"].to_numpy(dtype=bool)
     basis = pd.Categorical(ver["verification_basis"])
     if implied.any():
@@ -276,7 +277,11 @@ def review_status(
     # and those without an established region: from the distinct (group, Party) pairs.
     n_p = len(party_uniques) + 1
     names_of_party = [tuple(u.split(";")) for u in party_uniques]
-    pair = np.unique(group_codes.astype(np.int64) * n_p + party_codes.astype(np.int64))
+    pair_all = group_codes.astype(np.int64) * n_p + party_codes.astype(np.int64)
+    if n_groups * n_p <= 4 * len(pair_all) + 1024:  # a look-up table is cheaper than sorting or hashing
+        pair = np.flatnonzero(np.bincount(pair_all, minlength=n_groups * n_p))
+    else:
+        pair = np.unique(pair_all)
     pair_group, pair_party = np.divmod(pair, n_p)
     bounds = np.searchsorted(pair_group, np.arange(n_groups + 1))
     parties_of = [set().union(*(names_of_party[c] for c in pair_party[bounds[g]:bounds[g + 1]].tolist())) for g in range(n_groups)]

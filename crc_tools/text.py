@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 _PUNCT = re.compile(r"[^0-9a-z]+")
+_PARENTHETICAL = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 """Characters no field may hold: C0 and C1 controls (but tab and line breaks), DEL, unpaired surrogates."""
 _CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC", 0x7F: "DEL", 0x9B: "CSI"}
@@ -42,7 +43,7 @@ def name_variants(value) -> list[str]:
     """
     text = str(value or "").strip()
     out = [normalize_name(text)]
-    m = re.match(r"^(.*?)\s*\((.*)\)\s*$", text)
+    m = _PARENTHETICAL.match(text) if "(" in text else None
     if m:
         out.append(normalize_name(m.group(1)))
         out.append(normalize_name(m.group(2)))

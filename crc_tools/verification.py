@@ -18,6 +18,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from .codes import factorize
 from .reference import items
 
 NOTIFY_WITHIN_DAYS = 90
@@ -151,7 +152,8 @@ def verification_status(notifications: pd.DataFrame, *, today: dt.date | None = 
     rec_true = recorded.to_numpy(dtype=bool, na_value=False)
     rec_false = (~recorded).to_numpy(dtype=bool, na_value=False)
     rec_na = recorded.isna().to_numpy()
-    implied = rec_na & conclusion.isin(["met", "not_met"]).to_numpy(dtype=bool)
+    c_codes, c_uniques = factorize(conclusion)
+    implied = rec_na & (np.array([u in ("met", "not_met") for u in c_uniques], dtype=bool)[c_codes] if len(c_codes) else np.zeros(0, dtype=bool))
     out["annex_i_verified"] = recorded.to_numpy()
     out["verified"] = rec_true | implied
     labels = np.array(
