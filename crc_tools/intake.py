@@ -931,7 +931,7 @@ def validate_frame(
             s = df[name]
             if isinstance(s.dtype, pd.CategoricalDtype):  # dictionary-encoded: strip the few categories, not the rows
                 cats = s.cat.categories
-                if cats.dtype == object and all(isinstance(u, str) and u == u.strip() for u in cats) and not (s.cat.codes.to_numpy() < 0).any():
+                if (cats.dtype == object or pd.api.types.is_string_dtype(cats.dtype)) and all(isinstance(u, str) and u == u.strip() for u in cats) and not (s.cat.codes.to_numpy() < 0).any():
                     return s  # already text without surrounding spaces
                 codes, uniques = factorize(s)
                 stripped = pd.Series(["" if u is None or u is pd.NA else str(u).strip() for u in uniques], dtype=object)

@@ -259,7 +259,15 @@ def review_status(
     flags = {"verified": verified_flag, "met": met_flag, "reviewed": reviewed_flag, "inferred": inferred_flag}
     n_groups = len(group_uniques)
 
+    n_bits = 1 << len(PIC_REGIONS)
+    dense = n_groups * n_bits <= 4 * len(bit) + 1024  # a table of (group, regions) pairs costs less than bitwise_or.at
+    bit_values = np.arange(n_bits, dtype=np.int64)
+
     def mask_of(selector: np.ndarray) -> np.ndarray:
+        """The PIC regions (bits of PIC_REGIONS) of the selected notifications, per group."""
+        if dense:
+            seen = np.bincount(group_codes[selector] * n_bits + bit[selector], minlength=n_groups * n_bits).reshape(n_groups, n_bits)
+            return np.bitwise_or.reduce(np.where(seen > 0, bit_values, 0), axis=1)
         out = np.zeros(n_groups, dtype=np.int64)
         np.bitwise_or.at(out, group_codes[selector], bit[selector])
         return out
