@@ -30,6 +30,9 @@ $(STAMP): pyproject.toml
 	fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# An editable install leaves the package uncompiled, and where PYTHONDONTWRITEBYTECODE is set
+	@# every crc command would compile it again: compile it once, as pip does for installed packages.
+	$(BIN)/python -m compileall -q crc_tools
 	@touch $(STAMP)
 
 install: $(STAMP) ## Create .venv (Python >= 3.12) and install the suite with its test tools
@@ -44,6 +47,7 @@ test-fast: $(STAMP) ## Run the tests not marked slow
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 bench: $(STAMP) ## Every benchmark: crc status on 10k/100k/1M notifications vs a pandas read; one DGD vs the papermill floor, 20 batched vs single; dashboard overview vs an empty page, memory over 50 sessions; 20 sessions recording for a minute
+	$(BIN)/python -m compileall -q crc_tools
 	$(BIN)/python benchmarks/run.py
 
 bench-docs: $(STAMP) ## Document benchmark: one crc dgd against the papermill+nbconvert floor; 20 DGDs batched against 20 single renders
