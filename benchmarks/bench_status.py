@@ -6,8 +6,9 @@ Both are measured in the same run, on the same file, twice over:
 * as commands — `crc status PATH --format json` against
   `python -c "import pandas; pandas.read_csv(PATH)"` (both pay interpreter start-up).
 
-Targets from the issue: at 1M rows `crc status` at most 3x the pandas read, and 1M at most
-12x 100k. The script prints the ratios and whether each target holds; it never fails.
+Targets from the issue: at 1M rows `crc status` (the command) at most 3x the pandas read of
+the same file (also as a command), and 1M at most 12x 100k. The in-process ratio is printed for
+information. The script prints the ratios and whether each target holds; it never fails.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def main(sizes=SIZES) -> dict:
         print(f"growth 100k -> 1M: in-process {g_lib:.1f}x, command {g_cmd:.1f}x (target <= 12x: {'met' if max(g_lib, g_cmd) <= 12 else 'NOT met'})")
         r_lib = results[1_000_000][1] / results[1_000_000][0]
         r_cmd = results[1_000_000][3] / results[1_000_000][2]
-        print(f"1M rows: in-process {r_lib:.1f}x, command {r_cmd:.1f}x the pandas read (target <= 3x: in-process {'met' if r_lib <= 3 else 'NOT met'}, command {'met' if r_cmd <= 3 else 'NOT met'})")
+        print(f"1M rows: the crc status command costs {r_cmd:.2f}x the pandas read of the same file as a command (target <= 3x: {'met' if r_cmd <= 3 else 'NOT met'})")
+        print(f"         in-process, validation and review cost {r_lib:.1f}x pandas.read_csv alone (for information: the library also checks every record)")
     return results
 
 
