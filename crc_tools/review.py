@@ -264,7 +264,7 @@ def review_status(
     bit_values = np.arange(n_bits, dtype=np.int64)
 
     def mask_of(selector: np.ndarray) -> np.ndarray:
-        """The PIC regions (bits of PIC_REGIONS) of the selected notifications, per group."""
+        """Return the PIC regions (bits of PIC_REGIONS) of the selected notifications, per group."""
         if dense:
             seen = np.bincount(group_codes[selector] * n_bits + bit[selector], minlength=n_groups * n_bits).reshape(n_groups, n_bits)
             return np.bitwise_or.reduce(np.where(seen > 0, bit_values, 0), axis=1)
