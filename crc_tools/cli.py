@@ -406,6 +406,18 @@ def cmd_status(args) -> int:
     return _report(intake.problems)
 
 
+def cmd_template(args) -> int:
+    """Write a blank bulk table (CSV or XLSX) whose columns are the fields the intake reads."""
+    from .template import KINDS, write_template
+
+    written = write_template(args.kind, args.out, fmt=args.format, force=args.force)
+    if args.out is None:
+        sys.stdout.write(written)
+    else:
+        print(f"{KINDS[args.kind][1]}: blank table written to {written}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_demo(args) -> int:
     """Run the main job on the shipped sample cases and write the results to reports/."""
     from .demo import run_demo
@@ -445,6 +457,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("countries", nargs="+", metavar="COUNTRY")
     sp = add("annex3", cmd_annex3, "Annex III look-up by name, CAS number or HS code", paths=False)
     sp.add_argument("query", nargs="?", default="", metavar="QUERY")
+    sp = add("template", cmd_template, "a blank bulk table (CSV or XLSX) with the columns the intake reads", paths=False, fmt=False)
+    sp.add_argument("kind", choices=["notifications", "proposals", "incidents", "part2"], help="what the table holds")
+    sp.add_argument("--out", type=Path, default=None, metavar="FILE", help="file to write (.csv or .xlsx; the XLSX has a second sheet describing every column); default: the CSV header on standard output")
+    sp.add_argument("--format", choices=["csv", "xlsx"], default=None, help="default: from the suffix of --out")
+    sp.add_argument("--force", action="store_true", help="replace FILE if it exists")
     for extra in _extra_commands():
         extra(sub, add)
     return p
