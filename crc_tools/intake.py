@@ -690,6 +690,8 @@ def _control_characters(s: pd.Series):
         codes[mask] = flagged_codes
         per_unique = np.array([control_character(v) for v in flagged], dtype=object)
         return mask, (codes, per_unique)
+    if isinstance(s.dtype, pd.CategoricalDtype) and not any(control_character(u) for u in s.cat.categories):
+        return np.zeros(len(s), dtype=bool), None  # the few categories are clean: no row needs looking at
     codes, _, msgs, bad = _map_unique(s, _check_characters)
     return bad, (codes, msgs)
 
