@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import config
-from .reference import ReferenceDataError
+from .reference import ReferenceDataError, read_reference_yaml
 
 TYPES = (
     "id", "text", "text_list", "date", "bool", "enum", "cas_list", "hs_code", "party", "party_list", "number", "object_list",
@@ -83,12 +83,10 @@ class Schema:
 
 
 def _load(file_name: str, kind: str, id_field: str, section: str = "fields") -> Schema:
-    import yaml
 
     path = config.reference_dir() / file_name
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
+        data = read_reference_yaml(path) or {}
     except FileNotFoundError:
         raise ReferenceDataError("field declarations are missing", source=str(path)) from None
     out = []
