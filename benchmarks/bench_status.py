@@ -57,7 +57,7 @@ def main(sizes=SIZES) -> dict:
     print(f"{'rows':>10}  {'read_csv':>9}  {'status':>8}  {'ratio':>6}   {'py+read':>8}  {'crc cmd':>8}  {'ratio':>6}")
     for n in sizes:
         path = table(n)
-        repeat = 3 if n < 1_000_000 else 2
+        repeat = 5 if n < 1_000_000 else 3
         base = best_of(lambda p=path: pd.read_csv(p), repeat)
         lib = best_of(lambda p=path: review_status(*(lambda r: (r.notifications, r.determinations))(load([p]))), repeat)
         base_cmd = best_of(lambda p=path: subprocess.run([sys.executable, "-c", f"import pandas; pandas.read_csv({str(p)!r})"], check=True, env=env), repeat)
