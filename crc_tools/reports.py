@@ -35,8 +35,10 @@ import atexit
 import contextlib
 import copy
 import datetime as dt
+import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -400,6 +402,63 @@ def _html_to_pdf(html_path: Path, target: Path) -> None:
             raise CrcError(f"chromium could not print the page to PDF: {proc.stderr.strip()[-300:]}", source=str(html_path))
 
 
+SUBJECT_META = "crc-subject"
+"""Name of the HTML ``<meta>`` (and the DOCX identifier) that says whose document a file is."""
+
+
+def document_subject(model: dict) -> str:
+    """Return what a document is about, as one line: kind, variant, chemical, category, notification or proposal.
+
+    Two documents with the same subject are the same document (a later render replaces the
+    earlier one); two with different subjects never share a file (:func:`free_stem`).
+    """
+    meta = model.get("meta", {}) or {}
+    parts = [model.get("kind", ""), meta.get("variant", ""), meta.get("chemical", ""), meta.get("category", ""), meta.get("notification_id", "") or meta.get("proposal_id", "")]
+    if model.get("kind") == "synopsis":
+        parts.append(str(meta.get("file_stem", "")))
+    return " | ".join(" ".join(str(p).split()) for p in parts)
+
+
+def _file_subject(out: Path, stem: str) -> str | None:
+    """Return the subject recorded in an existing document ``stem`` in ``out``; None when there is none or it cannot be told."""
+    html_file = out / f"{stem}.html"
+    if html_file.is_file():
+        with contextlib.suppress(OSError):
+            head = html_file.read_text(encoding="utf-8", errors="replace")[:20_000]
+            m = re.search(rf'<meta name="{SUBJECT_META}" content="([^"]*)"', head)
+            if m:
+                return html.unescape(m.group(1))
+    docx_file = out / f"{stem}.docx"
+    if docx_file.is_file():
+        with contextlib.suppress(Exception):  # a file edited by hand, or not a workbook at all: cannot tell
+            import docx
+
+            return docx.Document(str(docx_file)).core_properties.identifier or None
+    return None
+
+
+def free_stem(out: Path, stem: str, subject: str) -> str:
+    """Return ``stem``, or ``stem-2``, ``stem-3`` … when files of that name belong to another subject.
+
+    Names come from data: two chemicals whose names sanitise alike (``A/B``, ``A-B``) would
+    otherwise write over each other's drafts in separate runs. A file whose subject cannot be
+    told (rendered by an older version, or edited) is taken to be the same document.
+    """
+    for n in range(1, 1000):
+        candidate = stem if n == 1 else f"{stem}-{n}"
+        owner = _file_subject(out, candidate)
+        if owner is None or owner == subject:
+            return candidate
+    raise CrcError(f"more than 999 documents named {stem} in {out}", source=str(out))
+
+
+def _mark_subject(page: str, subject: str) -> str:
+    """Record the subject in an HTML page's head."""
+    tag = f'<meta name="{SUBJECT_META}" content="{html.escape(subject, quote=True)}">'
+    head = re.search(r"<head[^>]*>", page)
+    return page[: head.end()] + tag + page[head.end():] if head else tag + page
+
+
 def _target(out: Path, stem: str, ext: str) -> Path:
     path = (out / f"{stem}.{ext}").resolve()
     if path.parent != out.resolve():  # pragma: no cover - safe_filename makes this impossible
@@ -446,7 +505,8 @@ def render_model(model: dict, *, out: Path, formats=DEFAULT_FORMATS, template: s
     formats = parse_formats(formats)
     out = Path(out)
     ensure_folder(out)
-    stem = safe_filename(model.get("meta", {}).get("file_stem") or model["kind"], default=model["kind"])
+    subject = document_subject(model)
+    stem = free_stem(out, safe_filename(model.get("meta", {}).get("file_stem") or model["kind"], default=model["kind"]), subject)
     template = Path(template) if template else template_path(model["kind"])
     nb = _load_template(template)
     nb.metadata["title"] = model.get("title", stem)
@@ -485,7 +545,7 @@ def render_model(model: dict, *, out: Path, formats=DEFAULT_FORMATS, template: s
         # Build every output in memory first, then replace the files one by one.
         payloads: dict[str, object] = {}
         if "html" in formats or "pdf" in formats:
-            payloads["html"] = notebook_to_html(executed, model.get("title", stem))
+            payloads["html"] = _mark_subject(notebook_to_html(executed, model.get("title", stem)), subject)
         if "docx" in formats:
             payloads["docx"] = build_docx(model)
         if "ipynb" in formats:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_PUNCT = re.compile(r"[^0-9a-z]+")
+_PUNCT = re.compile(r"[\W_]+")  # anything but letters and digits, of any script
 _PARENTHETICAL = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 """Characters no field may hold: C0 and C1 controls (but tab and line breaks), DEL, unpaired surrogates."""

@@ -288,3 +288,28 @@ def test_crc_dgd_reports_a_raising_template_without_traceback(tmp_path):
     partial = (out / "dgd-Chrysotile-asbestos-industrial.failed.ipynb").resolve()
     assert r.err.strip().endswith(f"ValueError: ValueError: the template broke on dgd; the partial notebook is {partial}")
     assert partial.exists() and not (out / "dgd-Chrysotile-asbestos-industrial.html").exists()
+
+
+def test_chemicals_whose_names_sanitise_alike_keep_their_own_drafts_across_runs(tmp_path):
+    """Two chemicals named in a script the file names cannot carry both give dgd-document-...: a later run for one never replaces the other's draft."""
+    from crc_tools.reports import render
+
+    from .conftest import write_bulk
+
+    rows = []
+    for n, chem in enumerate(("Хлорфос", "Фосфамидон")):
+        for i, party in enumerate(("Canada", "Kenya")):
+            rows.append({"notification_id": f"RU-{n}-{i}", "chemical": chem, "category": "industrial", "notifying_party": party, "annex_i_verified": "true", "annex_ii_conclusion": "met"})
+    data = write_bulk(tmp_path / "two.csv", rows, ["notification_id", "chemical", "category", "notifying_party", "annex_i_verified", "annex_ii_conclusion"])
+    out = tmp_path / "out"
+    first = render(document="dgd", chemical="Хлорфос", category="industrial", data=[data], out=out, formats="html,docx")
+    second = render(document="dgd", chemical="Фосфамидон", category="industrial", data=[data], out=out, formats="html,docx")
+    assert Path(first.paths["html"]).name == "dgd-document-industrial.html"
+    assert Path(second.paths["html"]).name == "dgd-document-industrial-2.html"
+    assert "Хлорфос" in Path(first.paths["html"]).read_text(encoding="utf-8")
+    assert "Фосфамидон" in Path(second.paths["html"]).read_text(encoding="utf-8")
+    again = render(document="dgd", chemical="Хлорфос", category="industrial", data=[data], out=out, formats="html,docx")
+    assert again.paths == first.paths  # the same document replaces itself
+    import docx
+
+    assert "Фосфамидон" in docx.Document(second.paths["docx"]).core_properties.identifier

@@ -338,3 +338,12 @@ def test_a_salt_word_alone_groups_nothing(tmp_path):
     s = _status(tmp_path, [_row(1, "Canada", chem="Methyl bromide"), _row(2, "Japan", chem="Ethylene dichloride"), _row(3, "Brazil", chem="Ethylene oxide")])
     assert sorted(s["chemical"]) == ["Ethylene dichloride", "Ethylene oxide", "Methyl bromide"]
     assert all(len(r) == 1 for r in s["regions_meeting_criteria"])
+
+
+def test_chemicals_named_in_other_scripts_are_told_apart_and_grouped(tmp_path):
+    """Names are compared by their letters in any script: two Cyrillic names are two chemicals, one name in two regions triggers."""
+    s = _status(tmp_path, [_row(1, "Canada", chem="Хлорфос"), _row(2, "Kenya", chem="ХЛОРФОС"), _row(3, "Japan", chem="Фосфамидон")])
+    by_name = {r["chemical"].casefold(): r for r in s.to_dict("records")}
+    assert set(by_name) == {"хлорфос", "фосфамидон"}
+    assert by_name["хлорфос"]["recommend_listing"] and by_name["хлорфос"]["regions_meeting_criteria"] == ["Africa", "North America"]
+    assert not by_name["фосфамидон"]["recommend_listing"]
