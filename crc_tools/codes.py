@@ -25,14 +25,24 @@ def factorize(values) -> tuple[np.ndarray, list]:
     return codes.astype(np.int64), list(uniques)
 
 
-def dense_factorize(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Factorize non-negative integers below ``size`` by a look-up table (no hashing).
+def flags(codes: np.ndarray, uniques, predicate) -> np.ndarray:
+    """Return ``predicate(value)`` per row, asked once per distinct value (``uniques[codes]``)."""
+    return np.array([bool(predicate(u)) for u in uniques], dtype=bool)[codes]
 
-    Returns ``(codes, uniques)`` with the uniques in increasing order. For combined codes
-    whose range is a small multiple of the number of rows.
+
+def factorize_ints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Factorize non-negative integers (combined codes); return ``(codes, uniques)``, uniques in increasing order.
+
+    When their range is a small multiple of their number, a look-up table does it without
+    hashing or sorting; otherwise :func:`pandas.factorize`.
     """
+    values = np.asarray(values, dtype=np.int64)
+    if not len(values):
+        return values, values
+    size = int(values.max()) + 1
+    if size > 4 * len(values) + 1024:
+        codes, uniques = pd.factorize(values, sort=True)
+        return codes.astype(np.int64), np.asarray(uniques, dtype=np.int64)
     present = np.zeros(size, dtype=bool)
     present[values] = True
-    uniques = np.flatnonzero(present)
-    remap = np.cumsum(present) - 1
-    return remap[values], uniques
+    return (np.cumsum(present) - 1)[values], np.flatnonzero(present)

@@ -776,3 +776,16 @@ def check_summary(findings: list[dict]) -> str:
     n_problem = sum(1 for f in findings if f["result"] == RESULT_PROBLEM)
     n_todo = sum(1 for f in findings if f["result"] == RESULT_TO_COMPLETE)
     return f"{len(findings)} finding(s): {n_problem} problem(s), {n_todo} to complete"
+
+
+def document_subject(model: dict) -> str:
+    """Return what a document is about, as one line: kind, variant, chemical, category, notification or proposal.
+
+    Two documents with the same subject are the same document (a later render replaces the
+    earlier one); two with different subjects never share a file (:func:`crc_tools.reports.free_stem`).
+    """
+    meta = model.get("meta", {}) or {}
+    parts = [model.get("kind", ""), meta.get("variant", ""), meta.get("chemical", ""), meta.get("category", ""), meta.get("notification_id", "") or meta.get("proposal_id", "")]
+    if model.get("kind") == "synopsis":
+        parts.append(str(meta.get("file_stem", "")))
+    return " | ".join(" ".join(str(p).split()) for p in parts)

@@ -83,7 +83,6 @@ class Schema:
 
 
 def _load(file_name: str, kind: str, id_field: str, section: str = "fields") -> Schema:
-
     path = config.reference_dir() / file_name
     try:
         data = read_reference_yaml(path) or {}

@@ -32,7 +32,7 @@ from .reference import (
     RegionTable,
     regions,
 )
-from .text import control_character, is_blank
+from .text import CONTROL_RE2, control_character, is_blank
 
 MAX_CASE_FILE_BYTES = 5 * 1024 * 1024
 """A case file is one notification or proposal; anything larger is not one."""
@@ -667,9 +667,11 @@ def _check_characters(value):
     return (None, control_character(value))
 
 
-_CONTROL_RE2 = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
-"""The characters :func:`crc_tools.text.control_character` refuses, for Arrow's regular expressions
-(Arrow strings are valid UTF-8, so they hold no unpaired surrogate)."""
+def _arrow_strings(s: pd.Series):
+    """Return the Arrow data behind a ``string[pyarrow]`` column, or ``None`` for any other column."""
+    if isinstance(s.dtype, pd.StringDtype) and getattr(s.dtype, "storage", "") == "pyarrow":
+        return s.array._pa_array  # noqa: SLF001 - pandas keeps it there
+    return None
 
 
 def _control_characters(s: pd.Series):
@@ -678,10 +680,11 @@ def _control_characters(s: pd.Series):
     A categorical column is checked once per category; an Arrow string column is scanned by
     Arrow, and only the rows it flags are looked at one by one.
     """
-    if isinstance(s.dtype, pd.StringDtype) and getattr(s.dtype, "storage", "") == "pyarrow" and len(s):
+    arrow = _arrow_strings(s)
+    if arrow is not None and len(s):
         import pyarrow.compute as pc
 
-        hit = pc.match_substring_regex(s.array._pa_array, _CONTROL_RE2)  # noqa: SLF001
+        hit = pc.match_substring_regex(arrow, CONTROL_RE2)
         mask = hit.to_numpy(zero_copy_only=False).astype(bool)
         if not mask.any():
             return mask, None
@@ -877,10 +880,10 @@ def _repeated(ids: pd.Series) -> np.ndarray:
     A table of unique ids, the usual case, is recognised by counting distinct values with
     pyarrow, which costs a fraction of marking duplicates row by row.
     """
-    if len(ids) and isinstance(ids.dtype, pd.StringDtype) and getattr(ids.dtype, "storage", "") == "pyarrow":
+    arr = _arrow_strings(ids)
+    if arr is not None and len(arr):
         import pyarrow.compute as pc
 
-        arr = ids.array._pa_array  # noqa: SLF001 - the Arrow data behind a string[pyarrow] column
         if len(pc.unique(arr)) == len(arr):
             return np.zeros(len(ids), dtype=bool)
     return ids.duplicated(keep="first").to_numpy(dtype=bool)
@@ -1026,7 +1029,7 @@ def validate_frame(
         named = (ids != "").to_numpy(dtype=bool)
         # 'NLD-2004-1' and 'nld-2004-1' name one record: ids are compared without regard to case
         # (lower-cased by Arrow on a string column; case-folded otherwise)
-        if isinstance(ids.dtype, pd.StringDtype) and getattr(ids.dtype, "storage", "") == "pyarrow":
+        if _arrow_strings(ids) is not None:
             folded = ids.str.lower()
         else:
             folded = pd.Series(ids.to_numpy(dtype=object), index=ids.index).str.casefold()

@@ -756,13 +756,11 @@ class Register:
             known_subjects=known_subjects,
         )
         if supersedes is not None:
-            try:
-                number = int(supersedes)
-                if not 1 <= number < 2**63:  # beyond any entry id (and beyond the database's integers)
-                    raise ValueError
-                supersedes = number
-            except (TypeError, ValueError, OverflowError):
+            number = _entry_id(supersedes)
+            if number is None:
                 problems.append(("supersedes", f"'{supersedes}' is not an entry id (a whole number from 1)"))
+            else:
+                supersedes = number
         if problems:
             raise RefusedEntry(problems)
         values["supersedes"] = supersedes
@@ -1084,6 +1082,28 @@ def _unneutralize(value):
     return value
 
 
+def _entry_id(value, *, spreadsheet: bool = False) -> int | None:
+    """Return ``value`` as an entry id (a whole number from 1 that the database's integers hold), else ``None``.
+
+    With ``spreadsheet``, a whole number written as a decimal (``3.0``, as a spreadsheet
+    exports it) is accepted too.
+    """
+    text = str(value).strip()
+    try:
+        number = int(text)
+    except ValueError:
+        if not spreadsheet:
+            return None
+        try:
+            decimal = float(text)
+        except ValueError:
+            return None
+        if not decimal.is_integer():  # also refuses inf and nan
+            return None
+        number = int(decimal)
+    return number if 1 <= number < 2**63 else None
+
+
 def _read_import(path: Path, problems: Problems) -> list[tuple[str, dict]] | None:
     from .intake import read_table
 
@@ -1199,13 +1219,11 @@ def import_file(register: Register, path: str | Path, *, known_subjects: dict[st
             if uid:
                 bad.append(("supersedes", "an exported row names the entry it supersedes by supersedes_uid (entry ids are local to one register)"))
             else:
-                try:
-                    number = float(sup_id)
-                    if not number.is_integer() or not 1 <= number < 2**63:
-                        raise ValueError
-                    clean["supersedes"] = int(number)
-                except ValueError:
+                number = _entry_id(sup_id, spreadsheet=True)
+                if number is None:
                     bad.append(("supersedes", f"'{sup_id}' is not an entry id (a whole number from 1)"))
+                else:
+                    clean["supersedes"] = number
         earlier = _text(clean.get("origin"))
         clean["origin"] = f"import of {path.name}" + (f" (origin: {earlier})" if earlier else "")
         clean["uid"] = uid or str(uuid.uuid4())

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config
+from . import docmodel as dm
 from .errors import CrcError, UsageError
 from .output import atomic_path, ensure_folder, write_bytes_atomic, write_text_atomic
 from .text import safe_filename
@@ -406,19 +407,6 @@ SUBJECT_META = "crc-subject"
 """Name of the HTML ``<meta>`` (and the DOCX identifier) that says whose document a file is."""
 
 
-def document_subject(model: dict) -> str:
-    """Return what a document is about, as one line: kind, variant, chemical, category, notification or proposal.
-
-    Two documents with the same subject are the same document (a later render replaces the
-    earlier one); two with different subjects never share a file (:func:`free_stem`).
-    """
-    meta = model.get("meta", {}) or {}
-    parts = [model.get("kind", ""), meta.get("variant", ""), meta.get("chemical", ""), meta.get("category", ""), meta.get("notification_id", "") or meta.get("proposal_id", "")]
-    if model.get("kind") == "synopsis":
-        parts.append(str(meta.get("file_stem", "")))
-    return " | ".join(" ".join(str(p).split()) for p in parts)
-
-
 def _file_subject(out: Path, stem: str) -> str | None:
     """Return the subject recorded in an existing document ``stem`` in ``out``; None when there is none or it cannot be told."""
     html_file = out / f"{stem}.html"
@@ -505,7 +493,7 @@ def render_model(model: dict, *, out: Path, formats=DEFAULT_FORMATS, template: s
     formats = parse_formats(formats)
     out = Path(out)
     ensure_folder(out)
-    subject = document_subject(model)
+    subject = dm.document_subject(model)
     stem = free_stem(out, safe_filename(model.get("meta", {}).get("file_stem") or model["kind"], default=model["kind"]), subject)
     template = Path(template) if template else template_path(model["kind"])
     nb = _load_template(template)

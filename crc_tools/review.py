@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 
 from .cas import split_cas
-from .codes import dense_factorize, factorize
+from .codes import factorize, factorize_ints, flags
 from .criteria import conclusions
 from .reference import CATEGORY_LABELS, PIC_REGIONS, annex_iii_matches
 from .text import normalize_name, salt_base
-from .verification import verification_status
+from .verification import IMPLIED_BY_CONCLUSION, verification_status
 
 PRECEDENT_ADDITIONAL_CATEGORY = (
     "additional category: the chemical is already listed in Annex III as {other}; one notification meeting "
@@ -181,14 +181,12 @@ def prepare(notifications: pd.DataFrame, determinations: pd.DataFrame | None = N
     # determinations implies the verification where none is recorded, as an overall
     # conclusion does (verification.verification_status); a recorded "not verified" stands.
     not_recorded = ver["annex_i_verified"].isna().to_numpy()
-    st_codes, st_uniques = factorize(con["annex_ii_status"])
-    concluded = np.array([u in ("met", "not_met") for u in st_uniques], dtype=bool)[st_codes] if len(st_codes) else np.zeros(0, dtype=bool)
+    concluded = flags(*factorize(con["annex_ii_status"]), lambda u: u in ("met", "not_met"))
     implied = not_recorded & concluded & ~ver["verified"].to_numpy(dtype=bool)
     basis = pd.Categorical(ver["verification_basis"])
     if implied.any():
-        label = "implied: the committee's Annex II conclusion was recorded on it"
-        basis = basis.add_categories([label]) if label not in basis.categories else basis
-        basis[implied] = label
+        basis = basis.add_categories([IMPLIED_BY_CONCLUSION]) if IMPLIED_BY_CONCLUSION not in basis.categories else basis
+        basis[implied] = IMPLIED_BY_CONCLUSION
     return notifications.reset_index(drop=True).assign(
         chemical_key=keys,
         verified=ver["verified"].to_numpy(dtype=bool) | implied,
@@ -238,25 +236,20 @@ def review_status(
     verified_flag = df["verified"].to_numpy(dtype=bool)
     # Only a verified notification can have been forwarded and reviewed (Article 5.5, 5.6):
     # an Annex II conclusion on one the Secretariat recorded as incomplete does not count.
-    is_met = np.array([u == "met" for u in st_uniques], dtype=bool)[st_codes]
-    concluded_flag = np.array([u in ("met", "not_met") for u in st_uniques], dtype=bool)[st_codes]
+    is_met = flags(st_codes, st_uniques, lambda u: u == "met")
+    concluded_flag = flags(st_codes, st_uniques, lambda u: u in ("met", "not_met"))
     disregarded_flag = concluded_flag & ~verified_flag
     met_flag = is_met & verified_flag
     reviewed_flag = concluded_flag & verified_flag
-    inferred_flag = np.array(["inferred" in b for b in basis_uniques], dtype=bool)[basis_codes]
+    inferred_flag = flags(basis_codes, basis_uniques, lambda b: "inferred" in b)
     region_index = {r: i for i, r in enumerate(PIC_REGIONS)}
     # A joint notification counts in each of its Parties' regions: its region text lists them.
     region_bits_u = np.array([sum(1 << region_index[r] for r in u.split(";") if r in region_index) for u in region_uniques], dtype=np.int64)
     bit = region_bits_u[region_codes]
     placed = bit > 0
     n_cat = len(cat_uniques) + 1
-    combined_codes = key_codes * n_cat + cat_codes
-    if len(combined_codes) and combined_codes.max() < 4 * len(combined_codes) + 1024:
-        group_codes, group_combined = dense_factorize(combined_codes, int(combined_codes.max()) + 1)
-    else:
-        group_codes, group_combined = pd.factorize(combined_codes)
+    group_codes, group_combined = factorize_ints(key_codes * n_cat + cat_codes)
     group_uniques = [(int(c // n_cat), cat_uniques[c % n_cat]) for c in group_combined]
-    flags = {"verified": verified_flag, "met": met_flag, "reviewed": reviewed_flag, "inferred": inferred_flag}
     n_groups = len(group_uniques)
 
     n_bits = 1 << len(PIC_REGIONS)
@@ -273,23 +266,19 @@ def review_status(
         return out
 
     notified_m = mask_of(placed)
-    verified_m = mask_of(placed & flags["verified"])
-    met_m = mask_of(placed & flags["met"])
-    reviewed_m = mask_of(placed & flags["reviewed"])
+    verified_m = mask_of(placed & verified_flag)
+    met_m = mask_of(placed & met_flag)
+    reviewed_m = mask_of(placed & reviewed_flag)
     # A region rests on inference when every notification placing it there does.
-    stated_v = mask_of(placed & flags["verified"] & ~flags["inferred"])
-    stated_m = mask_of(placed & flags["met"] & ~flags["inferred"])
+    stated_v = mask_of(placed & verified_flag & ~inferred_flag)
+    stated_m = mask_of(placed & met_flag & ~inferred_flag)
     inferred_m = (verified_m & ~stated_v) | (met_m & ~stated_m)
     counts = np.bincount(group_codes, minlength=n_groups)
     # The Parties of each group (a joint notification names several, separated by ";"),
     # and those without an established region: from the distinct (group, Party) pairs.
     n_p = len(party_uniques) + 1
     names_of_party = [tuple(u.split(";")) for u in party_uniques]
-    pair_all = group_codes.astype(np.int64) * n_p + party_codes.astype(np.int64)
-    if n_groups * n_p <= 4 * len(pair_all) + 1024:  # a look-up table is cheaper than sorting or hashing
-        pair = np.flatnonzero(np.bincount(pair_all, minlength=n_groups * n_p))
-    else:
-        pair = np.unique(pair_all)
+    pair = factorize_ints(group_codes.astype(np.int64) * n_p + party_codes.astype(np.int64))[1]
     pair_group, pair_party = np.divmod(pair, n_p)
     bounds = np.searchsorted(pair_group, np.arange(n_groups + 1))
     parties_of = [set().union(*(names_of_party[c] for c in pair_party[bounds[g]:bounds[g + 1]].tolist())) for g in range(n_groups)]

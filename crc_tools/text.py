@@ -10,6 +10,8 @@ _PUNCT = re.compile(r"[\W_]+")  # anything but letters and digits, of any script
 _PARENTHETICAL = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 """Characters no field may hold: C0 and C1 controls (but tab and line breaks), DEL, unpaired surrogates."""
+CONTROL_RE2 = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
+"""The same characters for Arrow's (RE2) regular expressions; Arrow strings are valid UTF-8, so hold no surrogate."""
 _CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC", 0x7F: "DEL", 0x9B: "CSI"}
 
 

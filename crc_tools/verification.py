@@ -18,9 +18,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .codes import factorize
+from .codes import factorize, flags
 from .reference import items
 
+IMPLIED_BY_CONCLUSION = "implied: the committee recorded an Annex II conclusion on it"
+"""Verification basis of a notification the committee concluded on where the Secretariat recorded none (it was forwarded)."""
 NOTIFY_WITHIN_DAYS = 90
 """Article 5.1: notify no later than ninety days after the action has taken effect."""
 CONVENTION_IN_FORCE = pd.Timestamp("2004-02-24")
@@ -152,12 +154,11 @@ def verification_status(notifications: pd.DataFrame, *, today: dt.date | None = 
     rec_true = recorded.to_numpy(dtype=bool, na_value=False)
     rec_false = (~recorded).to_numpy(dtype=bool, na_value=False)
     rec_na = recorded.isna().to_numpy()
-    c_codes, c_uniques = factorize(conclusion)
-    implied = rec_na & (np.array([u in ("met", "not_met") for u in c_uniques], dtype=bool)[c_codes] if len(c_codes) else np.zeros(0, dtype=bool))
+    implied = rec_na & flags(*factorize(conclusion), lambda u: u in ("met", "not_met"))
     out["annex_i_verified"] = recorded.to_numpy()
     out["verified"] = rec_true | implied
     labels = np.array(
-        ["not yet verified", "verified by the Secretariat (recorded)", "found incomplete by the Secretariat (recorded)", "implied: the committee recorded an Annex II conclusion on it"],
+        ["not yet verified", "verified by the Secretariat (recorded)", "found incomplete by the Secretariat (recorded)", IMPLIED_BY_CONCLUSION],
         dtype=object,
     )
     code = np.where(rec_true, 1, np.where(rec_false, 2, np.where(implied, 3, 0)))

@@ -54,9 +54,7 @@ def build_docx(document: dict):
         "synopsis": "Synopsis of notifications (Article 5.4)",
     }.get(document["kind"], document["kind"])
     props.author = "crc-tools (draft)"
-    from .reports import document_subject
-
-    props.identifier = xml_safe(document_subject(document))[:250]  # whose document this is: see reports.free_stem
+    props.identifier = xml_safe(dm.document_subject(document))[:250]  # whose document this is: see reports.free_stem
     missing = dm.missing_text(document)
     props.comments = f"Draft generated from the data by crc-tools; edit freely. Items marked '{missing}' need completing."
 
