@@ -39,7 +39,7 @@ SESSION_LIFETIME_MS = 5_000
 
 SERVER = """
 import sys
-from crc_tools.dashboard import empty_page, serve
+from crc_tools.dashboard.views import empty_page, serve
 serve([sys.argv[1]], port=int(sys.argv[2]), extra_routes={"/empty": empty_page}, start=True,
       unused_session_lifetime_milliseconds=int(sys.argv[3]), check_unused_sessions_milliseconds=int(sys.argv[3]) // 2)
 """

@@ -13,7 +13,7 @@ import sys
 
 
 def main(sessions: int = 20, seconds: float = 60.0) -> dict:
-    from crc_tools.loadtest import run_load
+    from crc_tools.dashboard.loadtest import run_load
 
     result = run_load(sessions, seconds, settle=75.0)  # sessions not connected by a browser expire after 60 s
     print(result.summary())

@@ -47,8 +47,8 @@ def table(n: int) -> Path:
 def main(sizes=SIZES) -> dict:
     import pandas as pd
 
-    from crc_tools.intake import load
-    from crc_tools.review import review_status
+    from crc_tools.intake.reader import load
+    from crc_tools.notifications.review import review_status
 
     crc = str(Path(sys.executable).parent / "crc")
     env = {**os.environ, "CRC_REGION_OVERRIDES": "none"}

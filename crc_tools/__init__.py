@@ -19,27 +19,35 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load": ("crc_tools.intake", "load"),
-    "Intake": ("crc_tools.intake", "Intake"),
-    "verification_status": ("crc_tools.verification", "verification_status"),
-    "annex_i_items": ("crc_tools.verification", "annex_i_items"),
-    "assess": ("crc_tools.criteria", "assess"),
-    "annex_ii_aids": ("crc_tools.criteria", "annex_ii_aids"),
-    "conclusions": ("crc_tools.criteria", "conclusions"),
-    "review_status": ("crc_tools.review", "review_status"),
-    "awaiting_second_region": ("crc_tools.review", "awaiting_second_region"),
-    "Register": ("crc_tools.register", "Register"),
-    "all_determinations": ("crc_tools.register", "all_determinations"),
-    "Proposals": ("crc_tools.shpf", "Proposals"),
-    "dgd_document": ("crc_tools.documents", "dgd_document"),
-    "rationale_document": ("crc_tools.documents", "rationale_document"),
-    "synopsis_document": ("crc_tools.documents", "synopsis_document"),
-    "proposal_rationale_document": ("crc_tools.shpf_documents", "proposal_rationale_document"),
-    "check_dgd": ("crc_tools.docmodel", "check_dgd"),
-    "render": ("crc_tools.reports", "render"),
-    "render_many": ("crc_tools.reports", "render_many"),
+    "load": ("crc_tools.intake.reader", "load"),
+    "Intake": ("crc_tools.intake.reader", "Intake"),
+    "verification_status": ("crc_tools.notifications.verification", "verification_status"),
+    "annex_i_items": ("crc_tools.notifications.verification", "annex_i_items"),
+    "assess": ("crc_tools.notifications.criteria", "assess"),
+    "annex_ii_aids": ("crc_tools.notifications.criteria", "annex_ii_aids"),
+    "conclusions": ("crc_tools.notifications.criteria", "conclusions"),
+    "review_status": ("crc_tools.notifications.review", "review_status"),
+    "awaiting_second_region": ("crc_tools.notifications.review", "awaiting_second_region"),
+    "Register": ("crc_tools.register.store", "Register"),
+    "all_determinations": ("crc_tools.register.store", "all_determinations"),
+    "Proposals": ("crc_tools.proposals.shpf", "Proposals"),
+    "dgd_document": ("crc_tools.documents.dgd", "dgd_document"),
+    "rationale_document": ("crc_tools.documents.dgd", "rationale_document"),
+    "synopsis_document": ("crc_tools.documents.dgd", "synopsis_document"),
+    "proposal_rationale_document": ("crc_tools.documents.shpf_dgd", "proposal_rationale_document"),
+    "check_dgd": ("crc_tools.documents.model", "check_dgd"),
+    "render": ("crc_tools.documents.render", "render"),
+    "render_many": ("crc_tools.documents.render", "render_many"),
     "Problem": ("crc_tools.errors", "Problem"),
     "CrcError": ("crc_tools.errors", "CrcError"),
+}
+
+# Modules reachable as attributes (``from crc_tools import reference``), by their short names.
+_MODULES = {
+    "config": "config", "reference": "convention.reference", "cas": "convention.cas", "formulation": "convention.formulation",
+    "intake": "intake", "verification": "notifications.verification", "criteria": "notifications.criteria",
+    "review": "notifications.review", "register": "register", "shpf": "proposals.shpf", "documents": "documents",
+    "charts": "charts", "convention": "convention", "notifications": "notifications", "proposals": "proposals",
 }
 
 __all__ = sorted([*_LAZY, "__version__", "reference", "config"])
@@ -53,8 +61,8 @@ def __getattr__(name):
         value = getattr(importlib.import_module(module), attr)
         globals()[name] = value
         return value
-    if name in ("reference", "config", "cas", "intake", "verification", "criteria", "review", "register", "shpf", "formulation", "documents", "shpf_documents", "docmodel", "reports", "word", "charts"):
+    if name in _MODULES:
         import importlib
 
-        return importlib.import_module(f"crc_tools.{name}")
+        return importlib.import_module(f"crc_tools.{_MODULES[name]}")
     raise AttributeError(f"module 'crc_tools' has no attribute {name!r}")

@@ -91,7 +91,7 @@ def notifications_by_region_year(counts: list[dict], *, title: str = "Notificati
     """
     import altair as alt
 
-    from .reference import PIC_REGIONS
+    from .convention.reference import PIC_REGIONS
 
     use_house_theme()
     df = _frame(counts)

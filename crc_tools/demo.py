@@ -21,10 +21,10 @@ def _print(text: str = "") -> None:
 
 
 def _tables_step(ctx) -> None:
-    from .criteria import assess
+    from .notifications.criteria import assess
+    from .notifications.review import awaiting_second_region, review_status
+    from .notifications.verification import verification_status
     from .output import to_csv, to_json, write_text_atomic
-    from .review import awaiting_second_region, review_status
-    from .verification import verification_status
 
     out: Path = ctx["out"]
     intake = ctx["intake"]
@@ -32,7 +32,8 @@ def _tables_step(ctx) -> None:
     ctx["status"] = status
     ver = verification_status(intake.notifications)
     score = assess(intake.notifications, ctx["determinations"])
-    from .cli import STATUS_JSON_COLUMNS, _records
+    from .notifications.review import STATUS_JSON_COLUMNS
+    from .output import records as _records
 
     rows = _records(status, STATUS_JSON_COLUMNS)
     write_text_atomic(out / "review-status.json", to_json(rows))
@@ -55,9 +56,9 @@ def _tables_step(ctx) -> None:
 
 def _shpf_step(ctx) -> None:
     """SHPF proposals (Article 6): eligibility, Annex IV Parts 1-2, Part 3 and the review status per formulation."""
-    from .cli import _records
+    from .output import records as _records
     from .output import render_table, to_csv, to_json, write_text_atomic
-    from .shpf import STATUS_COLUMNS, assess, from_intake, review_status, verification_status
+    from .proposals.shpf import STATUS_COLUMNS, assess, from_intake, review_status, verification_status
 
     proposals = from_intake(ctx["intake"])
     if proposals.empty:
@@ -81,9 +82,9 @@ def _shpf_step(ctx) -> None:
 
 def _documents_step(ctx) -> None:
     """Render a draft DGD (HTML and DOCX) for each recommended chemical and formulation, and the synopsis (Articles 5.4, 6, 7.1)."""
-    from .documents import CaseData
-    from .reports import Failed, Request, render_many
-    from .shpf_documents import recommended_formulations
+    from .documents.dgd import CaseData
+    from .documents.render import Failed, Request, render_many
+    from .documents.shpf_dgd import recommended_formulations
 
     out: Path = ctx["out"]
     data = CaseData.from_intake(ctx["intake"])
@@ -123,7 +124,7 @@ def _documents_step(ctx) -> None:
         for path in res.paths.values():
             ctx["written"].append(Path(path).name)
         if res.kind == "dgd":
-            from .docmodel import check_summary
+            from .documents.model import check_summary
 
             _print(f"  {res.meta.get('chemical')} ({res.meta.get('category')}): internal consistency: {check_summary(res.checks)}")
 
@@ -134,12 +135,12 @@ STEPS = [("tables", _tables_step), ("shpf", _shpf_step), ("documents", _document
 
 def run_demo(args) -> int:
     """Run every step on the shipped sample data; return the exit status."""
-    from .cli import _report
-    from .intake import load
+    from .errors import report as _report
+    from .intake.reader import load
     from .output import ensure_folder
 
     out = ensure_folder(Path(getattr(args, "out", None) or config.reports_dir()))
-    from .register import all_determinations
+    from .register.store import all_determinations
 
     intake = load([config.cases_dir()])
     ctx = {"out": out, "intake": intake, "determinations": all_determinations(intake), "written": [], "args": args}

@@ -119,3 +119,15 @@ class Problems:
 
     def __iter__(self):
         return iter(self.items)
+
+
+EXIT_OK, EXIT_BAD_RECORDS, EXIT_USAGE = 0, 1, 2
+
+
+def report(problems: Problems, stream=None) -> int:
+    """Print every problem to stderr as ``FILE[:RECORD]: field: message``; return the exit code (1 on errors)."""
+    import sys
+
+    for p in problems:
+        print(p.format(), file=stream or sys.stderr)
+    return EXIT_BAD_RECORDS if problems.errors else EXIT_OK

@@ -194,3 +194,29 @@ def _xlsx_cell(value):
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     return neutralize_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def records(df, columns: list[str]) -> list[dict]:
+    """Return rows as plain dicts: dates as ISO text, missing values as None (vectorised)."""
+    import numpy as np
+    import pandas as pd
+
+    sub = df[[c for c in columns if c in df.columns]]
+    out = {}
+    for c in sub.columns:
+        col = sub[c]
+        if pd.api.types.is_datetime64_any_dtype(col.dtype):
+            values = np.where(col.isna().to_numpy(), None, col.dt.strftime("%Y-%m-%d").to_numpy(dtype=object))
+        elif isinstance(col.dtype, pd.BooleanDtype):
+            values = np.where(col.isna().to_numpy(), None, col.to_numpy(dtype=object, na_value=None))
+        else:
+            arr = col.to_numpy(dtype=object)
+            mask = pd.isna(col).to_numpy() if col.dtype != object else np.array([v is None or v is pd.NA or (isinstance(v, float) and v != v) for v in arr], dtype=bool)
+            values = np.where(mask, None, arr)
+            if values.dtype == object and len(values) and isinstance(values[0], np.generic):
+                values = np.array([v.item() if isinstance(v, np.generic) else v for v in values], dtype=object)
+        out[c] = values
+    names = list(out)
+    if not names:
+        return [{} for _ in range(len(sub))]
+    return [dict(zip(names, row, strict=False)) for row in zip(*(out[n] for n in names), strict=False)]

@@ -24,8 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from .convention.reference import items
 from .errors import CrcError
-from .reference import items
 
 AID_NOTE = "aid: a rule-based pre-assessment from the notification's content — not a conclusion"
 
@@ -43,9 +43,9 @@ class Workbench:
     @classmethod
     def load(cls, paths=None, *, register: bool = True) -> "Workbench":
         """Read case files / tables (default: the shipped sample data) and the register."""
-        from .intake import load
-        from .register import Register, all_determinations
-        from .shpf import from_intake
+        from .intake.reader import load
+        from .proposals.shpf import from_intake
+        from .register.store import Register, all_determinations
 
         intake = load(paths or None)
         notes = [p.format() for p in intake.problems]
@@ -108,9 +108,9 @@ def notification_review(wb: Workbench, notification_id: str, category: str | Non
     ``criteria`` (one row per Annex II criterion: text, what the notification says, aid,
     recorded determination and its source), ``conclusion`` (dict), ``history`` (register entries).
     """
-    from .criteria import assess, conclusions
-    from .fields import notification_schema
-    from .verification import annex_i_items, verification_status
+    from .intake.fields import notification_schema
+    from .notifications.criteria import assess, conclusions
+    from .notifications.verification import annex_i_items, verification_status
 
     row = _row(wb, notification_id, category)
     cat = str(row["category"])
@@ -175,7 +175,7 @@ def notification_review(wb: Workbench, notification_id: str, category: str | Non
 
 def history(subject_id: str) -> pd.DataFrame:
     """Return every register entry on a notification or proposal (superseded ones marked); empty when none or unavailable."""
-    from .register import Register
+    from .register.store import Register
 
     reg = Register()
     try:
@@ -203,7 +203,7 @@ def record_determination(
     supersedes: int | None = None,
 ):
     """Record one determination in the register, checked against the loaded data; return the entry."""
-    from .register import Register, document_hash
+    from .register.store import Register, document_hash
 
     source = ""
     if subject_kind == "notification":
@@ -277,7 +277,7 @@ def proposal_review(wb: Workbench, proposal_id: str, *, today: dt.date | None = 
     ``incidents`` (the incident table), ``effects`` (effects against quantity used, for (d)),
     ``criteria`` (Part 3 (a)-(e): aid and recorded determination), ``conclusion``, ``history``.
     """
-    from . import shpf
+    from .proposals import shpf
 
     p = wb.proposals
     if p.empty or str(proposal_id) not in set(p.proposals["proposal_id"].astype(str)):
@@ -329,10 +329,10 @@ def meeting_overview(wb: Workbench, *, today: dt.date | None = None) -> dict:
     ``awaiting`` (PIC Circular Appendix V), ``deadlines`` (open or overdue Secretariat
     deadlines), ``matrix`` (criterion × notification cells for the chart).
     """
-    from . import shpf
-    from .criteria import assess
-    from .review import awaiting_second_region, review_status
-    from .verification import verification_status
+    from .notifications.criteria import assess
+    from .notifications.review import awaiting_second_region, review_status
+    from .notifications.verification import verification_status
+    from .proposals import shpf
 
     status = review_status(wb.notifications, wb.determinations, today=today)
     proposals = shpf.review_status(wb.proposals, today=today) if not wb.proposals.empty else pd.DataFrame()
@@ -377,11 +377,11 @@ def analysis_table(wb: Workbench, chemical: str | None = None) -> pd.DataFrame:
     Each cell reads ``status — justification`` (the recorded determination; "none recorded"
     where there is none) — the layout task groups hand to the committee (domain brief §1.6).
     """
-    from .criteria import assess
+    from .notifications.criteria import assess
 
     df = wb.notifications
     if chemical:
-        from .review import identify_chemicals
+        from .notifications.review import identify_chemicals
 
         keys, ident = identify_chemicals(df)
         wanted = {k for k, v in ident.items() if v.name.casefold() == chemical.casefold()} or {
@@ -402,7 +402,7 @@ def analysis_table(wb: Workbench, chemical: str | None = None) -> pd.DataFrame:
 
 def export_analysis_table(wb: Workbench, path: str | Path | None = None, chemical: str | None = None) -> Path:
     """Write the analysis table (and the aids, on a second sheet) to an XLSX file, atomically."""
-    from .criteria import assess
+    from .notifications.criteria import assess
     from .output import write_xlsx_atomic
     from .text import safe_filename
 

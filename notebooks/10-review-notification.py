@@ -108,7 +108,7 @@ if record:
 
 # %%
 if render_rationale:
-    from crc_tools.reports import render
+    from crc_tools.documents.render import render
 
     rendered = render(document="rationale", notification_id=notification_id, category=category or None, data=wb.intake, out=output_dir or config.reports_dir(), formats=("html",))
     for fmt, path in rendered.paths.items():

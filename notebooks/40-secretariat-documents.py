@@ -35,8 +35,8 @@ import datetime as dt
 from tqdm.auto import tqdm
 
 from crc_tools import config
-from crc_tools.documents import CaseData
-from crc_tools.reports import Failed, Request, render_many
+from crc_tools.documents.dgd import CaseData
+from crc_tools.documents.render import Failed, Request, render_many
 
 data = CaseData.load(data_paths or None)
 wanted = [(c, None) for c in chemicals] if chemicals else data.recommended(include_listed=include_listed)

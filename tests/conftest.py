@@ -31,7 +31,7 @@ class Run:
 
 def run_crc(*argv: str) -> Run:
     """Run ``crc`` in-process and capture what it prints."""
-    from crc_tools.cli import main
+    from crc_tools.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
@@ -78,7 +78,7 @@ def _isolated_state(tmp_path, monkeypatch):
     monkeypatch.setenv("CRC_DATABASE_URL", f"sqlite:///{tmp_path / 'register.sqlite'}")
     monkeypatch.setenv("CRC_REPORTS_DIR", str(tmp_path / "reports"))
     monkeypatch.setenv("CRC_REGION_OVERRIDES", "none")
-    from crc_tools import reference
+    from crc_tools.convention import reference
 
     reference._region_table.cache_clear()
     yield

@@ -16,7 +16,7 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    from crc_tools.register import Register, validate_entry
+    from crc_tools.register.store import Register, validate_entry
 
     url, mode = argv[0], argv[1]
     reg = Register(url)

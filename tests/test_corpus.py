@@ -86,7 +86,7 @@ def test_csv_output_neutralises_formulas(command):
 
 
 def test_register_export_neutralises_formulas(tmp_path):
-    from crc_tools.register import Register
+    from crc_tools.register.store import Register
 
     reg = Register()
     reg.record("G1", "(a)", "not_met", justification="=HYPERLINK(\"http://evil.example\",\"x\")", recorded_by="@evil", role="task_group")

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from crc_tools.dashboard_data import (
+from crc_tools.dashboard.data import (
     STAGES,
     DashboardConfigError,
     Identity,
@@ -20,8 +20,8 @@ from crc_tools.dashboard_data import (
     pipeline_stage,
     shpf_view,
 )
-from crc_tools.register import Register, RegisterError
-from crc_tools.review import review_status
+from crc_tools.notifications.review import review_status
+from crc_tools.register.store import Register, RegisterError
 
 from .conftest import ROOT
 
@@ -57,7 +57,7 @@ def data(tmp_path):
 
 @pytest.fixture
 def app(data):
-    from crc_tools.dashboard import build_app
+    from crc_tools.dashboard.views import build_app
 
     def make(identity=ANONYMOUS, auth_enabled=True):
         return build_app(data, identity=identity, auth_enabled=auth_enabled, poll=False)
@@ -146,7 +146,7 @@ def test_charts_are_aggregated_and_use_the_house_theme(data):
     import altair as alt
 
     from crc_tools.charts import MAX_ROWS, THEME_NAME
-    from crc_tools.dashboard import criteria_heatmap, region_chart, stage_chart
+    from crc_tools.dashboard.views import criteria_heatmap, region_chart, stage_chart
 
     o = data.overview()
     counts = data.stage_counts(o)
@@ -328,7 +328,7 @@ def test_a_conclusion_recorded_in_one_session_reaches_another(app, data):
 
 
 def test_the_data_is_loaded_once_per_process(tmp_path, monkeypatch):
-    import crc_tools.intake as intake
+    import crc_tools.intake.reader as intake
 
     MeetingData.clear_shared()
     calls = []
@@ -351,7 +351,7 @@ def test_register_latest_entry_id(tmp_path):
 
 
 def test_text_from_notifications_is_escaped(tmp_path):
-    from crc_tools.dashboard import build_app, esc
+    from crc_tools.dashboard.views import build_app, esc
 
     folder = tmp_path / "cases"
     folder.mkdir()
@@ -372,7 +372,7 @@ def test_text_from_notifications_is_escaped(tmp_path):
 
 
 def test_shpf_page_says_when_no_proposal_is_loaded(tmp_path):
-    from crc_tools.dashboard import build_app
+    from crc_tools.dashboard.views import build_app
 
     only_notifications = MeetingData([ROOT / "data" / "cases" / "notifications"], reports_dir=tmp_path / "reports")
     assert shpf_view(only_notifications.intake) is None
@@ -382,7 +382,7 @@ def test_shpf_page_says_when_no_proposal_is_loaded(tmp_path):
 
 
 def test_shpf_page_shows_the_sample_proposals(data):
-    from crc_tools.dashboard import build_app
+    from crc_tools.dashboard.views import build_app
 
     view = data.shpf()
     assert set(view.proposals["proposal_id"]) == {"SEN-GRANOX-SPINOX-DP-2001", "BFA-GRAMOXONE-SUPER-2010", "TCD-FENTHION-640-ULV-2012", "GEO-DIMETHOATE-400-EC-2015"}
@@ -442,7 +442,7 @@ def test_identity_of_a_session():
     ],
 )
 def test_bad_logins_files_are_refused(tmp_path, content, message):
-    from crc_tools.dashboard import _check_credentials
+    from crc_tools.dashboard.views import _check_credentials
 
     path = tmp_path / "logins.json"
     if content is not None:
@@ -452,7 +452,7 @@ def test_bad_logins_files_are_refused(tmp_path, content, message):
 
 
 def test_crc_dashboard_is_a_command():
-    from crc_tools.cli import build_parser
+    from crc_tools.cli.main import build_parser
 
     args = build_parser().parse_args(["dashboard", "--data", "a.csv", "b", "--port", "5999", "--roles", "alice=chair", "--meeting", "CRC-21"])
     assert (args.command, args.port, [str(p) for p in args.data], args.roles, args.meeting) == ("dashboard", 5999, ["a.csv", "b"], "alice=chair", "CRC-21")
@@ -467,7 +467,7 @@ def test_crc_dashboard_refuses_a_bad_roles_setting(crc):
 def test_serve_builds_a_server_with_logins_reports_and_the_suites_login_page(tmp_path, monkeypatch):
     import socket
 
-    import crc_tools.dashboard as dashboard
+    import crc_tools.dashboard.views as dashboard
 
     monkeypatch.setattr(dashboard, "_SETTINGS", {"roles": None, "auth": None, "paths": None, "meeting": ""})
     logins = tmp_path / "logins.json"

@@ -254,7 +254,7 @@ def test_member_records_a_conclusion_that_a_second_session_sees(session, server)
 
     other.locator("text=Browser test 4711: no trade evidence was provided for chrysotile").first.wait_for()
 
-    from crc_tools.register import Register
+    from crc_tools.register.store import Register
 
     entry = Register(server["register"]).history("CHL-CHRYSOTILE-2001").iloc[-1]
     assert (entry["criterion"], entry["status"], entry["recorded_by"], entry["role"]) == ("(c)(iv)", "not_met", "alice", "committee")

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from crc_tools import docmodel as dm
-from crc_tools import documents, word
+from crc_tools.documents import dgd as documents
+from crc_tools.documents import model as dm
+from crc_tools.documents import word
 
 from .conftest import run_crc
 
@@ -287,7 +288,7 @@ def test_docx_text_is_plain_and_control_characters_are_dropped(tmp_path, hostile
 def test_rationale_one_block_per_criterion_with_the_aid_as_an_aid(data):
     doc = documents.rationale_document(notification_id="EU-CHRYSOTILE-TEST", data=data, today=TODAY)
     assert doc["title"].startswith("Rationale for the conclusion that the notification of final regulatory action submitted by European Union in respect of Chrysotile asbestos under the industrial category meets the criteria of Annex II")
-    from crc_tools.reference import items
+    from crc_tools.convention.reference import items
 
     ids = items("annex_ii").ids
     blocks = {}
@@ -353,7 +354,7 @@ def test_templates_are_stored_without_outputs_and_document_their_parameters(kind
     import nbformat
     import papermill as pm
 
-    from crc_tools.reports import template_path
+    from crc_tools.documents.render import template_path
 
     path = template_path(kind)
     nb = nbformat.read(str(path), as_version=4)
@@ -371,7 +372,7 @@ def test_templates_are_stored_without_outputs_and_document_their_parameters(kind
 def test_dgd_template_names_every_part_of_the_model(chrysotile):
     import nbformat
 
-    from crc_tools.reports import template_path
+    from crc_tools.documents.render import template_path
 
     nb = nbformat.read(str(template_path("dgd")), as_version=4)
     shown = re.findall(r"doc\.show\('([^']+)'\)", "\n".join(c.source for c in nb.cells))
@@ -396,7 +397,7 @@ def test_cli_usage_errors_exit_2():
 
 
 def test_demo_reports_a_failed_document_and_goes_on(tmp_path, monkeypatch):
-    from crc_tools import reports
+    from crc_tools.documents import render as reports
 
     calls = {}
 

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from crc_tools.intake import load, load_text
+from crc_tools.intake.reader import load, load_text
 
 GOOD = {"notification_id": "N1", "chemical": "Endosulfan", "category": "pesticide", "notifying_party": "Netherlands", "cas_number": "115-29-7", "fra_type": "ban",
         "fra_date": "2001-01-01", "received_date": "2001-02-01", "annex_i_verified": "true", "annex_ii_conclusion": "met"}

@@ -9,8 +9,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crc_tools import reference
-from crc_tools.intake import load
+from crc_tools.convention import reference
+from crc_tools.intake.reader import load
 
 COUNTRIES = [p.country for p in reference.regions().parties if p.pic_region]
 CAS = [c for e in reference.annex_iii() for c in e.cas_numbers][:40]

@@ -8,7 +8,7 @@ pytestmark = [pytest.mark.slow]
 
 
 def test_concurrent_sessions_lose_and_duplicate_nothing():
-    from crc_tools.loadtest import run_load
+    from crc_tools.dashboard.loadtest import run_load
 
     result = run_load(sessions=4, seconds=6, http_clients=3)
     assert result.ok, result.summary() + " " + "; ".join(result.errors)

@@ -50,7 +50,7 @@ def test_notebook_has_a_tagged_parameters_cell_and_no_outputs(path):
 
 
 def test_review_notification_records_a_determination_and_renders_the_rationale(tmp_path):
-    from crc_tools.register import Register
+    from crc_tools.register.store import Register
 
     nb = _run("10-review-notification.py", tmp_path, notification_id="THA-ENDOSULFAN-2004", record=True, criterion="(c)(iv)", status="not_met",
               justification="no trade evidence in the notification", references=["notification §2.5"], recorded_by="TG2 test", role="task_group",
@@ -64,7 +64,7 @@ def test_review_notification_records_a_determination_and_renders_the_rationale(t
 
 
 def test_review_proposal_records_a_part3_determination(tmp_path):
-    from crc_tools.register import Register
+    from crc_tools.register.store import Register
 
     _run("20-review-shpf-proposal.py", tmp_path, proposal_id="BFA-GRAMOXONE-SUPER-2010", record=True, criterion="(d)", status="met",
          justification="53 incidents among applicators over the quantity sold", recorded_by="TG3 test", role="task_group")

@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from crc_tools import cas, config, reference
-from crc_tools.reference import PIC_REGIONS, ReferenceDataError
+from crc_tools import config
+from crc_tools.convention import cas, reference
+from crc_tools.convention.reference import PIC_REGIONS, ReferenceDataError
 
 CONVENTION = (config.reference_dir() / "rotterdam-convention.md").read_text(encoding="utf-8")
 
@@ -76,7 +77,7 @@ def test_declared_sets_have_the_conventions_items():
 
 
 def test_every_annex_i_field_is_a_declared_notification_field():
-    from crc_tools.fields import notification_schema
+    from crc_tools.intake.fields import notification_schema
 
     names = set(notification_schema().names)
     for item in reference.items("annex_i").items:
@@ -85,7 +86,7 @@ def test_every_annex_i_field_is_a_declared_notification_field():
 
 
 def test_every_annex_i_item_is_carried_by_a_field():
-    from crc_tools.fields import notification_schema
+    from crc_tools.intake.fields import notification_schema
 
     carried = {f.annex_i for f in notification_schema().fields if f.annex_i}
     declared = set(reference.items("annex_i").ids)
@@ -242,13 +243,13 @@ def test_cas_check_digit(number, ok):
 
 
 def test_import_stays_light():
-    code = "import sys, crc_tools; crc_tools.reference; print(sorted(m for m in ('panel','papermill','altair','bokeh','nbconvert') if m in sys.modules))"
+    code = "import sys, crc_tools; crc_tools.convention.reference; print(sorted(m for m in ('panel','papermill','altair','bokeh','nbconvert') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 
 
 def test_case_file_readme_documents_every_declared_field():
-    from crc_tools.fields import notification_schema
+    from crc_tools.intake.fields import notification_schema
 
     readme = (config.PROJ_ROOT / "data" / "cases" / "README.md").read_text(encoding="utf-8")
     for f in notification_schema().fields:
@@ -270,6 +271,6 @@ def test_case_file_readme_documents_every_declared_field():
 )
 def test_region_spelling_variants(given, region):
     """PIC regions (decision RC-1/2) are found whatever the spelling a Secretariat export uses."""
-    from crc_tools.reference import regions
+    from crc_tools.convention.reference import regions
 
     assert regions().region(given) == region

@@ -24,7 +24,7 @@ import pytest
 import sqlalchemy as sa
 
 from crc_tools import Register, all_determinations
-from crc_tools.register import (
+from crc_tools.register.store import (
     EXPORT_COLUMNS,
     SCHEMA_VERSION,
     RefusedEntry,
@@ -104,7 +104,7 @@ def test_record_and_read_back(register):
 
 
 def test_current_is_shaped_like_intake_determinations(register):
-    from crc_tools.intake import empty_determinations
+    from crc_tools.intake.reader import empty_determinations
 
     register.record("N1", "(a)", "met", **TG)
     register.record("P1", "(e)", "met", subject_kind="shpf_proposal", **TG)
@@ -154,7 +154,7 @@ def test_refusals(register, change, field, message):
 
 
 def test_known_subjects_can_be_an_intake(register, tmp_path):
-    from crc_tools.intake import load
+    from crc_tools.intake.reader import load
 
     intake = load([write_bulk(tmp_path / "b.csv", [{"notification_id": "N1", "chemical": "X", "category": "industrial", "notifying_party": "Canada"}])])
     assert register.record("N1", "(a)", "met", known_subjects=intake, **TG).entry_id == 1
@@ -212,8 +212,8 @@ def test_a_correction_can_move_an_entry_to_another_subject(register):
 
 
 def test_the_assessment_puts_the_committee_over_contact_group_over_task_group(register, tmp_path):
-    from crc_tools.criteria import assess
-    from crc_tools.intake import load
+    from crc_tools.intake.reader import load
+    from crc_tools.notifications.criteria import assess
 
     intake = load([write_bulk(tmp_path / "b.csv", [{"notification_id": "N1", "chemical": "X", "category": "industrial", "notifying_party": "Canada"}])])
     register.record("N1", "(a)", "not_met", justification="TG draft", recorded_at="2024-09-12", **TG)
@@ -397,7 +397,7 @@ def test_status_and_score_read_the_register_and_name_the_source(register, tmp_pa
 
 
 def test_all_determinations_joins_case_files_and_register(register):
-    from crc_tools.intake import load
+    from crc_tools.intake.reader import load
 
     intake = load()
     nid = intake.notifications["notification_id"].iloc[0]
@@ -547,8 +547,8 @@ def test_cli_records_shpf_proposals_against_annex_iv_part3(register):
 
 def test_cli_record_hashes_the_case_file_it_was_made_on(register):
     from crc_tools import config
-    from crc_tools.intake import load
-    from crc_tools.register import document_hash
+    from crc_tools.intake.reader import load
+    from crc_tools.register.store import document_hash
 
     intake = load()
     nid = intake.notifications["notification_id"].iloc[0]

@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crc_tools import reports
-from crc_tools.documents import CaseData
+from crc_tools.documents.dgd import CaseData
+from crc_tools.documents import render as reports
 
 from .conftest import run_crc
 
@@ -292,7 +292,7 @@ def test_crc_dgd_reports_a_raising_template_without_traceback(tmp_path):
 
 def test_chemicals_whose_names_sanitise_alike_keep_their_own_drafts_across_runs(tmp_path):
     """Two chemicals named in a script the file names cannot carry both give dgd-document-...: a later run for one never replaces the other's draft."""
-    from crc_tools.reports import render
+    from crc_tools.documents.render import render
 
     from .conftest import write_bulk
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crc_tools.intake import load
-from crc_tools.review import awaiting_second_region, review_status
+from crc_tools.intake.reader import load
+from crc_tools.notifications.review import awaiting_second_region, review_status
 
 from .conftest import ROOT, write_bulk
 
@@ -252,7 +252,7 @@ def test_one_region_never_triggers(tmp_path, recs):
 @PROP
 @given(recs=records)
 def test_regions_are_distinct_and_drawn_from_the_seven(tmp_path, recs):
-    from crc_tools.reference import PIC_REGIONS
+    from crc_tools.convention.reference import PIC_REGIONS
 
     for fwd, rec, rv, rm in _flags(_frame(tmp_path, recs, "a.csv")).values():
         assert len(set(rv)) == len(rv) and set(rv) <= set(PIC_REGIONS)
@@ -301,7 +301,7 @@ def test_conclusion_from_criterion_determinations_implies_verification(tmp_path)
 
     rows = [_row(1, "Canada", conclusion="", verified=""), _row(2, "Norway", conclusion="", verified="")]
     notifications = load([write_bulk(tmp_path / "d.csv", rows, ["notification_id", "chemical", "category", "notifying_party", "annex_i_verified", "annex_ii_conclusion"])]).notifications
-    from crc_tools.reference import items
+    from crc_tools.convention.reference import items
 
     det = pd.DataFrame(
         [{"notification_id": nid, "category": "industrial", "criterion": c, "status": "met", "role": "committee", "recorded_at": "2014-10-22", "source_file": "x"} for nid in ("N1", "N2") for c in items("annex_ii").ids]

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crc_tools import reference, shpf
-from crc_tools.fields import incident_schema, part2_schema, proposal_schema
-from crc_tools.formulation import Concentration, parse_concentration, parse_quantity
-from crc_tools.intake import load
+from crc_tools.convention import reference
+from crc_tools.convention.formulation import Concentration, parse_concentration, parse_quantity
+from crc_tools.intake.fields import incident_schema, part2_schema, proposal_schema
+from crc_tools.intake.reader import load
+from crc_tools.proposals import shpf
 
 from .conftest import ROOT, run_crc, write_bulk
 
@@ -578,7 +579,7 @@ def test_status_json_has_proposals_beside_notifications():
     shpf_rows = [x for x in rows if x["category"] == "shpf"]
     notif_rows = [x for x in rows if x["category"] != "shpf"]
     assert len(shpf_rows) == 4 and notif_rows
-    from crc_tools.cli import STATUS_JSON_COLUMNS
+    from crc_tools.notifications.review import STATUS_JSON_COLUMNS
 
     for x in notif_rows:
         assert list(x) == STATUS_JSON_COLUMNS  # notification rows unchanged
@@ -629,7 +630,7 @@ def test_bad_proposal_file_prints_the_good_ones_and_exits_1(tmp_path):
 def test_notification_commands_unchanged_without_proposals(tmp_path):
     path = write_bulk(tmp_path / "n.csv", [{"notification_id": "N1", "chemical": "Chem-X", "category": "industrial", "notifying_party": "Canada"}], ["notification_id", "chemical", "category", "notifying_party"])
     r = run_crc("status", path, "--format", "csv")
-    from crc_tools.cli import STATUS_JSON_COLUMNS
+    from crc_tools.notifications.review import STATUS_JSON_COLUMNS
 
     assert r.out.splitlines()[0] == ",".join(STATUS_JSON_COLUMNS)
     assert "SHPF" not in run_crc("validate", path).out
@@ -733,7 +734,7 @@ def test_the_annotated_case_file_format_is_a_valid_proposal(tmp_path):
 
 def test_a_proposal_table_read_with_proposal_case_files(tmp_path):
     """A bulk table of proposals (dictionary-encoded columns) beside a proposal case file: both read."""
-    from crc_tools.intake import load
+    from crc_tools.intake.reader import load
 
     table = tmp_path / "proposals.csv"
     table.write_text(

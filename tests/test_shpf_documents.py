@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from crc_tools import docmodel as dm
-from crc_tools import documents, word
+from crc_tools.documents import dgd as documents
+from crc_tools.documents import model as dm
+from crc_tools.documents import word
 from crc_tools.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +99,7 @@ def _checks(findings, check):
 def test_shpf_dgd_follows_the_layout_and_the_template_shows_every_part(chad):
     import nbformat
 
-    from crc_tools.reports import template_path
+    from crc_tools.documents.render import template_path
 
     assert [(s["id"], dm.section_title(s) if s["id"] != "cover" else "") for s in chad["sections"]] == SHPF_SECTIONS
     assert chad["meta"]["variant"] == "shpf" and chad["meta"]["category"] == "shpf"
@@ -424,7 +425,7 @@ def test_rationale_for_a_proposal_one_block_per_part_3_criterion(data):
     # the rationale template shows (e) before the conclusion
     import nbformat
 
-    from crc_tools.reports import template_path
+    from crc_tools.documents.render import template_path
 
     nb = nbformat.read(str(template_path("rationale")), as_version=4)
     shown = re.findall(r"doc\.show\('([^']+)'\)", "\n".join(c.source for c in nb.cells))
@@ -445,7 +446,7 @@ def test_rationale_for_a_proposal_not_meeting_part_3_and_unknown_ids(data):
 
 
 def test_recommended_formulations_are_those_meeting_part_3(data):
-    from crc_tools.shpf_documents import recommended_formulations
+    from crc_tools.documents.shpf_dgd import recommended_formulations
 
     assert recommended_formulations(data) == ["Fenthion 640 ULV", "Gramoxone Super (paraquat dichloride EC)", "Granox TBC / Spinox T (dustable powder)", "Hostile <b>dust</b> DP"]
     assert recommended_formulations(data, include_listed=False) == ["Gramoxone Super (paraquat dichloride EC)", "Hostile <b>dust</b> DP"]

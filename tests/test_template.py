@@ -10,11 +10,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from crc_tools.fields import incident_schema, notification_schema, part2_schema, proposal_schema
-from crc_tools.intake import load
-from crc_tools.template import template_columns, write_template
+from crc_tools.intake.fields import incident_schema, notification_schema, part2_schema, proposal_schema
+from crc_tools.intake.reader import load
+from crc_tools.intake.template import template_columns, write_template
 
-CRC = [sys.executable, "-m", "crc_tools.cli"]
+CRC = [sys.executable, "-m", "crc_tools.cli.main"]
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from crc_tools.intake import load
-from crc_tools.reference import items
-from crc_tools.verification import add_months, annex_i_items, verification_status
+from crc_tools.convention.reference import items
+from crc_tools.intake.reader import load
+from crc_tools.notifications.verification import add_months, annex_i_items, verification_status
 
 from .conftest import write_bulk
 

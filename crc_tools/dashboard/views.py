@@ -1,4 +1,4 @@
-"""The committee meeting dashboard: a Panel app over :class:`~crc_tools.dashboard_data.MeetingData`.
+"""The committee meeting dashboard: a Panel app over :class:`~crc_tools.dashboard.data.MeetingData`.
 
 During a CRC meeting the chair, the members and the Secretariat look at one screen:
 
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .dashboard_data import (
+from .data import (
     RECORDING_ROLES,
     STAGES,
     Identity,
@@ -79,7 +79,7 @@ def stage_chart(counts: pd.DataFrame):
     """Return a bar chart of how many chemical-category pairs stand at each stage (aggregated input)."""
     import altair as alt
 
-    from .charts import MAX_ROWS, use_house_theme
+    from ..charts import MAX_ROWS, use_house_theme
 
     use_house_theme()
     if len(counts) > MAX_ROWS:
@@ -101,8 +101,8 @@ def region_chart(coverage: pd.DataFrame, chemicals: list[str]):
     """Return a heat map of the PIC regions each chemical covers (notified, verified, meets Annex II)."""
     import altair as alt
 
-    from .charts import use_house_theme
-    from .reference import PIC_REGIONS
+    from ..charts import use_house_theme
+    from ..convention.reference import PIC_REGIONS
 
     use_house_theme()
     levels = ["notified", "verified", "meets Annex II"]
@@ -127,7 +127,7 @@ def criteria_heatmap(matrix: pd.DataFrame):
     """
     import altair as alt
 
-    from .charts import STATUS_COLOURS, use_house_theme
+    from ..charts import STATUS_COLOURS, use_house_theme
 
     use_house_theme()
     criteria = list(dict.fromkeys(matrix["criterion"]))
@@ -220,7 +220,7 @@ class Dashboard:
 
         # Overview -------------------------------------------------------------------------
         self.category_filter = pn.widgets.Select(label="Category", options={"every category": "", "pesticide": "pesticide", "industrial": "industrial"}, value="", width=170)
-        from .reference import PIC_REGIONS
+        from ..convention.reference import PIC_REGIONS
 
         self.region_filter = pn.widgets.Select(label="PIC region notified", options={"every region": "", **{r: r for r in PIC_REGIONS}}, value="", width=230)
         self.stage_filter = pn.widgets.MultiChoice(label="Stage", options=list(STAGES), value=[], width=360, placeholder="every stage")
@@ -298,7 +298,7 @@ class Dashboard:
         self.register_notice = pn.pane.HTML("", sizing_mode="stretch_width")
 
         # Recording form
-        from .reference import items
+        from ..convention.reference import items
 
         annex_ii = items("annex_ii")
         self.notification_select = pn.widgets.Select(label="Notification", options=[], width=360)
@@ -532,7 +532,7 @@ class Dashboard:
 
     def show_history(self) -> None:
         """Show every recorded determination on the selected notification (register and case file)."""
-        from .register import RegisterError
+        from ..register.store import RegisterError
 
         nid = self.notification_select.value
         if not nid:
@@ -732,7 +732,7 @@ def current_identity() -> Identity:
     """Return who uses the current Panel session: the signed-in user and the configured role."""
     import panel as pn
 
-    from . import config
+    from .. import config
 
     roles = _SETTINGS.get("roles")
     if roles is None:
@@ -863,7 +863,7 @@ def serve(
 
     import panel as pn
 
-    from . import config
+    from .. import config
 
     credentials = Path(basic_auth).expanduser() if basic_auth else config.dashboard_credentials_path()
     if credentials is not None:
@@ -905,7 +905,7 @@ def _check_credentials(path: Path) -> None:
     """Refuse a logins file that is missing or not a JSON object of user: password."""
     import json
 
-    from .dashboard_data import GUEST_USERS, DashboardConfigError
+    from .data import GUEST_USERS, DashboardConfigError
 
     if not path.is_file():
         raise DashboardConfigError(f"logins file {path} does not exist (JSON object of user: password)", source=str(path))

@@ -14,7 +14,7 @@ register. When the register cannot be reached, the conclusion is kept pending in
 server process and retried; it is never silently dropped.
 
 The module stays free of Panel so that it is tested and reused on its own; the Panel app
-is :mod:`crc_tools.dashboard`.
+is :mod:`crc_tools.dashboard.views`.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
-from .errors import CrcError
+from .. import config
+from ..errors import CrcError
 
 # --------------------------------------------------------------------------- who may record
 
@@ -252,7 +252,7 @@ class ShpfView:
     """The SHPF proposals a dashboard shows (Article 6, Annex IV).
 
     Review status per formulation, Part 1 completeness, Part 2 collection, Part 3 criteria
-    (aid and recorded determinations) and the incident table, all computed by :mod:`crc_tools.shpf`.
+    (aid and recorded determinations) and the incident table, all computed by :mod:`crc_tools.proposals.shpf`.
     """
 
     status: pd.DataFrame
@@ -279,7 +279,7 @@ def shpf_view(intake, register=None) -> ShpfView | None:
 
     With ``register`` the Part 3 determinations recorded in the register are included.
     """
-    from . import shpf
+    from ..proposals import shpf
 
     p = shpf.from_intake(intake, register=register)
     if p.empty:
@@ -370,9 +370,9 @@ class MeetingData:
     """
 
     def __init__(self, paths=None, *, register=None, reports_dir: Path | None = None, poll_seconds: float = 1.0, today: dt.date | None = None, meeting: str = ""):
-        from .intake import load
-        from .register import Register
-        from .review import identify_chemicals
+        from ..intake.reader import load
+        from ..notifications.review import identify_chemicals
+        from ..register.store import Register
 
         self.paths = [str(p) for p in paths] if paths else None
         self.intake = load(self.paths)
@@ -428,7 +428,7 @@ class MeetingData:
         return self._snapshot
 
     def _compute_deadlines(self) -> pd.DataFrame:
-        from .verification import verification_status
+        from ..notifications.verification import verification_status
 
         n = self.notifications
         if n.empty:
@@ -450,7 +450,7 @@ class MeetingData:
         Pending conclusions are retried first. When the register cannot be reached, the
         last snapshot stays and :attr:`register_problem` says why.
         """
-        from .register import RegisterError
+        from ..register.store import RegisterError
 
         now = time.monotonic()
         if not force and now - self._checked < self.poll_seconds:
@@ -482,9 +482,9 @@ class MeetingData:
             self._lock.release()
 
     def _compute(self, *, register_entry: int) -> Snapshot:
-        from .criteria import conclusions
-        from .register import all_determinations
-        from .review import review_status
+        from ..notifications.criteria import conclusions
+        from ..notifications.review import review_status
+        from ..register.store import all_determinations
 
         n = self.notifications
         if register_entry < 0:
@@ -529,7 +529,7 @@ class MeetingData:
 
         Each item has ``kind``, ``name`` (the file name) and ``path``.
         """
-        from .text import safe_filename
+        from ..text import safe_filename
 
         chem, category = self._split_key(key)
         if chem is None:
@@ -549,7 +549,7 @@ class MeetingData:
 
     def _dgd_drafted(self) -> set[str]:
         """Return the keys of the chemicals whose draft DGD is in ``reports/``."""
-        from .text import safe_filename
+        from ..text import safe_filename
 
         stems = {p.name.split(".", 1)[0] for p in self._documents_in_reports() if p.name.startswith("dgd-") and not p.name.endswith(".failed.ipynb")}
         if not stems:
@@ -679,7 +679,7 @@ class MeetingData:
 
     def region_coverage(self, overview: pd.DataFrame) -> pd.DataFrame:
         """Return, for the given overview rows, each PIC region's coverage: one row per chemical and region (for a chart)."""
-        from .reference import PIC_REGIONS
+        from ..convention.reference import PIC_REGIONS
 
         rows = []
         for key, notified, verified, met in zip(overview["key"], overview["_regions_notified"], overview["_regions_verified"], overview["_regions_met"], strict=True):
@@ -729,7 +729,7 @@ class MeetingData:
         return self._cached("notifications", key, lambda: self._build_notifications(key))
 
     def _build_notifications(self, key: str) -> pd.DataFrame:
-        from .verification import verification_status
+        from ..notifications.verification import verification_status
 
         sub = self.notifications[self.notifications["_key"] == key].reset_index(drop=True)
         cols = ["notification_id", "party", "pic_region", "category", "action", "fra_date", "received", "annex_i", "annex_ii", "source", "meeting"]
@@ -793,8 +793,8 @@ class MeetingData:
         return self._cached("matrix", key, lambda: self._build_matrix(key))
 
     def _build_matrix(self, key: str) -> pd.DataFrame:
-        from .criteria import assess
-        from .reference import items
+        from ..convention.reference import items
+        from ..notifications.criteria import assess
 
         cols = ["notification_id", "notification", "criterion", "criterion_text", "status", "justification", "references", "recorded_by", "role", "recorded_at", "source", "aid", "aid_reason"]
         sub = self.notifications[self.notifications["_key"] == key].reset_index(drop=True)
@@ -848,7 +848,7 @@ class MeetingData:
 
     def regions_of(self, key: str) -> pd.DataFrame:
         """Return the two-region status of a chemical: one row per PIC region (notified, verified, meets Annex II, by whom)."""
-        from .reference import PIC_REGIONS
+        from ..convention.reference import PIC_REGIONS
 
         o = self.overview()
         row = o[o["key"] == key]
@@ -944,7 +944,7 @@ class MeetingData:
         identity : Identity
             Who records; only a signed-in user with a recording role may.
         notification_id, criterion, status, justification, references, category
-            As :meth:`crc_tools.register.Register.record`.
+            As :meth:`crc_tools.register.store.Register.record`.
 
         Returns
         -------
@@ -957,7 +957,7 @@ class MeetingData:
         NotAllowed
             The user did not sign in or has no recording role; nothing is written.
         """
-        from .register import RefusedEntry, RegisterError
+        from ..register.store import RefusedEntry, RegisterError
 
         if not identity.can_record:
             why = "sign in to record" if not identity.signed_in else f"{identity.user} has no recording role (roles that record: {', '.join(RECORDING_ROLES)})"
@@ -987,7 +987,7 @@ class MeetingData:
         return RecordOutcome("saved", f"Saved as register entry {entry.entry_id}.", entry=entry)
 
     def _retry_pending(self) -> None:
-        from .register import RefusedEntry, RegisterError
+        from ..register.store import RefusedEntry, RegisterError
 
         for p in [p for p in self.pending.values() if p.state == "pending"]:
             try:

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import config
+from .. import config
+from ..errors import CrcError
+from ..text import name_variants, normalize_name, salt_base
 from .cas import cas_problem, split_cas
-from .errors import CrcError
-from .text import name_variants, normalize_name, salt_base
 
 PIC_REGIONS = (
     "Africa",

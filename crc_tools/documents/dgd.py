@@ -1,7 +1,7 @@
 """Document models built from the data: draft DGD, rationale, six-monthly synopsis.
 
-Each builder returns a plain, JSON-compatible model (:mod:`crc_tools.docmodel`) that the
-notebook templates display and :mod:`crc_tools.word` writes to DOCX. All the logic is
+Each builder returns a plain, JSON-compatible model (:mod:`crc_tools.documents.model`) that the
+notebook templates display and :mod:`crc_tools.documents.word` writes to DOCX. All the logic is
 here; the templates only show what the model holds.
 
 * :func:`dgd_document` — the draft decision guidance document for a chemical and
@@ -13,9 +13,9 @@ here; the templates only show what the model holds.
 * :func:`synopsis_document` — the six-monthly synopsis of notifications (Article 5.4;
   PIC Circular Appendix I and V style).
 
-Where the data lack an item the draft says so (:data:`crc_tools.docmodel.MISSING`).
+Where the data lack an item the draft says so (:data:`crc_tools.documents.model.MISSING`).
 Builders for other documents plug in through :data:`DGD_VARIANTS` and
-:data:`SYNOPSIS_APPENDICES`: :mod:`crc_tools.shpf_documents` adds the DGD for a severely
+:data:`SYNOPSIS_APPENDICES`: :mod:`crc_tools.documents.shpf_dgd` adds the DGD for a severely
 hazardous pesticide formulation (variant ``shpf``, Article 6 with Annex IV), the synopsis'
 Appendix II (SHPF proposals) and the rationale for a proposal (Annex IV Part 3), which
 :func:`rationale_document` returns for a proposal id.
@@ -30,10 +30,10 @@ from functools import cached_property
 
 import pandas as pd
 
-from . import docmodel as dm
-from .errors import CrcError, Problems, UsageError
-from .reference import CATEGORIES, CATEGORY_LABELS, PIC_REGIONS, hs_codes_for, items, stockholm_for
-from .text import is_blank, normalize_name, safe_filename
+from ..convention.reference import CATEGORIES, CATEGORY_LABELS, PIC_REGIONS, hs_codes_for, items, stockholm_for
+from ..errors import CrcError, Problems, UsageError
+from ..text import is_blank, normalize_name, safe_filename
+from . import model as dm
 
 GROUP_TITLES = {
     "(a)": "protection of human health or the environment",
@@ -63,7 +63,7 @@ class CaseData:
     """Validated notifications, SHPF proposals and determinations, with the derived tables documents read.
 
     Build it once (:meth:`load` or :meth:`from_intake`) and reuse it for many documents.
-    ``proposals`` holds the SHPF proposals (:class:`crc_tools.shpf.Proposals`; empty when
+    ``proposals`` holds the SHPF proposals (:class:`crc_tools.proposals.shpf.Proposals`; empty when
     the data hold none).
     """
 
@@ -76,33 +76,33 @@ class CaseData:
 
     def __post_init__(self) -> None:
         if self.proposals is None:
-            from .shpf import from_intake
+            from ..proposals.shpf import from_intake
 
             self.proposals = from_intake(None)
 
     @classmethod
     def load(cls, paths=None, *, today: dt.date | None = None) -> "CaseData":
         """Read case files, folders and bulk tables (default: the shipped sample data)."""
-        from .intake import load
+        from ..intake.reader import load
 
         return cls.from_intake(load(paths or None, today=today), today=today)
 
     @classmethod
     def from_intake(cls, intake, *, today: dt.date | None = None, register: bool = True) -> "CaseData":
-        """Wrap what :func:`crc_tools.intake.load` returned.
+        """Wrap what :func:`crc_tools.intake.reader.load` returned.
 
         With ``register`` (the default) the determinations recorded in the register of
         determinations are read beside those of the case files, as ``crc score`` and
         ``crc status`` do; when the register cannot be reached the documents are built from
         the case files alone and a problem says so.
         """
-        from .errors import CrcError
-        from .shpf import from_intake
+        from ..errors import CrcError
+        from ..proposals.shpf import from_intake
 
         determinations, problems = intake.determinations, intake.problems
         proposals = from_intake(intake)
         if register:
-            from .register import Register, all_determinations
+            from ..register.store import Register, all_determinations
 
             reg = Register()
             try:
@@ -117,64 +117,64 @@ class CaseData:
 
     @cached_property
     def prepared(self) -> pd.DataFrame:
-        """Notifications with ``chemical_key``, ``verified`` and ``annex_ii_status`` (see :func:`crc_tools.review.prepare`)."""
-        from .review import prepare
+        """Notifications with ``chemical_key``, ``verified`` and ``annex_ii_status`` (see :func:`crc_tools.notifications.review.prepare`)."""
+        from ..notifications.review import prepare
 
         return prepare(self.notifications, self.determinations, today=self.today)
 
     @cached_property
     def identities(self) -> dict:
-        """Chemical key → :class:`crc_tools.review.ChemicalIdentity`."""
-        from .review import identify_chemicals
+        """Chemical key → :class:`crc_tools.notifications.review.ChemicalIdentity`."""
+        from ..notifications.review import identify_chemicals
 
         return identify_chemicals(self.notifications)[1]
 
     @cached_property
     def status(self) -> pd.DataFrame:
         """The review status per chemical and category (Article 5.5-5.6)."""
-        from .review import review_status
+        from ..notifications.review import review_status
 
         return review_status(self.notifications, self.determinations, today=self.today)
 
     @cached_property
     def assessment(self) -> pd.DataFrame:
         """The Annex II assessment, one row per notification, category and criterion."""
-        from .criteria import assess
+        from ..notifications.criteria import assess
 
         return assess(self.notifications, self.determinations)
 
     @cached_property
     def verification(self) -> pd.DataFrame:
         """Annex I verification per notification and category (Article 5.3)."""
-        from .verification import verification_status
+        from ..notifications.verification import verification_status
 
         return verification_status(self.notifications, today=self.today)
 
     @cached_property
     def shpf_status(self) -> pd.DataFrame:
         """The review status of SHPF proposals, one row per formulation (Article 6, Annex IV)."""
-        from .shpf import review_status
+        from ..proposals.shpf import review_status
 
         return review_status(self.proposals, today=self.today)
 
     @cached_property
     def shpf_verification(self) -> pd.DataFrame:
         """Article 6.1 eligibility, Annex IV Part 1 verification and Part 2 collection per proposal."""
-        from .shpf import verification_status
+        from ..proposals.shpf import verification_status
 
         return verification_status(self.proposals, today=self.today)
 
     @cached_property
     def shpf_assessment(self) -> pd.DataFrame:
         """The Annex IV Part 3 assessment, one row per proposal and criterion (aid and determination apart)."""
-        from .shpf import assess
+        from ..proposals.shpf import assess
 
         return assess(self.proposals)
 
     @cached_property
     def shpf_conclusions(self) -> pd.DataFrame:
         """The Annex IV Part 3 conclusion per proposal, with what it rests on (Article 6.5)."""
-        from .shpf import conclusions
+        from ..proposals.shpf import conclusions
 
         return conclusions(self.proposals)
 
@@ -194,8 +194,8 @@ class CaseData:
             When no notification concerns such a chemical (with close names), or the
             query names several chemicals.
         """
-        from .cas import split_cas
-        from .reference import annex_iii_matches
+        from ..convention.cas import split_cas
+        from ..convention.reference import annex_iii_matches
 
         q = normalize_name(query)
         if not q:
@@ -331,13 +331,13 @@ def _category_label(category: str) -> str:
 
 DGD_VARIANTS: dict[str, object] = {}
 """Builders of DGD variants, by name: ``fra`` (a chemical banned or severely restricted,
-Article 7 with Annex II) and, from :mod:`crc_tools.shpf_documents`, ``shpf`` (a severely
+Article 7 with Annex II) and, from :mod:`crc_tools.documents.shpf_dgd`, ``shpf`` (a severely
 hazardous pesticide formulation, Article 6 with Annex IV)."""
 
 
 def _load_extensions() -> None:
     """Import the modules that register further DGD variants and synopsis appendices."""
-    from . import shpf_documents  # noqa: F401  registers DGD_VARIANTS["shpf"] and Appendix II
+    from . import shpf_dgd as shpf_documents  # noqa: F401  registers DGD_VARIANTS["shpf"] and Appendix II
 
 
 def dgd_document(*, chemical: str, category: str | None = None, data=None, variant: str = "fra", today: dt.date | None = None) -> dict:
@@ -383,7 +383,7 @@ def dgd_document(*, chemical: str, category: str | None = None, data=None, varia
         return builder(chemical=chemical, category=category, data=data, today=today or dt.date.today())
     except DocumentDataError as exc:
         if variant == "fra" and exc.field_name == "chemical":
-            from .shpf_documents import formulation_for
+            from .shpf_dgd import formulation_for
 
             if formulation_for(data, chemical) is not None:
                 raise DocumentDataError(
@@ -415,7 +415,7 @@ def resolve_category(data: CaseData, key: str, category: str | None) -> str:
 
 
 def _fra_dgd(*, chemical: str, category: str | None, data: CaseData, today: dt.date) -> dict:
-    from .reference import annex_iii_matches
+    from ..convention.reference import annex_iii_matches
 
     key = data.find_chemical(chemical)
     category = resolve_category(data, key, category)
@@ -900,7 +900,7 @@ def _criteria_matrix(data: CaseData, rows: pd.DataFrame, title: str) -> dict | N
     title = f"{title} (—: no determination recorded)"
     svg = ""
     try:
-        from .charts import criteria_matrix, to_svg
+        from ..charts import criteria_matrix, to_svg
 
         svg = to_svg(criteria_matrix(cells, title=""))
     except Exception:  # noqa: BLE001 - a chart that cannot be drawn falls back to its table
@@ -921,7 +921,7 @@ def rationale_document(*, notification_id: str, category: str | None = None, dat
     (a), (b)(i)-(iii) and (c)(i)-(iv) met and (d) holds).
 
     An SHPF proposal id (or ``category="shpf"``) gives the rationale for the proposal
-    against Annex IV Part 3 instead (:func:`crc_tools.shpf_documents.proposal_rationale_document`).
+    against Annex IV Part 3 instead (:func:`crc_tools.documents.shpf_dgd.proposal_rationale_document`).
 
     Parameters
     ----------
@@ -934,7 +934,7 @@ def rationale_document(*, notification_id: str, category: str | None = None, dat
     today : datetime.date, optional
         The date printed on the draft.
     """
-    from .criteria import AID_LABEL, conclusions
+    from ..notifications.criteria import AID_LABEL, conclusions
 
     data = _data(data)
     today = today or dt.date.today()
@@ -944,7 +944,7 @@ def rationale_document(*, notification_id: str, category: str | None = None, dat
     proposal_ids = sorted(data.proposals.proposals["proposal_id"].astype(str)) if not data.proposals.empty else []
     if (category and str(category).strip().casefold() == "shpf") or (rows.empty and nid in proposal_ids):
         _load_extensions()
-        from .shpf_documents import proposal_rationale_document
+        from .shpf_dgd import proposal_rationale_document
 
         return proposal_rationale_document(proposal_id=nid, data=data, today=today)
     if rows.empty:
@@ -1096,7 +1096,7 @@ def _criterion_blocks(r: dict | None, aid_label: str) -> list[dict]:
 
 SYNOPSIS_APPENDICES: list = []
 """Further appendices of the synopsis: functions ``(data, date_from, date_to) -> list of
-sections`` (:mod:`crc_tools.shpf_documents` adds Appendix II, proposals of severely
+sections`` (:mod:`crc_tools.documents.shpf_dgd` adds Appendix II, proposals of severely
 hazardous pesticide formulations). A section numbered ``Appendix <roman>`` is placed in
 the order of the PIC Circular, before the first appendix with a higher number."""
 
@@ -1182,7 +1182,7 @@ def synopsis_document(*, data=None, date_from: dt.date | None = None, date_to: d
     today : datetime.date, optional
         The date printed on the synopsis.
     """
-    from .review import awaiting_second_region, review_status
+    from ..notifications.review import awaiting_second_region, review_status
 
     _load_extensions()
     data = _data(data)
@@ -1347,7 +1347,7 @@ def _region_year_chart(df: pd.DataFrame) -> dict | None:
     records = [{"year": y, "pic_region": r, "notifications": n} for (y, r), n in sorted(counts.items())]
     svg = ""
     try:
-        from .charts import notifications_by_region_year, to_svg
+        from ..charts import notifications_by_region_year, to_svg
 
         svg = to_svg(notifications_by_region_year(records, title=""))
     except Exception:  # noqa: BLE001 - the table stands in for a chart that cannot be drawn

@@ -3,11 +3,11 @@
 ``crc dgd --variant shpf`` (or ``--category shpf``) drafts the DGD of a severely hazardous
 pesticide formulation; ``crc rationale`` takes notification ids and SHPF proposal ids.
 
-Each mirrors :func:`crc_tools.reports.render` option for option (``--data`` is ``data``,
+Each mirrors :func:`crc_tools.documents.render.render` option for option (``--data`` is ``data``,
 ``--out`` is ``out``, ``--format html,docx,ipynb`` is ``formats`` …) and adds no logic of
 its own: it prints where the documents went and, for a DGD, the internal-consistency
 findings. Several chemicals or notifications in one call are rendered as a batch
-(:func:`crc_tools.reports.render_many`), reusing kernels.
+(:func:`crc_tools.documents.render.render_many`), reusing kernels.
 
 Exit status: 0 when every document was written; 1 when a document failed (its partial
 notebook is named), the data had bad records, or ``--strict`` and a DGD's consistency
@@ -29,8 +29,8 @@ def _out(text: str = "") -> None:
 
 def _print_rendered(r, *, show_checks: bool = True) -> int:
     """Print one rendered document; return the number of consistency problems."""
-    from .docmodel import RESULT_OK, RESULT_PROBLEM, check_summary
-    from .output import render_table
+    from ..documents.model import RESULT_OK, RESULT_PROBLEM, check_summary
+    from ..output import render_table
 
     _out(r.title)
     for fmt, path in r.paths.items():
@@ -58,9 +58,9 @@ def _report_problems(problems) -> int:
 
 def _run(requests, args) -> int:
     """Render one request (mirroring ``render``) or a batch; print results; return the exit status."""
-    from .documents import CaseData
-    from .errors import CrcError
-    from .reports import Failed, parse_formats, render, render_many
+    from ..documents.dgd import CaseData
+    from ..documents.render import Failed, parse_formats, render, render_many
+    from ..errors import CrcError
 
     formats = parse_formats(args.format)
     out = Path(args.out) if args.out else None
@@ -105,27 +105,27 @@ def _run(requests, args) -> int:
 
 def cmd_dgd(args) -> int:
     """Render the draft decision guidance document of a chemical, or with --variant shpf of a severely hazardous pesticide formulation (Article 7.1): HTML without code, DOCX for Word."""
-    from .reports import Request
+    from ..documents.render import Request
 
     return _run([Request(kind="dgd", chemical=c, category=args.category, variant=args.variant) for c in args.chemicals], args)
 
 
 def cmd_rationale(args) -> int:
     """Render the rationale of a notification (each Annex II criterion) or of an SHPF proposal (each Annex IV Part 3 criterion): scope, recorded determinations with the aid shown as an aid, conclusion."""
-    from .reports import Request
+    from ..documents.render import Request
 
     return _run([Request(kind="rationale", notification_id=n, category=args.category) for n in args.notification_ids], args)
 
 
 def cmd_synopsis(args) -> int:
     """Render the six-monthly synopsis of notifications and SHPF proposals (Articles 5.4, 6.2; PIC Circular Appendices I, II and V)."""
-    from .reports import Request
+    from ..documents.render import Request
 
     return _run([Request(kind="synopsis", date_from=args.date_from, date_to=args.date_to)], args)
 
 
 def _common(sp, *, jobs: bool = True) -> None:
-    from .reports import FORMATS
+    from ..documents.render import FORMATS
 
     sp.add_argument("--data", nargs="+", action="extend", metavar="PATH", default=None, help="case files, folders of them, bulk tables (default: the shipped sample data in data/cases/)")
     sp.add_argument("--out", type=Path, default=None, metavar="DIR", help="folder for the documents (default: reports/)")
@@ -136,8 +136,8 @@ def _common(sp, *, jobs: bool = True) -> None:
 
 
 def register(sub, add) -> None:
-    """Add the document commands to the ``crc`` parser (called by :mod:`crc_tools.cli`)."""
-    from .cli import _date
+    """Add the document commands to the ``crc`` parser (called by :mod:`crc_tools.cli.main`)."""
+    from .main import _date
 
     sp = add("dgd", cmd_dgd, "draft decision guidance document of a chemical or a severely hazardous pesticide formulation (HTML without code, DOCX)", paths=False, fmt=False)
     sp.add_argument("chemicals", nargs="+", metavar="CHEMICAL", help="common name, CAS number or Annex III name; for --variant shpf the formulation's name, a trade name or a proposal id (several: a batch)")

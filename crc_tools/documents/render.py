@@ -3,20 +3,20 @@
 One keyword-only function renders one document, and the ``crc dgd``, ``crc rationale``
 and ``crc report synopsis`` commands mirror it option for option::
 
-    from crc_tools.reports import render
+    from crc_tools.documents.render import render
     render(document="dgd", chemical="Chrysotile asbestos", category="industrial",
            data=["data/cases"], out="reports", formats=("html", "docx"))
 
 What happens:
 
-1. the model of the document is built from the data (:mod:`crc_tools.documents`) while
+1. the model of the document is built from the data (:mod:`crc_tools.documents.dgd`) while
    a ``python3`` kernel starts;
 2. papermill executes the template (``notebooks/templates/<kind>.ipynb``) with the model
    as its ``document`` parameter; the template only displays it;
 3. the executed notebook is exported to HTML without code cells (nbconvert with
    ``exclude_input`` and a page template that loads nothing from the internet and runs
    no script), and the model is written to DOCX with real headings and tables
-   (:mod:`crc_tools.word`); the executed notebook itself is kept when ``ipynb`` is asked.
+   (:mod:`crc_tools.documents.word`); the executed notebook itself is kept when ``ipynb`` is asked.
 
 Every output is written atomically: a failed or interrupted render never replaces a good
 earlier file. A template that raises leaves its partial notebook beside the outputs as
@@ -46,11 +46,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config
-from . import docmodel as dm
-from .errors import CrcError, UsageError
-from .output import atomic_path, ensure_folder, write_bytes_atomic, write_text_atomic
-from .text import safe_filename
+from .. import config
+from ..errors import CrcError, UsageError
+from ..output import atomic_path, ensure_folder, write_bytes_atomic, write_text_atomic
+from ..text import safe_filename
+from . import model as dm
 
 KINDS = ("dgd", "rationale", "synopsis")
 """The documents the suite renders."""
@@ -458,8 +458,8 @@ def _target(out: Path, stem: str, ext: str) -> Path:
 
 
 def build_model(request: Request, data, *, today: dt.date | None = None) -> dict:
-    """Return the document model a request asks for (see :mod:`crc_tools.documents`)."""
-    from . import documents
+    """Return the document model a request asks for (see :mod:`crc_tools.documents.dgd`)."""
+    from . import dgd as documents
 
     if request.kind == "dgd":
         if not request.chemical:
@@ -486,7 +486,7 @@ def render_model(model: dict, *, out: Path, formats=DEFAULT_FORMATS, template: s
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
-    from .docmodel import check_model
+    from .model import check_model
     from .word import build_docx
 
     check_model(model)
@@ -574,7 +574,7 @@ def _keep_partial(executed_path: Path, failed_path: Path) -> Path | None:
 
 
 def _case_data(data, today: dt.date | None):
-    from .documents import CaseData
+    from .dgd import CaseData
 
     if isinstance(data, CaseData):
         return data
@@ -626,7 +626,7 @@ def render(
     variant : str
         Which DGD: ``fra`` (a banned or severely restricted chemical, the default) or
         ``shpf`` (a severely hazardous pesticide formulation, Article 6 with Annex IV);
-        variants register in :data:`crc_tools.documents.DGD_VARIANTS`.
+        variants register in :data:`crc_tools.documents.dgd.DGD_VARIANTS`.
     today : datetime.date, optional
         The date printed on the document.
 
@@ -640,7 +640,7 @@ def render(
     ------
     DocumentRenderError
         The template raised; its partial notebook is kept as ``<name>.failed.ipynb``.
-    crc_tools.documents.DocumentDataError
+    crc_tools.documents.dgd.DocumentDataError
         The data hold no such chemical or notification.
     """
     formats = parse_formats(formats)

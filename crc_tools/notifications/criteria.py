@@ -7,7 +7,7 @@ Two sources, always kept apart and both shown:
   ``against`` or ``no evidence``. It is an aid for the expert, never a conclusion;
 * **recorded determinations** — by task-group experts, contact groups or the committee,
   from case files, bulk tables (the committee's overall conclusion) and the register
-  (:func:`crc_tools.register.all_determinations`); each conclusion names its source.
+  (:func:`crc_tools.register.store.all_determinations`); each conclusion names its source.
 
 The overall conclusion rests on recorded determinations only: a notification meets
 Annex II when (a), (b)(i)-(iii) and (c)(i)-(iv) are met and (d) holds; a criterion
@@ -21,8 +21,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from .codes import factorize
-from .reference import items
+from ..codes import factorize
+from ..convention.reference import items
 
 AID_SUPPORTS = "supports"
 AID_AGAINST = "against"

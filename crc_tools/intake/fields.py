@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import config
-from .reference import ReferenceDataError, read_reference_yaml
+from .. import config
+from ..convention.reference import ReferenceDataError, read_reference_yaml
 
 TYPES = (
     "id", "text", "text_list", "date", "bool", "enum", "cas_list", "hs_code", "party", "party_list", "number", "object_list",

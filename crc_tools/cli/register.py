@@ -1,6 +1,6 @@
 """``crc register …``: record, import, export and read the register of determinations.
 
-A thin layer over :mod:`crc_tools.register` (option for option); ``crc`` picks it
+A thin layer over :mod:`crc_tools.register.store` (option for option); ``crc`` picks it
 up through its ``_extra_commands`` hook::
 
     crc register record SUBJECT --criterion C --status S --by WHO --role R [--justification T] [--reference R]...
@@ -18,9 +18,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .errors import Problems, UsageError
-
-EXIT_OK, EXIT_BAD_RECORDS, EXIT_USAGE = 0, 1, 2
+from ..errors import EXIT_BAD_RECORDS, EXIT_OK, EXIT_USAGE, Problems, UsageError  # noqa: F401
 
 HISTORY_TABLE = ["entry_id", "recorded_at", "subject_id", "category", "criterion", "status", "role", "recorded_by", "supersedes", "superseded_by", "current"]
 CURRENT_TABLE = ["entry_id", "subject_id", "category", "criterion", "status", "role", "recorded_by", "recorded_at", "justification"]
@@ -31,7 +29,7 @@ def _plain(frame, columns: list[str], fmt: str) -> list[dict]:
     """Return frame rows as plain values: ISO times, ``None`` for missing, references as a list (JSON) or lines."""
     import pandas as pd
 
-    from .register import _iso
+    from ..register.store import _iso
 
     rows = []
     for rec in frame[[c for c in columns if c in frame.columns]].to_dict("records"):
@@ -51,7 +49,7 @@ def _plain(frame, columns: list[str], fmt: str) -> list[dict]:
 
 
 def _emit(rows: list[dict], fmt: str, columns: list[str], table_columns: list[str]) -> None:
-    from .output import render_table, to_csv, to_json
+    from ..output import render_table, to_csv, to_json
 
     if fmt == "json":
         sys.stdout.write(to_json(rows))
@@ -63,9 +61,9 @@ def _emit(rows: list[dict], fmt: str, columns: list[str], table_columns: list[st
 
 def _known(args) -> tuple[dict, object]:
     """Return the subject ids of the loaded data per kind, and the intake."""
-    from . import config
-    from .intake import load
-    from .register import known_subject_ids
+    from .. import config
+    from ..intake.reader import load
+    from ..register.store import known_subject_ids
 
     intake = load(args.data or [config.cases_dir()])
     return {kind: known_subject_ids(intake, kind) for kind in ("notification", "shpf_proposal")}, intake
@@ -77,7 +75,7 @@ def _not_checked(kind: str, subject: str) -> None:
 
 def cmd_record(args) -> int:
     """Record one determination (for scripted use); print the entry."""
-    from .register import Register, document_hash, normalize_kind
+    from ..register.store import Register, document_hash, normalize_kind
 
     kind = normalize_kind(args.kind) or args.kind
     known, intake = _known(args)
@@ -119,7 +117,7 @@ def cmd_record(args) -> int:
 
 def cmd_import(args) -> int:
     """Import determinations from CSV, XLSX or JSON files; keep the good rows, report the bad."""
-    from .register import EXPORT_COLUMNS, Register, import_file
+    from ..register.store import EXPORT_COLUMNS, Register, import_file
 
     known, _ = _known(args)
     problems = Problems()
@@ -147,8 +145,8 @@ def cmd_import(args) -> int:
 
 def cmd_export(args) -> int:
     """Export the register's entries (every entry, or the current view) as CSV or JSON."""
-    from .output import write_text_atomic
-    from .register import Register, export_rows, format_export
+    from ..output import write_text_atomic
+    from ..register.store import Register, export_rows, format_export
 
     fmt = args.format
     if fmt is None:
@@ -170,7 +168,7 @@ def cmd_export(args) -> int:
 
 def cmd_history(args) -> int:
     """Print every entry (of one subject, or all), superseded ones marked with what superseded them."""
-    from .register import EXPORT_COLUMNS, Register
+    from ..register.store import EXPORT_COLUMNS, Register
 
     with Register() as reg:
         frame = reg.history(args.subject)
@@ -184,7 +182,7 @@ def cmd_history(args) -> int:
 
 def cmd_current(args) -> int:
     """Print the current view: the latest entry per subject, category, criterion and role."""
-    from .register import EXPORT_COLUMNS, Register
+    from ..register.store import EXPORT_COLUMNS, Register
 
     with Register() as reg:
         frame = reg.current()
@@ -200,7 +198,7 @@ def cmd_register_help(args) -> int:
 
 def register(sub, add) -> None:
     """Add ``crc register`` and its subcommands to the ``crc`` parser."""
-    from .register import ROLES, STATUSES, SUBJECT_KINDS
+    from ..register.store import ROLES, STATUSES, SUBJECT_KINDS
 
     sp = add("register", cmd_register_help, "the register of determinations: record, import, export, history", paths=False, fmt=False)
     sp.set_defaults(_register_parser=sp)

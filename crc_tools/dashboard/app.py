@@ -15,7 +15,7 @@ viewers in without a login. The data are read once per server process.
 
 import os
 
-from crc_tools.dashboard import build_app
+from crc_tools.dashboard.views import build_app
 
 _paths = [p for p in os.environ.get("CRC_DASHBOARD_DATA", "").split(os.pathsep) if p] or None
 build_app(paths=_paths).servable()

@@ -12,7 +12,7 @@ import csv
 import io
 from pathlib import Path
 
-from .errors import UsageError
+from ..errors import UsageError
 from .fields import Schema, incident_schema, notification_schema, part2_schema, proposal_schema
 
 KINDS = {
@@ -83,7 +83,7 @@ def write_template(kind: str, out: str | Path | None = None, *, fmt: str | None 
     force : bool
         Replace an existing file (refused otherwise: nothing is overwritten silently).
     """
-    from .output import write_text_atomic, write_xlsx_atomic
+    from ..output import write_text_atomic, write_xlsx_atomic
 
     columns = template_columns(kind)
     buf = io.StringIO()

@@ -15,11 +15,10 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import __version__
-from .errors import CrcError, Problems, UsageError
-
-EXIT_OK, EXIT_BAD_RECORDS, EXIT_USAGE = 0, 1, 2
-
+from .. import __version__
+from ..errors import EXIT_BAD_RECORDS, EXIT_OK, EXIT_USAGE, CrcError, Problems, UsageError
+from ..errors import report as _report
+from ..output import records as _records
 
 # --------------------------------------------------------------------------- helpers
 
@@ -39,7 +38,7 @@ def _date(text: str) -> dt.date:
 
 
 def _emit(rows: list[dict], fmt: str, columns: list[str] | None = None, *, table_columns: list[str] | None = None) -> None:
-    from .output import render_table, to_csv, to_json
+    from ..output import render_table, to_csv, to_json
 
     if fmt == "json":
         sys.stdout.write(to_json(rows))
@@ -49,53 +48,21 @@ def _emit(rows: list[dict], fmt: str, columns: list[str] | None = None, *, table
         sys.stdout.write(render_table(rows, table_columns or columns))
 
 
-def _report(problems: Problems) -> int:
-    for p in problems:
-        print(p.format(), file=sys.stderr)
-    return EXIT_BAD_RECORDS if problems.errors else EXIT_OK
-
-
-def _records(df, columns: list[str]) -> list[dict]:
-    """Return rows as plain dicts: dates as ISO text, missing values as None (vectorised)."""
-    import numpy as np
-    import pandas as pd
-
-    sub = df[[c for c in columns if c in df.columns]]
-    out = {}
-    for c in sub.columns:
-        col = sub[c]
-        if pd.api.types.is_datetime64_any_dtype(col.dtype):
-            values = np.where(col.isna().to_numpy(), None, col.dt.strftime("%Y-%m-%d").to_numpy(dtype=object))
-        elif isinstance(col.dtype, pd.BooleanDtype):
-            values = np.where(col.isna().to_numpy(), None, col.to_numpy(dtype=object, na_value=None))
-        else:
-            arr = col.to_numpy(dtype=object)
-            mask = pd.isna(col).to_numpy() if col.dtype != object else np.array([v is None or v is pd.NA or (isinstance(v, float) and v != v) for v in arr], dtype=bool)
-            values = np.where(mask, None, arr)
-            if values.dtype == object and len(values) and isinstance(values[0], np.generic):
-                values = np.array([v.item() if isinstance(v, np.generic) else v for v in values], dtype=object)
-        out[c] = values
-    names = list(out)
-    if not names:
-        return [{} for _ in range(len(sub))]
-    return [dict(zip(names, row, strict=False)) for row in zip(*(out[n] for n in names), strict=False)]
-
-
 def _load(args, *, register: bool = True):
     """Read the data and the determinations recorded on it (case files and, unless told not to, the register)."""
-    from .intake import load
+    from ..intake.reader import load
 
     intake = load(args.paths or None)
     if not register:
         return intake, intake.determinations
-    from .register import all_determinations
+    from ..register.store import all_determinations
 
     return intake, all_determinations(intake)
 
 
 def _proposals(intake, *, register: bool = False):
     """Return the SHPF proposals the intake read (Article 6), possibly none; with the register's determinations when asked."""
-    from .shpf import from_intake
+    from ..proposals.shpf import from_intake
 
     return from_intake(intake, register=True if register else None)
 
@@ -119,7 +86,7 @@ def _section(title: str) -> None:
 
 def cmd_region(args) -> int:
     """Print the PIC region of each country (or the European Union)."""
-    from .reference import RegionNotEstablishedError, UnknownCountryError, regions
+    from ..convention.reference import RegionNotEstablishedError, UnknownCountryError, regions
 
     table = regions()
     problems = Problems()
@@ -140,7 +107,7 @@ def cmd_region(args) -> int:
         }.get(party.basis, party.basis)
         rows.append({"as_given": name, "country": party.country, "iso3": party.iso3, "pic_region": party.pic_region, "basis": party.basis, "note": basis, "source": party.source})
     if args.format == "json":
-        from .output import to_json
+        from ..output import to_json
 
         sys.stdout.write(to_json(mapping))
     else:
@@ -150,7 +117,7 @@ def cmd_region(args) -> int:
 
 def cmd_annex3(args) -> int:
     """Look up Annex III by name, CAS number or HS code."""
-    from .reference import search_annex_iii
+    from ..convention.reference import search_annex_iii
 
     found = search_annex_iii(args.query or "")
     rows = [e.as_dict() for e in found]
@@ -182,7 +149,7 @@ def cmd_validate(args) -> int:
     rows = _records(intake.notifications, cols)
     for r in rows:
         r["source"] = r.pop("_source", "")
-    from .shpf import proposal_rows
+    from ..proposals.shpf import proposal_rows
 
     proposals = _proposals(intake)
     rows_p = proposal_rows(proposals)
@@ -204,7 +171,7 @@ def cmd_validate(args) -> int:
 
 def cmd_verify(args) -> int:
     """Annex I completeness, item by item, with the Article 5.1 and 5.3 deadlines."""
-    from .verification import annex_i_items, verification_status
+    from ..notifications.verification import annex_i_items, verification_status
 
     intake, _ = _load(args, register=False)
     df = intake.notifications
@@ -244,7 +211,7 @@ SHPF_VERIFY_COLUMNS = [
 
 def _verify_proposals(intake, args) -> list[dict]:
     """Rows of ``crc verify`` for SHPF proposals (Article 6.1-6.3), with items in JSON."""
-    from .shpf import part1_items, part2_items, verification_status
+    from ..proposals.shpf import part1_items, part2_items, verification_status
 
     proposals = _proposals(intake)
     if proposals.empty:
@@ -266,7 +233,7 @@ def _verify_proposals(intake, args) -> list[dict]:
 
 def cmd_score(args) -> int:
     """Annex II assessment, criterion by criterion (aid and recorded determinations kept apart)."""
-    from .criteria import AID_LABEL, assess, conclusions
+    from ..notifications.criteria import AID_LABEL, assess, conclusions
 
     intake, determinations = _load(args)
     df = intake.notifications
@@ -292,7 +259,7 @@ def cmd_score(args) -> int:
                     "aid_note": AID_LABEL,
                 }
             )
-        from .output import to_json
+        from ..output import to_json
 
         sys.stdout.write(to_json(out + _score_proposals_json(intake)))
         return _report(intake.problems)
@@ -313,7 +280,7 @@ def cmd_score(args) -> int:
             rows_p.append(r)
         _emit(rows + rows_p, "csv", cols + ["annex_ii_status"] + (["proposal_id", "proposing_party", "part3_status"] if rows_p else []))
     else:
-        from .output import render_table
+        from ..output import render_table
 
         for (nid, cat), o in merged.items():
             sub = [r for r in rows if r["notification_id"] == nid and r["category"] == cat]
@@ -335,7 +302,7 @@ def cmd_score(args) -> int:
 
 def _score_proposals(intake):
     """Annex IV Part 3 assessment of SHPF proposals: (table, {proposal_id: conclusion}) or (None, {})."""
-    from .shpf import assess, conclusions
+    from ..proposals.shpf import assess, conclusions
 
     proposals = _proposals(intake, register=True)
     if proposals.empty:
@@ -346,8 +313,8 @@ def _score_proposals(intake):
 
 def _score_proposals_json(intake) -> list[dict]:
     """``crc score --format json`` objects for SHPF proposals (criteria (a)-(e), aid and determinations apart)."""
-    from .criteria import AID_LABEL
-    from .shpf import effects_vs_quantity
+    from ..notifications.criteria import AID_LABEL
+    from ..proposals.shpf import effects_vs_quantity
 
     table, overall = _score_proposals(intake)
     if table is None:
@@ -377,16 +344,11 @@ def _score_proposals_json(intake) -> list[dict]:
     return out
 
 
-STATUS_JSON_COLUMNS = [
-    "chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing",
-    "listed_in_annex_iii", "recommend_new_listing", "annex_iii_entry", "stage", "missing", "notifications", "parties", "regions_notified",
-    "inferred_regions", "unplaced_parties", "basis", "cas_numbers",
-]
 
 
 def cmd_status(args) -> int:
     """Per chemical and category: regions, forward_to_crc, recommend_listing, listed_in_annex_iii, what is missing."""
-    from .review import awaiting_second_region, review_status
+    from ..notifications.review import STATUS_JSON_COLUMNS, awaiting_second_region, review_status
 
     intake, determinations = _load(args)
     status = review_status(intake.notifications, determinations, as_of=args.as_of, today=args.today)
@@ -395,8 +357,8 @@ def cmd_status(args) -> int:
     rows = _records(status, STATUS_JSON_COLUMNS)
     columns = STATUS_JSON_COLUMNS
     if not args.awaiting:  # an SHPF proposal never awaits a second region (Article 6: no two-region rule)
-        from .shpf import STATUS_COLUMNS as SHPF_STATUS_COLUMNS
-        from .shpf import review_status as review_proposals
+        from ..proposals.shpf import STATUS_COLUMNS as SHPF_STATUS_COLUMNS
+        from ..proposals.shpf import review_status as review_proposals
 
         proposals = _proposals(intake, register=True)
         if not proposals.empty:
@@ -408,7 +370,7 @@ def cmd_status(args) -> int:
 
 def cmd_template(args) -> int:
     """Write a blank bulk table (CSV or XLSX) whose columns are the fields the intake reads."""
-    from .template import KINDS, write_template
+    from ..intake.template import KINDS, write_template
 
     written = write_template(args.kind, args.out, fmt=args.format, force=args.force)
     if args.out is None:
@@ -420,7 +382,7 @@ def cmd_template(args) -> int:
 
 def cmd_demo(args) -> int:
     """Run the main job on the shipped sample cases and write the results to reports/."""
-    from .demo import run_demo
+    from ..demo import run_demo
 
     return run_demo(args)
 
@@ -470,7 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands():
     """Commands added by the documents, register and dashboard modules."""
     out = []
-    for module in ("crc_tools.reports_cli", "crc_tools.register_cli", "crc_tools.dashboard_cli"):
+    for module in ("crc_tools.cli.reports", "crc_tools.cli.register", "crc_tools.cli.dashboard"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:

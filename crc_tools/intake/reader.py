@@ -23,16 +23,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
-from .cas import cas_problem, split_cas
-from .codes import factorize
-from .errors import Problems
-from .fields import FieldSpec, Schema, notification_schema
-from .reference import (
+from .. import config
+from ..codes import factorize
+from ..convention.cas import cas_problem, split_cas
+from ..convention.reference import (
     RegionTable,
     regions,
 )
-from .text import CONTROL_RE2, control_character, is_blank
+from ..errors import Problems
+from ..text import CONTROL_RE2, control_character, is_blank
+from .fields import FieldSpec, Schema, notification_schema
 
 MAX_CASE_FILE_BYTES = 5 * 1024 * 1024
 """A case file is one notification or proposal; anything larger is not one."""
@@ -469,7 +469,7 @@ def flatten_case(doc: dict, schema: Schema, source: Path, record: str, problems:
 
 
 def _read_determinations(doc: dict, notification_id: str, source: Path, record: str, problems: Problems) -> list[dict]:
-    from .reference import items
+    from ..convention.reference import items
 
     raw = doc.get("determinations")
     if raw is None:
@@ -738,7 +738,7 @@ def _check_number(value):
 
 
 def _check_formulation_type(value):
-    from .reference import formulation_types
+    from ..convention.reference import formulation_types
 
     v = str(value).strip()
     if not v:
@@ -756,7 +756,7 @@ def _check_formulation_type(value):
 
 
 def _check_concentration(value):
-    from .formulation import check_concentration
+    from ..convention.formulation import check_concentration
 
     return check_concentration(value)
 
@@ -1137,12 +1137,12 @@ READERS: dict[str, object] = {}
 ``reader(docs, tables, problems, *, today)`` returning what :func:`load` puts in
 ``Intake.extra[kind]``. ``docs`` are ``{"doc", "source", "record"}`` case-file documents of
 that kind, ``tables`` the bulk tables recognised as that kind (text cells with ``_row`` and
-``_source``). SHPF proposals (:mod:`crc_tools.shpf`) register ``shpf_proposal``."""
+``_source``). SHPF proposals (:mod:`crc_tools.proposals.shpf`) register ``shpf_proposal``."""
 
 
 def _builtin_readers() -> None:
     """Register the readers shipped with the suite (imported here, not at module import, to keep the one-way dependencies)."""
-    from . import shpf  # noqa: F401  registers READERS["shpf_proposal"]
+    from ..proposals import shpf  # noqa: F401  registers READERS["shpf_proposal"]
 
 
 def load(paths=None, *, today: dt.date | None = None) -> Intake:

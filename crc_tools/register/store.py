@@ -26,7 +26,7 @@ migrations are applied when the register is opened.
 
 Which determination *stands* when several roles recorded one (the committee's over a
 contact group's over a task group's) is the assessment's decision
-(:func:`crc_tools.criteria.current_determinations`); the register's current view is
+(:func:`crc_tools.notifications.criteria.current_determinations`); the register's current view is
 the latest entry per role.
 """
 
@@ -43,8 +43,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
-from .errors import CrcError, Problems
+from .. import config
+from ..errors import CrcError, Problems
 
 SUBJECT_KINDS = ("notification", "shpf_proposal")
 """What a determination is about: a notification of final regulatory action or an SHPF proposal."""
@@ -107,7 +107,7 @@ class RefusedEntry(CrcError):
         super().__init__(message, source=source, record=record, field_name=field_name)
 
     def __str__(self) -> str:
-        from .errors import Problem
+        from ..errors import Problem
 
         return "\n".join(Problem(self.source, self.record, f, m).format() for f, m in self.problems)
 
@@ -213,7 +213,7 @@ def normalize_kind(value) -> str | None:
 
 def normalize_criterion(kind: str, value) -> str | None:
     """Return the canonical criterion id (``(b)(iii)``) or ``overall``; ``None`` when not in the Convention."""
-    from .reference import items
+    from ..convention.reference import items
 
     raw = _text(value)
     if raw.casefold() in ("overall", "conclusion", "all"):
@@ -244,7 +244,7 @@ def validate_entry(values: dict, *, known_subjects=None, now: dt.datetime | None
         The normalised values and a list of ``(field, message)`` problems (empty when
         the determination can be recorded).
     """
-    from .reference import ITEM_SET_LABELS, items
+    from ..convention.reference import ITEM_SET_LABELS, items
 
     problems: list[tuple[str, str]] = []
     out: dict = {}
@@ -328,7 +328,7 @@ def validate_entry(values: dict, *, known_subjects=None, now: dt.datetime | None
         if len(value) > MAX_SHORT_CHARS:
             problems.append((name, f"text is {len(value):,} characters, more than {MAX_SHORT_CHARS:,}"))
         out[name] = value
-    from .text import control_character
+    from ..text import control_character
 
     for name in ("subject_id", "category", "criterion", "status", "justification", "references", "recorded_by", "role", "document_version", "document_hash", "origin"):
         value = out.get(name)
@@ -339,7 +339,7 @@ def validate_entry(values: dict, *, known_subjects=None, now: dt.datetime | None
 
 
 def known_subject_ids(intake, kind: str = "notification") -> set[str] | None:
-    """Return the ids of the notifications (or SHPF proposals) in an :class:`~crc_tools.intake.Intake`.
+    """Return the ids of the notifications (or SHPF proposals) in an :class:`~crc_tools.intake.reader.Intake`.
 
     Returns ``None`` when the intake holds no reader's result for that kind (SHPF
     proposals before their reader is installed), so that the caller can say the ids
@@ -894,7 +894,7 @@ class Register:
         subject, category, criterion and role, the latest ``recorded_at`` stands (the
         entry entered last, on a tie).
 
-        The frame is shaped like :attr:`crc_tools.intake.Intake.determinations`
+        The frame is shaped like :attr:`crc_tools.intake.reader.Intake.determinations`
         (``notification_id``, ``criterion``, ``status``, ``justification``,
         ``references``, ``recorded_by``, ``role``, ``recorded_at``, ``category``,
         ``source_file``) plus ``entry_id``, ``source`` (``register``),
@@ -981,19 +981,19 @@ def all_determinations(intake, register: Register | None = None) -> pd.DataFrame
     Parameters
     ----------
     intake : Intake
-        What :func:`crc_tools.intake.load` read; its case-file determinations are kept.
+        What :func:`crc_tools.intake.reader.load` read; its case-file determinations are kept.
     register : Register, optional
         The register to read (default: the configured one).
 
     Returns
     -------
     DataFrame
-        The columns of :attr:`~crc_tools.intake.Intake.determinations` plus
+        The columns of :attr:`~crc_tools.intake.reader.Intake.determinations` plus
         ``determination_source`` (the case file's path, or ``register entry N``),
         ``source`` (``case_file`` or ``register``) and ``entry_id``. Register entries
         appear in their current view (corrections applied), for the notifications in the
         intake only. Which entry stands per criterion is decided by
-        :func:`crc_tools.criteria.current_determinations`.
+        :func:`crc_tools.notifications.criteria.current_determinations`.
     """
     case = intake.determinations.copy()
     case["source_file"] = case["source_file"].astype("string")
@@ -1052,7 +1052,7 @@ def export_text(register: Register, fmt: str = "csv", **kwargs) -> str:
 
 def format_export(rows: list[dict], fmt: str) -> str:
     """Return rows from :func:`export_rows` as CSV or JSON text (see :func:`export_text`)."""
-    from .output import to_csv, to_json
+    from ..output import to_csv, to_json
 
     if fmt == "json":
         return to_json({"format": "crc-tools register of determinations", "schema_version": SCHEMA_VERSION, "exported_at": _iso(_utcnow()), "entries": rows})
@@ -1075,7 +1075,7 @@ _ALIASES = {"by": "recorded_by", "date": "recorded_at", "kind": "subject_kind", 
 
 
 def _unneutralize(value):
-    from .output import FORMULA_PREFIXES
+    from ..output import FORMULA_PREFIXES
 
     if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in FORMULA_PREFIXES:
         return value[1:]
@@ -1105,14 +1105,14 @@ def _entry_id(value, *, spreadsheet: bool = False) -> int | None:
 
 
 def _read_import(path: Path, problems: Problems) -> list[tuple[str, dict]] | None:
-    from .intake import read_table
+    from ..intake.reader import read_table
 
     suffix = path.suffix.lower()
     if suffix in (".json", ".csv", ".xlsx") and not path.is_file():  # a FIFO or a device would block or never end
         problems.add(path, None, "", "not a regular file" if path.exists() else "no such file")
         return None
     if suffix == ".json":
-        from .intake import MAX_CASE_FILE_BYTES, _sniff
+        from ..intake.reader import MAX_CASE_FILE_BYTES, _sniff
 
         if _sniff(path, problems, 20 * MAX_CASE_FILE_BYTES) is None:
             return None

@@ -1,9 +1,9 @@
 """Documents as plain data, their HTML rendering, and the DGD internal-consistency check.
 
-A *document model* is a JSON-compatible ``dict`` built by :mod:`crc_tools.documents`
+A *document model* is a JSON-compatible ``dict`` built by :mod:`crc_tools.documents.dgd`
 (the draft decision guidance document, the rationale, the six-monthly synopsis). The
 notebook templates in ``notebooks/templates/`` receive it as a papermill parameter and
-display it part by part; :mod:`crc_tools.word` writes the same model to DOCX. So the HTML
+display it part by part; :mod:`crc_tools.documents.word` writes the same model to DOCX. So the HTML
 and the Word file say the same thing, and the notebooks stay thin.
 
 This module is deliberately light (no pandas, no papermill): it is what the template's
@@ -406,7 +406,7 @@ class ModelError(ValueError):
 def check_model(document, kind: str | None = None) -> None:
     """Raise :class:`ModelError` unless ``document`` is a document model (of ``kind``)."""
     if not isinstance(document, dict) or "sections" not in document or "kind" not in document:
-        raise ModelError("not a document model: build one with crc_tools.documents (or set the template's parameters)")
+        raise ModelError("not a document model: build one with crc_tools.documents.dgd (or set the template's parameters)")
     if document.get("schema") != SCHEMA_VERSION:
         raise ModelError(f"document model schema {document.get('schema')!r}; this version reads schema {SCHEMA_VERSION}")
     if kind is not None and document["kind"] != kind:
@@ -782,7 +782,7 @@ def document_subject(model: dict) -> str:
     """Return what a document is about, as one line: kind, variant, chemical, category, notification or proposal.
 
     Two documents with the same subject are the same document (a later render replaces the
-    earlier one); two with different subjects never share a file (:func:`crc_tools.reports.free_stem`).
+    earlier one); two with different subjects never share a file (:func:`crc_tools.documents.render.free_stem`).
     """
     meta = model.get("meta", {}) or {}
     parts = [model.get("kind", ""), meta.get("variant", ""), meta.get("chemical", ""), meta.get("category", ""), meta.get("notification_id", "") or meta.get("proposal_id", "")]

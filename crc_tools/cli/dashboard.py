@@ -14,16 +14,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .errors import Problems
-
-EXIT_OK, EXIT_BAD_RECORDS, EXIT_USAGE = 0, 1, 2
+from ..errors import EXIT_BAD_RECORDS, EXIT_OK, EXIT_USAGE, Problems  # noqa: F401
 
 
 def cmd_dashboard(args) -> int:
     """Serve the committee meeting dashboard (overview, chemical pages, SHPF proposals, recording)."""
-    from . import config
-    from .dashboard import serve
-    from .dashboard_data import MeetingData, parse_roles
+    from .. import config
+    from ..dashboard.data import MeetingData, parse_roles
+    from ..dashboard.views import serve
 
     paths = [str(p) for p in args.data] if args.data else None
     credentials = args.basic_auth or config.dashboard_credentials_path()

@@ -1,11 +1,11 @@
 """Word (DOCX) output of a document model, for the Secretariat to edit.
 
 The document is built with python-docx from the same model the HTML shows
-(:mod:`crc_tools.docmodel`): section headings use Word's ``Heading 1`` and ``Heading 2``
+(:mod:`crc_tools.documents.model`): section headings use Word's ``Heading 1`` and ``Heading 2``
 styles (so the navigation pane and a table of contents work), party sub-headings
 ``Heading 3``, label/value blocks and tables are real Word tables (``Table Grid``), and
 every text from a notification is plain text in a run — never markup. Items the data
-lack are written as :data:`crc_tools.docmodel.MISSING` (or the model's ``missing``), highlighted, so a drafter sees
+lack are written as :data:`crc_tools.documents.model.MISSING` (or the model's ``missing``), highlighted, so a drafter sees
 them. A chart is written as the table of the data it shows.
 
 Characters that XML 1.0 forbids (control characters) are removed, since Word cannot
@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import docmodel as dm
-from .output import atomic_path
+from ..output import atomic_path
+from . import model as dm
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 

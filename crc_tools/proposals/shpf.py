@@ -16,7 +16,7 @@ What is read (``intake.load()`` returns it in ``intake.extra["shpf_proposal"]``)
 ``determinations:``) and bulk tables (a ``proposal_id`` column; with ``incident_date`` or
 ``incident_id`` a Part B table; with ``part2_item`` a Part 2 tracker). Every field is declared
 once in ``data/reference/proposal_fields.yaml`` and validated by the same validator as
-notifications (:func:`crc_tools.intake.validate_frame`).
+notifications (:func:`crc_tools.intake.reader.validate_frame`).
 
 What is computed, each step citing the Convention:
 
@@ -40,12 +40,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .criteria import AID_AGAINST, AID_LABEL, AID_NONE, AID_SUPPORTS, current_determinations, overall_from_criteria
-from .errors import Problems
-from .fields import incident_schema, part2_schema, proposal_schema
-from .formulation import Concentration, entry_wording, parse_concentration, parse_quantity, split_list
-from .intake import READERS, _scalar, check_determination, empty_determinations, flatten_case, validate_frame
-from .reference import (
+from ..convention.formulation import Concentration, entry_wording, parse_concentration, parse_quantity, split_list
+from ..convention.reference import (
     CATEGORY_LABELS,
     PIC_REGIONS,
     annex_iii,
@@ -55,9 +51,13 @@ from .reference import (
     formulation_types,
     items,
 )
-from .review import _UnionFind
-from .text import is_blank, normalize_name
-from .verification import VERIFY_WITHIN_MONTHS, add_months, item_checks
+from ..errors import Problems
+from ..intake.fields import incident_schema, part2_schema, proposal_schema
+from ..intake.reader import READERS, _scalar, check_determination, empty_determinations, flatten_case, validate_frame
+from ..notifications.criteria import AID_AGAINST, AID_LABEL, AID_NONE, AID_SUPPORTS, current_determinations, overall_from_criteria
+from ..notifications.review import _UnionFind
+from ..notifications.verification import VERIFY_WITHIN_MONTHS, add_months, item_checks
+from ..text import is_blank, normalize_name
 
 KIND = "shpf_proposal"
 CATEGORY = "shpf"
@@ -293,7 +293,7 @@ def _prepare_table(df: pd.DataFrame, schema, problems: Problems, what: str) -> p
 def read_proposals(docs, tables, problems: Problems, *, today: dt.date | None = None) -> Proposals:
     """Read and validate SHPF proposals from case-file documents and bulk tables.
 
-    Registered in :data:`crc_tools.intake.READERS`, so :func:`crc_tools.intake.load` calls it
+    Registered in :data:`crc_tools.intake.reader.READERS`, so :func:`crc_tools.intake.reader.load` calls it
     with the documents and tables it recognised as proposals.
 
     Parameters
@@ -1274,9 +1274,9 @@ def proposal_rows(p: Proposals) -> list[dict]:
 
 
 def from_intake(intake, *, register=None) -> Proposals:
-    """Return the proposals an :class:`~crc_tools.intake.Intake` read (empty when none).
+    """Return the proposals an :class:`~crc_tools.intake.reader.Intake` read (empty when none).
 
-    With ``register`` (a :class:`~crc_tools.register.Register`, or ``True`` for the configured
+    With ``register`` (a :class:`~crc_tools.register.store.Register`, or ``True`` for the configured
     one) the Annex IV Part 3 determinations recorded in the register are added to those of
     the case files, each naming its source (``register entry N``).
     """
@@ -1290,7 +1290,7 @@ def from_intake(intake, *, register=None) -> Proposals:
 
 def with_register(p: Proposals, register=None) -> Proposals:
     """Return the proposals with the register's current Part 3 determinations added (Article 6.5)."""
-    from .register import Register
+    from ..register.store import Register
 
     reg = register if register is not None else Register()
     own = register is None

@@ -3,9 +3,9 @@
 Used by ``benchmarks/bench_load.py`` (``make bench``: 20 sessions for a minute) and by a
 short test. Two kinds of client run together against one register:
 
-* **recording sessions** — dashboard sessions (:func:`crc_tools.dashboard.build_app`, the
+* **recording sessions** — dashboard sessions (:func:`crc_tools.dashboard.views.build_app`, the
   object each browser connection gets) for signed-in members, sharing one
-  :class:`~crc_tools.dashboard_data.MeetingData` as the server's sessions do, each recording
+  :class:`~crc_tools.dashboard.data.MeetingData` as the server's sessions do, each recording
   conclusions in a loop through :meth:`Dashboard.record` — the code the *Record* button runs;
 * **HTTP clients** — plain HTTP clients that keep opening the page of a real ``crc dashboard``
   server over the same register, so that server builds, polls and discards sessions while the
@@ -29,7 +29,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import config
+from .. import config
 
 CRITERIA = ["(a)", "(b)(i)", "(b)(ii)", "(b)(iii)", "(c)(i)", "(c)(ii)", "(c)(iii)", "(c)(iv)", "(d)"]
 
@@ -130,9 +130,9 @@ def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | N
         Seconds to keep the server idle after the load, to see its memory once the sessions
         of the HTTP clients have expired (``server_rss_settled_mb``).
     """
-    from .dashboard import build_app
-    from .dashboard_data import Identity, MeetingData
-    from .register import Register
+    from ..register.store import Register
+    from .data import Identity, MeetingData
+    from .views import build_app
 
     result = LoadResult(sessions, seconds)
     with tempfile.TemporaryDirectory(prefix="crc-load-") as tmp:
@@ -260,7 +260,7 @@ def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | N
 
 
 def main(argv=None) -> int:
-    """``python -m crc_tools.loadtest [SESSIONS] [SECONDS]``: run the load and print the figures as JSON too."""
+    """``python -m crc_tools.dashboard.loadtest [SESSIONS] [SECONDS]``: run the load and print the figures as JSON too."""
     args = list(sys.argv[1:] if argv is None else argv)
     sessions = int(args[0]) if args else 20
     seconds = float(args[1]) if len(args) > 1 else 60.0

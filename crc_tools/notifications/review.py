@@ -31,11 +31,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .cas import split_cas
-from .codes import factorize, factorize_ints, flags
+from ..codes import factorize, factorize_ints, flags
+from ..convention.cas import split_cas
+from ..convention.reference import CATEGORY_LABELS, PIC_REGIONS, annex_iii_matches
+from ..text import normalize_name, salt_base
 from .criteria import conclusions
-from .reference import CATEGORY_LABELS, PIC_REGIONS, annex_iii_matches
-from .text import normalize_name, salt_base
 from .verification import IMPLIED_BY_CONCLUSION, verification_status
 
 PRECEDENT_ADDITIONAL_CATEGORY = (
@@ -80,6 +80,14 @@ class _UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+
+
+# The keys of `crc status --format json` (the command-line contract in DESIGN.md, then the suite's own).
+STATUS_JSON_COLUMNS = [
+    "chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing",
+    "listed_in_annex_iii", "recommend_new_listing", "annex_iii_entry", "stage", "missing", "notifications", "parties", "regions_notified",
+    "inferred_regions", "unplaced_parties", "basis", "cas_numbers",
+]
 
 
 @dataclass(frozen=True)
@@ -209,7 +217,7 @@ def review_status(
     Parameters
     ----------
     notifications : DataFrame
-        Validated notifications (:func:`crc_tools.intake.load`).
+        Validated notifications (:func:`crc_tools.intake.reader.load`).
     determinations : DataFrame, optional
         Recorded determinations (case files, register).
     as_of : datetime.date, optional

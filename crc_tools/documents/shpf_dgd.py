@@ -1,7 +1,7 @@
 """Documents for severely hazardous pesticide formulations (Article 6, Annex IV).
 
-Builds, from the SHPF proposals (:mod:`crc_tools.shpf`), the document models that
-:mod:`crc_tools.documents` builds from notifications, and registers them there:
+Builds, from the SHPF proposals (:mod:`crc_tools.proposals.shpf`), the document models that
+:mod:`crc_tools.documents.dgd` builds from notifications, and registers them there:
 
 * :func:`shpf_dgd` — ``DGD_VARIANTS["shpf"]``: the draft decision guidance document for a
   severely hazardous pesticide formulation (Article 7.1 with Annex IV). Cover and title
@@ -16,16 +16,16 @@ Builds, from the SHPF proposals (:mod:`crc_tools.shpf`), the document models tha
   (h)); section 4 hazards and risks (Part 2 (a), (e)); Annex 1 the Part 2 information item
   by item with its source ("not collected" said where it is); Annex 2 the proposal and its
   incident reports; Annex 3 the designated national authority; Annex 4 references. The
-  internal-consistency check of the variant is :func:`crc_tools.docmodel.check_shpf_dgd`;
+  internal-consistency check of the variant is :func:`crc_tools.documents.model.check_shpf_dgd`;
 * :func:`synopsis_appendix_ii` — in ``SYNOPSIS_APPENDICES``: Appendix II of the six-monthly
   synopsis, the proposals received or verified in the period (Part A: verified ones
   summarised; Part B: those still under verification);
 * :func:`proposal_rationale_document` — the rationale for a proposal against Annex IV
   Part 3 (one block per criterion (a)-(e), the rule-based aid shown as an aid, the overall
-  conclusion), which :func:`crc_tools.documents.rationale_document` returns for a proposal id.
+  conclusion), which :func:`crc_tools.documents.dgd.rationale_document` returns for a proposal id.
 
 Only a proposal concluded to meet Annex IV Part 3 is presented as the basis for listing
-(Article 6.5); items a proposal lacks are said visibly (:data:`crc_tools.docmodel.MISSING_PROPOSAL`).
+(Article 6.5); items a proposal lacks are said visibly (:data:`crc_tools.documents.model.MISSING_PROPOSAL`).
 """
 
 from __future__ import annotations
@@ -36,8 +36,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import docmodel as dm
-from .documents import (
+from ..convention.formulation import split_list
+from ..convention.reference import CATEGORY_LABELS, PIC_REGIONS, annex_iii_matches, formulation_types, hs_codes, items, stockholm_for
+from ..errors import UsageError
+from ..text import is_blank, normalize_name, safe_filename
+from . import model as dm
+from .dgd import (
     DGD_VARIANTS,
     SECRETARIAT,
     STATUS_LABELS,
@@ -51,10 +55,6 @@ from .documents import (
     _join,
     _t,
 )
-from .errors import UsageError
-from .formulation import split_list
-from .reference import CATEGORY_LABELS, PIC_REGIONS, annex_iii_matches, formulation_types, hs_codes, items, stockholm_for
-from .text import is_blank, normalize_name, safe_filename
 
 CATEGORY = "shpf"
 CATEGORY_LABEL = CATEGORY_LABELS[CATEGORY]
@@ -200,7 +200,7 @@ def _eligibility_text(v: dict) -> str:
 
 @dataclass
 class Formulation:
-    """The proposals for one formulation (:func:`crc_tools.shpf.identify_formulations`) and its review status."""
+    """The proposals for one formulation (:func:`crc_tools.proposals.shpf.identify_formulations`) and its review status."""
 
     name: str
     rows: pd.DataFrame
@@ -225,7 +225,7 @@ def formulations(data: CaseData) -> list[Formulation]:
 
 
 def _names(f: Formulation) -> set[str]:
-    from .shpf import annex_iii_coverage
+    from ..proposals.shpf import annex_iii_coverage
 
     names = {normalize_name(f.name), normalize_name(f.status.get("annex_iii_wording")), normalize_name(entry_text(f.status))}
     for r in f.rows.to_dict("records"):
@@ -286,7 +286,7 @@ class _Facts:
     """The derived tables of the proposals, keyed by proposal id (built once per document)."""
 
     def __init__(self, data: CaseData):
-        from .shpf import effects_vs_quantity, part2_items
+        from ..proposals.shpf import effects_vs_quantity, part2_items
 
         p = data.proposals
         self.verification = {str(r["proposal_id"]): r for r in data.shpf_verification.to_dict("records")}
@@ -342,7 +342,7 @@ def _incident_table(facts: _Facts, e: dict, *, caption: str) -> dict:
 
 def _incident_fields(r, party: str) -> dict:
     """Return the fields of one Part B incident report, labelled as the report form declares them."""
-    from .fields import incident_schema
+    from ..intake.fields import incident_schema
 
     rows = []
     for f in incident_schema().fields:
@@ -461,7 +461,7 @@ def shpf_dgd(*, chemical: str, category: str | None, data: CaseData, today: dt.d
     """Return the model of the draft DGD for a severely hazardous pesticide formulation.
 
     Registered as ``DGD_VARIANTS["shpf"]``; call it through
-    :func:`crc_tools.documents.dgd_document` with ``variant="shpf"`` (or ``category="shpf"``).
+    :func:`crc_tools.documents.dgd.dgd_document` with ``variant="shpf"`` (or ``category="shpf"``).
 
     Parameters
     ----------
@@ -474,7 +474,7 @@ def shpf_dgd(*, chemical: str, category: str | None, data: CaseData, today: dt.d
     today : datetime.date
         The date printed on the draft.
     """
-    from .shpf import annex_iii_coverage
+    from ..proposals.shpf import annex_iii_coverage
 
     if category and str(category).strip().casefold() != CATEGORY:
         raise UsageError(f"a DGD for a severely hazardous pesticide formulation is in the shpf category, not '{category}'")
@@ -793,7 +793,7 @@ def shpf_dgd(*, chemical: str, category: str | None, data: CaseData, today: dt.d
     S.append(dm.section("annex1", "Information collected by the Secretariat (Annex IV Part 2)", number="Annex 1", blocks=a1))
 
     # Annex 2: the proposal and its incident reports ------------------------------------------------------
-    from .fields import proposal_schema
+    from ..intake.fields import proposal_schema
 
     schema = proposal_schema()
     shown_elsewhere = {"proposal_id", "proposing_party", "formulation_name", "active_ingredients", "active_ingredient_cas", "active_ingredient_concentrations", "formulation_type", "trade_names", "producers", "incident_reports"}
@@ -1041,7 +1041,7 @@ SYNOPSIS_APPENDICES.append(synopsis_appendix_ii)
 def proposal_rationale_document(*, proposal_id: str, data=None, today: dt.date | None = None) -> dict:
     """Return the model of the rationale for an SHPF proposal against Annex IV Part 3.
 
-    As for a notification (:func:`crc_tools.documents.rationale_document`): one block per
+    As for a notification (:func:`crc_tools.documents.dgd.rationale_document`): one block per
     criterion (a)-(e) with the recorded determination (status, justification, references,
     who recorded it) and the rule-based aid beside it, labelled as an aid; then the overall
     conclusion — the committee's recorded one, or the one that follows from the recorded
@@ -1056,7 +1056,7 @@ def proposal_rationale_document(*, proposal_id: str, data=None, today: dt.date |
     today : datetime.date, optional
         The date printed on the draft.
     """
-    from .criteria import AID_LABEL
+    from ..notifications.criteria import AID_LABEL
 
     data = _data(data)
     today = today or dt.date.today()

@@ -18,8 +18,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .codes import factorize, flags
-from .reference import items
+from ..codes import factorize, flags
+from ..convention.reference import items
 
 IMPLIED_BY_CONCLUSION = "implied: the committee recorded an Annex II conclusion on it"
 """Verification basis of a notification the committee concluded on where the Secretariat recorded none (it was forwarded)."""
