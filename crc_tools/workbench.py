@@ -243,7 +243,9 @@ def determination_form(wb: Workbench, subject_id: str, *, subject_kind: str = "n
     set_name = "annex_ii" if subject_kind == "notification" else "annex_iv_part3"
     crit = w.Dropdown(options=[*items(set_name).ids, "overall"], description="Criterion")
     status = w.ToggleButtons(options=[("met", "met"), ("not met", "not_met"), ("insufficient information", "insufficient_information")], description="Status")
-    role = w.Dropdown(options=["task_group", "contact_group", "committee", "secretariat"], value="task_group", description="Role")
+    from .register.roles import RECORDING_ROLES  # the Secretariat verifies, it records no criterion (Article 5.3)
+
+    role = w.Dropdown(options=list(RECORDING_ROLES), value="task_group", description="Role")
     who = w.Text(description="Recorded by", placeholder="name, or task group")
     why = w.Textarea(description="Justification", layout=w.Layout(width="90%", height="6em"))
     refs = w.Textarea(description="References", placeholder="one per line", layout=w.Layout(width="90%", height="4em"))

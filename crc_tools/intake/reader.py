@@ -51,7 +51,12 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 LIST_SEPARATOR = "\n"
 
 DETERMINATION_STATUSES = ("met", "not_met", "insufficient_information")
-DETERMINATION_ROLES = ("task_group", "contact_group", "committee", "secretariat")
+DETERMINATION_ROLES = ("task_group", "contact_group", "committee")
+"""Who records a determination in a case file: the committee concludes; task and contact groups propose."""
+SECRETARIAT_DETERMINATION = (
+    "the Secretariat verifies Annex I / Annex IV Part 1 completeness (Articles 5.3, 6.2: annex_i_verified, part1_verified) "
+    "and records no Annex II or Annex IV Part 3 determination; give role committee (a conclusion), task_group or contact_group (a proposal)"
+)
 
 _TRUE = {"true", "yes", "y", "1", "t", "x", "verified", "1.0"}
 _FALSE = {"false", "no", "n", "0", "f", "0.0"}
@@ -525,8 +530,11 @@ def check_determination(d: dict, item_set, source, record, where: str, problems:
     if category and category not in categories:  # a category matching none would be silently left unused
         problems.add(source, record, f"{where}.category", f"'{d.get('category')}' is not a category ({', '.join(categories)}, or leave it out)")
         ok = False
-    role = str(d.get("role", "task_group")).strip().casefold().replace(" ", "_")
-    if role not in DETERMINATION_ROLES:
+    role = str(d.get("role", "task_group")).strip().casefold().replace(" ", "_").replace("-", "_")
+    if role == "secretariat":
+        problems.add(source, record, f"{where}.role", SECRETARIAT_DETERMINATION)
+        ok = False
+    elif role not in DETERMINATION_ROLES:
         problems.add(source, record, f"{where}.role", f"'{d.get('role')}' is not a role ({', '.join(DETERMINATION_ROLES)})")
         ok = False
     date_text = _scalar(d.get("date")).strip()
@@ -1133,16 +1141,19 @@ def _case_kind(doc: dict) -> str:
 
 
 READERS: dict[str, object] = {}
-"""Other kinds of record register a reader here: kind → callable
-``reader(docs, tables, problems, *, today)`` returning what :func:`load` puts in
-``Intake.extra[kind]``. ``docs`` are ``{"doc", "source", "record"}`` case-file documents of
-that kind, ``tables`` the bulk tables recognised as that kind (text cells with ``_row`` and
-``_source``). SHPF proposals (:mod:`crc_tools.proposals.shpf`) register ``shpf_proposal``."""
+"""Readers of other kinds of record: kind → callable ``reader(docs, tables, problems, *, today)``
+returning what :func:`load` puts in ``Intake.extra[kind]``. ``docs`` are ``{"doc", "source",
+"record"}`` case-file documents of that kind, ``tables`` the bulk tables recognised as that kind
+(text cells with ``_row`` and ``_source``). SHPF proposals are read by
+:func:`crc_tools.intake.proposals.read_proposals` (``shpf_proposal``)."""
 
 
 def _builtin_readers() -> None:
-    """Register the readers shipped with the suite (imported here, not at module import, to keep the one-way dependencies)."""
-    from ..proposals import shpf  # noqa: F401  registers READERS["shpf_proposal"]
+    """Install the readers shipped with the intake (imported on first load, not at module import)."""
+    if "shpf_proposal" not in READERS:
+        from .proposals import KIND, read_proposals
+
+        READERS[KIND] = read_proposals
 
 
 def load(paths=None, *, today: dt.date | None = None) -> Intake:

@@ -36,7 +36,7 @@ from ..convention.cas import split_cas
 from ..convention.reference import CATEGORY_LABELS, PIC_REGIONS, annex_iii_matches
 from ..text import normalize_name, salt_base
 from .criteria import conclusions
-from .verification import IMPLIED_BY_CONCLUSION, verification_status
+from .verification import verification_status
 
 PRECEDENT_ADDITIONAL_CATEGORY = (
     "additional category: the chemical is already listed in Annex III as {other}; one notification meeting "
@@ -177,31 +177,23 @@ def _entries_for(identity: ChemicalIdentity, as_of: dt.date | None):
 
 
 def prepare(notifications: pd.DataFrame, determinations: pd.DataFrame | None = None, *, today: dt.date | None = None, keys=None) -> pd.DataFrame:
-    """Return the notifications with what the review needs: chemical key, verified, Annex II status."""
+    """Return the notifications with what the review needs: chemical key, verified, the committee's Annex II conclusion.
+
+    ``verified`` is the Secretariat's recorded verification only (Article 5.3, 5.5): nothing
+    implies it, not even an Annex II conclusion.
+    """
+    con_cols = ("annex_ii_status", "annex_ii_basis", "annex_ii_source", "committee_conclusion", "latest_proposal", "proposal_disagrees", "conflict_entries")
     if notifications.empty:
-        return notifications.assign(chemical_key=pd.Series(dtype=object), verified=pd.Series(dtype=bool), annex_ii_status=pd.Series(dtype=object))
+        return notifications.assign(chemical_key=pd.Series(dtype=object), verified=pd.Series(dtype=bool), **{c: pd.Series(dtype=object) for c in con_cols})
     ver = verification_status(notifications, today=today, with_items=False, with_deadlines=False)
     con = conclusions(notifications, determinations)
     if keys is None:
         keys, _ = identify_chemicals(notifications)
-    # The committee reviews only notifications the Secretariat forwarded, i.e. verified ones
-    # (Article 5.5; Annex II opening words): a conclusion reached from recorded criterion
-    # determinations implies the verification where none is recorded, as an overall
-    # conclusion does (verification.verification_status); a recorded "not verified" stands.
-    not_recorded = ver["annex_i_verified"].isna().to_numpy()
-    concluded = flags(*factorize(con["annex_ii_status"]), lambda u: u in ("met", "not_met"))
-    implied = not_recorded & concluded & ~ver["verified"].to_numpy(dtype=bool)
-    basis = pd.Categorical(ver["verification_basis"])
-    if implied.any():
-        basis = basis.add_categories([IMPLIED_BY_CONCLUSION]) if IMPLIED_BY_CONCLUSION not in basis.categories else basis
-        basis[implied] = IMPLIED_BY_CONCLUSION
     return notifications.reset_index(drop=True).assign(
         chemical_key=keys,
-        verified=ver["verified"].to_numpy(dtype=bool) | implied,
-        verification_basis=basis,
-        annex_ii_status=con["annex_ii_status"].array,
-        annex_ii_basis=con["annex_ii_basis"].array,
-        annex_ii_source=con["annex_ii_source"].array,
+        verified=ver["verified"].to_numpy(dtype=bool),
+        verification_basis=pd.Categorical(ver["verification_basis"]),
+        **{c: con[c].array for c in con_cols},
     )
 
 
@@ -297,20 +289,7 @@ def review_status(
             unplaced_of[g].update(names_of_party[c])
     decode = [[r for i, r in enumerate(PIC_REGIONS) if m >> i & 1] for m in range(1 << len(PIC_REGIONS))]
     listed_by_key = {key: {e.category: e for e in _entries_for(ident, as_of)} for key, ident in identities.items()}
-    # Say where a conclusion recorded in the register of determinations counts.
-    from_register: dict[tuple, list[str]] = {}
-    src_codes, src_uniques = factorize(df["annex_ii_source"])
-    from_reg_u = np.array(["register entr" in str(u) for u in src_uniques], dtype=bool)
-    concluded = df[reviewed_flag & from_reg_u[src_codes]] if from_reg_u.any() else df.iloc[0:0]
-    for r in concluded[["chemical_key", "category", "notification_id", "annex_ii_status", "annex_ii_source"]].itertuples(index=False):
-        from_register.setdefault((r.chemical_key, str(r.category)), []).append(f"{r.notification_id} {r.annex_ii_status.replace('_', ' ')} ({r.annex_ii_source})")
-
-    disregarded: dict[int, list[str]] = {}
-    if disregarded_flag.any():
-        at = np.flatnonzero(disregarded_flag)
-        for g, nid in zip(group_codes[at].tolist(), df["notification_id"].to_numpy(dtype=object)[at].tolist(), strict=True):
-            disregarded.setdefault(int(g), []).append(str(nid))
-
+    notes = conclusion_notes(df, group_codes, reviewed_flag, disregarded_flag)
     rows = []
     for g, (key, category) in enumerate(group_uniques):
         ident = identities[key]
@@ -335,16 +314,13 @@ def review_status(
         shpf = [e for e in ident.shpf_entries if as_of is None or e.listed_on <= as_of]
         if category == "pesticide" and entry is None and shpf:
             basis_notes.append("Annex III lists only formulations of it, as severely hazardous pesticide formulations: " + "; ".join(e.chemical for e in shpf))
-        if (key, str(category)) in from_register:
-            basis_notes.append("Annex II conclusions from the register of determinations: " + "; ".join(from_register[(key, str(category))]))
-        if g in disregarded:
-            basis_notes.append(
-                "Annex II conclusion(s) not counted, the Secretariat having recorded the notification(s) as not verified under Annex I "
-                "(Article 5.5 forwards only verified notifications): " + _some(disregarded[g])
-            )
+        conflict_note, group_notes = notes.get(g, ("", []))
+        basis_notes.extend(group_notes)
         if inferred:
             basis_notes.append("rests on inferred PIC region(s): " + ", ".join(inferred) + " (assigned from FAO groups and geography, not read from decision RC-1/2)")
         stage, missing = _stage_and_missing(len(verified), len(met), n_notified=len(notified), n_reviewed=n_reviewed, forward=forward, recommend=recommend, entry=entry, unplaced=unplaced)
+        if conflict_note and entry is None and not recommend:
+            missing = f"{conflict_note}; {missing}"
         rows.append(
             {
                 "chemical": ident.name,
@@ -369,6 +345,59 @@ def review_status(
         )
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["chemical", "category"], key=lambda s: s.str.casefold()).reset_index(drop=True)
+
+
+def conclusion_notes(df: pd.DataFrame, group_codes: np.ndarray, reviewed: np.ndarray, disregarded: np.ndarray) -> dict[int, tuple[str, list[str]]]:
+    """Return per group what ``missing`` and ``basis`` say about the committee's conclusions (Article 5.6).
+
+    ``missing`` names the notifications whose committee entries conflict and how to settle it;
+    ``basis`` names them with the entries concerned, the committee's conclusions read from the
+    register, the latest task group / contact group proposals (shown, never counted), and the
+    conclusions not counted because the notification is not verified under Annex I.
+    Only the (few) notifications with such a note are visited.
+    """
+    out: dict[int, tuple[str, list[str]]] = {}
+    ids = df["notification_id"].to_numpy(dtype=object)
+
+    def rows(mask: np.ndarray):
+        at = np.flatnonzero(mask)
+        return zip(group_codes[at].tolist(), at.tolist(), strict=True)
+
+    def where(column: str, test) -> np.ndarray:
+        codes, uniques = factorize(df[column])
+        return flags(codes, ["" if u is None or u is pd.NA else str(u) for u in uniques], test)
+
+    def add(g: int, kind: str, text: str) -> None:
+        out.setdefault(g, {}).setdefault(kind, []).append(text)
+
+    status, source = df["annex_ii_status"].to_numpy(dtype=object), df["annex_ii_source"].to_numpy(dtype=object)
+    conflict = np.asarray(df["annex_ii_status"] == "conflict", dtype=bool)
+    for g, i in rows(conflict):
+        add(g, "conflict", f"{ids[i]}: {df['conflict_entries'].iat[i]}")
+    for g, i in rows(reviewed & where("annex_ii_source", lambda u: "register entr" in u)):
+        add(g, "register", f"{ids[i]} {str(status[i]).replace('_', ' ')} ({source[i]})")
+    for g, i in rows(where("latest_proposal", lambda u: u != "")):
+        add(g, "proposal", f"{ids[i]}: {df['latest_proposal'].iat[i]}" + (" (the committee concluded otherwise)" if df["proposal_disagrees"].iat[i] else ""))
+    for g, i in rows(disregarded):
+        add(g, "disregarded", str(ids[i]))
+    result = {}
+    for g, kinds in out.items():
+        notes = []
+        if "conflict" in kinds:
+            notes.append("the committee's own entries conflict, not counted until settled: " + "; ".join(kinds["conflict"][:10]))
+        if "register" in kinds:
+            notes.append("Annex II conclusions from the register of determinations: " + _some(kinds["register"]))
+        if "proposal" in kinds:
+            notes.append("proposals, not the committee's conclusion (never counted): " + _some(kinds["proposal"]))
+        if "disregarded" in kinds:
+            notes.append(
+                "Annex II conclusion(s) not counted, as the notification(s) are not verified under Annex I (no verification recorded, "
+                "or found incomplete; Article 5.5 forwards only verified notifications): " + _some(kinds["disregarded"])
+            )
+        conflict_ids = [t.split(":", 1)[0] for t in kinds.get("conflict", [])]
+        missing = f"the committee's entries on {_some(conflict_ids)} conflict: a new committee entry that supersedes one (see basis)" if conflict_ids else ""
+        result[g] = (missing, notes)
+    return result
 
 
 def _some(ids: list[str], shown: int = 10) -> str:
