@@ -35,7 +35,7 @@ from ..codes import factorize, factorize_ints, flags
 from ..convention.cas import split_cas
 from ..convention.reference import CATEGORY_LABELS, PIC_REGIONS, annex_iii_matches
 from ..text import normalize_name, salt_base
-from .criteria import conclusions
+from .criteria import NONE_RECORDED, RECORDED, conclusions
 from .verification import verification_status
 
 PRECEDENT_ADDITIONAL_CATEGORY = (
@@ -62,6 +62,7 @@ STATUS_COLUMNS = [
     "unplaced_parties",
     "basis",
     "cas_numbers",
+    "conclusions",
 ]
 
 
@@ -86,7 +87,7 @@ class _UnionFind:
 STATUS_JSON_COLUMNS = [
     "chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing",
     "listed_in_annex_iii", "recommend_new_listing", "annex_iii_entry", "stage", "missing", "notifications", "parties", "regions_notified",
-    "inferred_regions", "unplaced_parties", "basis", "cas_numbers",
+    "inferred_regions", "unplaced_parties", "basis", "cas_numbers", "conclusions",
 ]
 
 
@@ -314,7 +315,7 @@ def review_status(
         shpf = [e for e in ident.shpf_entries if as_of is None or e.listed_on <= as_of]
         if category == "pesticide" and entry is None and shpf:
             basis_notes.append("Annex III lists only formulations of it, as severely hazardous pesticide formulations: " + "; ".join(e.chemical for e in shpf))
-        conflict_note, group_notes = notes.get(g, ("", []))
+        conflict_note, group_notes, concluded_on = notes.get(g, ("", [], []))
         basis_notes.extend(group_notes)
         if inferred:
             basis_notes.append("rests on inferred PIC region(s): " + ", ".join(inferred) + " (assigned from FAO groups and geography, not read from decision RC-1/2)")
@@ -341,20 +342,24 @@ def review_status(
                 "unplaced_parties": unplaced,
                 "basis": "; ".join(basis_notes),
                 "cas_numbers": list(ident.cas_numbers),
+                "conclusions": concluded_on,
             }
         )
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["chemical", "category"], key=lambda s: s.str.casefold()).reset_index(drop=True)
 
 
-def conclusion_notes(df: pd.DataFrame, group_codes: np.ndarray, reviewed: np.ndarray, disregarded: np.ndarray) -> dict[int, tuple[str, list[str]]]:
+def conclusion_notes(df: pd.DataFrame, group_codes: np.ndarray, reviewed: np.ndarray, disregarded: np.ndarray) -> dict[int, tuple[str, list[str], list[str]]]:
     """Return per group what ``missing`` and ``basis`` say about the committee's conclusions (Article 5.6).
 
     ``missing`` names the notifications whose committee entries conflict and how to settle it;
     ``basis`` names them with the entries concerned, the committee's conclusions read from the
     register, the latest task group / contact group proposals (shown, never counted), and the
     conclusions not counted because the notification is not verified under Annex I.
-    Only the (few) notifications with such a note are visited.
+    The third item lists, per notification on which a determination is recorded (case file or
+    register) or proposed, the committee's conclusion, the latest proposal and whether they
+    disagree (a conclusion read from a bulk table's ``annex_ii_conclusion`` column alone is the
+    table's own row, and is not repeated). Only the (few) notifications with such a note are visited.
     """
     out: dict[int, tuple[str, list[str]]] = {}
     ids = df["notification_id"].to_numpy(dtype=object)
@@ -380,6 +385,9 @@ def conclusion_notes(df: pd.DataFrame, group_codes: np.ndarray, reviewed: np.nda
         add(g, "proposal", f"{ids[i]}: {df['latest_proposal'].iat[i]}" + (" (the committee concluded otherwise)" if df["proposal_disagrees"].iat[i] else ""))
     for g, i in rows(disregarded):
         add(g, "disregarded", str(ids[i]))
+    recorded = where("annex_ii_basis", lambda u: u not in (RECORDED, NONE_RECORDED)) | where("latest_proposal", lambda u: u != "")
+    for g, i in rows(recorded):
+        add(g, "conclusions", conclusion_line(ids[i], df["committee_conclusion"].iat[i], df["latest_proposal"].iat[i], bool(df["proposal_disagrees"].iat[i]), status[i]))
     result = {}
     for g, kinds in out.items():
         notes = []
@@ -396,8 +404,17 @@ def conclusion_notes(df: pd.DataFrame, group_codes: np.ndarray, reviewed: np.nda
             )
         conflict_ids = [t.split(":", 1)[0] for t in kinds.get("conflict", [])]
         missing = f"the committee's entries on {_some(conflict_ids)} conflict: a new committee entry that supersedes one (see basis)" if conflict_ids else ""
-        result[g] = (missing, notes)
+        result[g] = (missing, notes, kinds.get("conclusions", []))
     return result
+
+
+def conclusion_line(subject_id, committee: str, proposal: str, disagrees: bool, status: str) -> str:
+    """Return one notification's (or proposal's) conclusion in words: the committee's, the latest proposal, and whether they disagree."""
+    if status == "conflict":
+        head = "committee: its entries conflict"
+    else:
+        head = f"committee: {committee}" if committee else "committee: no conclusion yet"
+    return f"{subject_id}: {head}" + (f"; {proposal}" if proposal else "") + ("; the committee's conclusion and the proposal disagree" if disagrees else "")
 
 
 def _some(ids: list[str], shown: int = 10) -> str:

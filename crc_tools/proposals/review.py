@@ -17,6 +17,7 @@ import pandas as pd
 from ..convention.formulation import split_list
 from ..convention.reference import PIC_REGIONS, formulation_types
 from ..intake.proposals import CATEGORY, KIND, Proposals, empty_proposals
+from ..notifications.review import conclusion_line
 from .criteria import conclusions
 from .listing import annex_iii_coverage, identify_formulations, ingredients, wording
 from .verification import verification_status
@@ -27,7 +28,7 @@ __all__ = ["STATUS_COLUMNS", "review_status", "proposal_rows", "from_intake", "w
 STATUS_COLUMNS = [
     "chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing",
     "listed_in_annex_iii", "recommend_new_listing", "annex_iii_entry", "stage", "missing", "notifications", "parties", "regions_notified",
-    "inferred_regions", "unplaced_parties", "basis", "cas_numbers",
+    "inferred_regions", "unplaced_parties", "basis", "cas_numbers", "conclusions",
     # proposal-specific
     "proposals", "proposal_ids", "formulation_type", "formulation_type_name", "active_ingredients", "concentrations",
     "concentration_threshold", "annex_iii_wording", "eligible", "ineligible_parties", "part1_complete", "part2_complete",
@@ -111,6 +112,8 @@ def _prepared(p: Proposals, today: dt.date | None) -> pd.DataFrame:
         _part3=con["part3_status"].to_numpy(dtype=object),
         _conflict=con["conflict_entries"].to_numpy(dtype=object),
         _proposal=con["latest_proposal"].to_numpy(dtype=object),
+        _committee=con["committee_conclusion"].to_numpy(dtype=object),
+        _disagrees=con["proposal_disagrees"].to_numpy(dtype=bool),
     )
 
 
@@ -167,7 +170,7 @@ def _formulation_row(g: pd.DataFrame, as_of, types) -> dict:
         "recommend_new_listing": bool(recommend) and entry is None, "annex_iii_entry": listed_note if entry is not None else "",
         "stage": stage, "missing": missing, "notifications": 0, "parties": sorted(set(g["proposing_party"])), "regions_notified": notified,
         "inferred_regions": inferred, "unplaced_parties": sorted({party for party, pl in zip(g["proposing_party"], f["placed"], strict=True) if not pl}),
-        "basis": "; ".join(basis), "cas_numbers": sorted({c for v in g["active_ingredient_cas"].astype("string").fillna("") for c in str(v).split(";") if c}),
+        "basis": "; ".join(basis), "conclusions": _conclusions(g), "cas_numbers": sorted({c for v in g["active_ingredient_cas"].astype("string").fillna("") for c in str(v).split(";") if c}),
         "proposals": len(g), "proposal_ids": list(g["proposal_id"]), "formulation_type": ftype,
         "formulation_type_name": types.by_code[ftype].name if ftype in types.by_code else "",
         "active_ingredients": [n for n in split_list(first.get("active_ingredients", "")) if n],
@@ -177,6 +180,15 @@ def _formulation_row(g: pd.DataFrame, as_of, types) -> dict:
         "part2_complete": bool(g["_part2_complete"][f["verified"]].all()) if f["verified"].any() else False, "part2_awaiting": part2_open,
         "part3_status": _part3_status(g, f, recommend),
     }
+
+
+def _conclusions(g: pd.DataFrame) -> list[str]:
+    """Return per proposal the committee's Part 3 conclusion, the latest proposal, and whether they disagree."""
+    return [
+        conclusion_line(pid, committee, proposal, bool(disagrees), status)
+        for pid, committee, proposal, disagrees, status in zip(g["proposal_id"], g["_committee"], g["_proposal"], g["_disagrees"], g["_part3"], strict=True)
+        if committee or proposal or status == "conflict"
+    ]
 
 
 def _listing(entry) -> str:
