@@ -1110,6 +1110,76 @@ def empty_determinations(id_column: str = "notification_id") -> pd.DataFrame:
     )
 
 
+def split_joint_notifications(notifications: pd.DataFrame, problems: Problems) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Split each joint notification ("Canada; Mexico") into one notification per Party.
+
+    Annex II (b)(iii) is judged per Party (a risk evaluation under the conditions prevailing
+    in *that* Party), and the two-region trigger counts the Parties' PIC regions (Article
+    5.5): a joint row becomes one notification per Party, its id suffixed with the Party's
+    ISO 3166 alpha-3 code (``ID-CAN``, ``ID-MEX``), in the order the Parties were given, and a
+    message says so. A suffixed id already used by another notification is refused.
+
+    Returns the notifications and the split ids (joint id → the Parties' ids).
+    """
+    if not len(notifications) or "party_iso3" not in notifications.columns:
+        return notifications, {}
+    codes, uniques = factorize(notifications["party_iso3"])
+    joint = np.array([";" in str(u) for u in uniques], dtype=bool)[codes]
+    if not joint.any():
+        return notifications, {}
+    table = regions()
+    taken = set(notifications["notification_id"].astype(str).to_numpy(dtype=object)[~joint])
+    new_rows, split, keep = [], {}, ~joint
+    for pos in np.flatnonzero(joint):
+        row = notifications.iloc[pos].to_dict()
+        nid, src, rec = str(row["notification_id"]), row.get("_source", ""), row.get("_record", "")
+        parties = [table.find(code) for code in str(row["party_iso3"]).split(";")]
+        ids = [f"{nid}-{p.iso3}" for p in parties]
+        clash = [x for x in ids if x in taken]
+        if clash:
+            problems.add(src, rec or None, "notification_id", f"the joint notification is split into one notification per Party ({', '.join(ids)}), but {', '.join(clash)} is already the id of another notification; give the Parties' notifications their own ids")
+            continue
+        taken.update(ids)
+        split[nid] = ids
+        for p, new_id in zip(parties, ids, strict=True):
+            new_rows.append({**row, "notification_id": new_id, "notifying_party": p.country, "party_iso3": p.iso3, "pic_region": p.pic_region or "", "region_basis": p.basis if p.pic_region else "", "_at": pos})
+        problems.add(
+            src, rec or None, "notifying_party",
+            f"joint notification of {', '.join(p.country for p in parties)} split into one notification per Party: {', '.join(ids)} "
+            "(Annex II (b)(iii) and the PIC regions are judged per Party)", "warning",
+        )
+    return _insert_rows(notifications, keep, new_rows), split
+
+
+def _insert_rows(frame: pd.DataFrame, keep: np.ndarray, new_rows: list[dict]) -> pd.DataFrame:
+    """Return the kept rows with ``new_rows`` placed where their ``_at`` row was; categorical columns stay categorical."""
+    old = frame.loc[keep]
+    if not new_rows:
+        return old.reset_index(drop=True)
+    new = pd.DataFrame(new_rows)
+    order = np.concatenate([np.flatnonzero(keep).astype(float), new.pop("_at").to_numpy(dtype=float) + np.arange(1, len(new) + 1) / (len(new) + 1)])
+    for c in frame.columns:
+        if isinstance(frame[c].dtype, pd.CategoricalDtype):
+            extra = pd.Index([v for v in pd.unique(new[c].astype(object)) if v not in frame[c].cat.categories], dtype=object)
+            cats = frame[c].cat.categories.append(extra) if len(extra) else frame[c].cat.categories
+            old[c] = old[c].cat.set_categories(cats)
+            new[c] = pd.Categorical(new[c].astype(object), categories=cats)
+        else:
+            new[c] = new[c].astype(frame[c].dtype) if str(frame[c].dtype) != "object" else new[c]
+    out = pd.concat([old, new[list(frame.columns)]], ignore_index=True)
+    return out.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+
+
+def _spread_determinations(det: pd.DataFrame, split: dict[str, list[str]]) -> pd.DataFrame:
+    """Return the case-file determinations with those on a split joint notification repeated for each Party's notification."""
+    joint = det["notification_id"].isin(split)
+    parts = [det[~joint]]
+    for nid, ids in split.items():
+        rows = det[det["notification_id"] == nid]
+        parts.extend(rows.assign(notification_id=x) for x in ids)
+    return pd.concat(parts, ignore_index=True)
+
+
 def _unpaired_surrogate(node, path: str = "") -> tuple[str, str] | None:
     """Return ``(field path, message)`` for the first text in a document holding an unpaired surrogate, else ``None``."""
     if isinstance(node, str):
@@ -1271,7 +1341,10 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
     else:
         raw = pd.DataFrame({"_source": pd.Series(dtype=str), "_record": pd.Series(dtype=str), "_doc": pd.Series(dtype=int)})
     notifications = validate_frame(raw, schema, problems, today=today)
+    notifications, split = split_joint_notifications(notifications, problems)
     det = pd.DataFrame(determinations) if determinations else empty_determinations()
+    if split and len(det):  # a determination recorded on the joint notification concerns each Party's part of it
+        det = _spread_determinations(det, split)
     if len(det):
         known = set(notifications["notification_id"]) if len(notifications) else set()
         det = det[det["notification_id"].isin(known)].reset_index(drop=True)
