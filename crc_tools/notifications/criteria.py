@@ -73,13 +73,12 @@ def _aid(supports, against, reason_sup: str, reason_against: str, reason_none: s
     return aid, why
 
 
-def annex_ii_aids(notifications: pd.DataFrame) -> pd.DataFrame:
-    """Return the rule-based aid for every notification and Annex II criterion.
+def _annex_ii_rules(df: pd.DataFrame) -> dict:
+    """Return criterion → ((aid, reason), fields read): the aid's rule per Annex II criterion (``../shared/DESIGN.md``).
 
-    Columns: ``notification_id``, ``category``, ``criterion``, ``aid``, ``aid_reason``,
-    ``aid_fields`` (the notification fields the rule read).
+    ``against`` only where the notification's content shows the criterion fails; where it is
+    silent the aid says ``no evidence``.
     """
-    df = notifications.reset_index(drop=True)
     n = len(df)
     health, env, other = _has(df, "reasons_human_health"), _has(df, "reasons_environment"), _has(df, "reasons_other")
     misuse = _has(df, "intentional_misuse")
@@ -98,7 +97,7 @@ def annex_ii_aids(notifications: pd.DataFrame) -> pd.DataFrame:
     no_trade = has_trade & trade.str.contains(_NO_TRADE, regex=True)
     no_evaluation = (basis == "none") | _t(df, "evaluation_summary").str.contains(_NO_EVALUATION, regex=True)
 
-    rules = {
+    return {
         "(a)": (
             _aid(health | env, other & ~health & ~env,
                  "reasons relevant to human health or the environment are given",
@@ -166,6 +165,16 @@ def annex_ii_aids(notifications: pd.DataFrame) -> pd.DataFrame:
             "reasons_human_health, reasons_environment, intentional_misuse",
         ),
     }
+
+
+def annex_ii_aids(notifications: pd.DataFrame) -> pd.DataFrame:
+    """Return the rule-based aid for every notification and Annex II criterion.
+
+    Columns: ``notification_id``, ``category``, ``criterion``, ``aid``, ``aid_reason``,
+    ``aid_fields`` (the notification fields the rule read).
+    """
+    df = notifications.reset_index(drop=True)
+    rules = _annex_ii_rules(df)
     annex_ii = items("annex_ii")
     if set(rules) != set(annex_ii.ids):  # every declared criterion has a rule, and no more
         raise RuntimeError("Annex II aid rules do not match the declared criteria")

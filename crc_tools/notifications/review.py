@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -219,11 +220,27 @@ def review_status(
     today : datetime.date, optional
         Reference date for deadlines.
     """
-    cols = STATUS_COLUMNS
     if notifications is None or notifications.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=STATUS_COLUMNS)
     keys, identities = identify_chemicals(notifications)
     df = prepare(notifications, determinations, today=today, keys=keys)
+    t = _tally(df)
+    notes = conclusion_notes(df, t.group_codes, t.reviewed_flag, t.disregarded_flag)
+    listed_by_key = {key: {e.category: e for e in _entries_for(ident, as_of)} for key, ident in identities.items()}
+    rows = [
+        _status_row(t, g, identities[key], str(category), listed_by_key[key], notes.get(g, ("", [], [])), as_of)
+        for g, (key, category) in enumerate(t.group_uniques)
+    ]
+    out = pd.DataFrame(rows, columns=STATUS_COLUMNS)
+    return out.sort_values(["chemical", "category"], key=lambda s: s.str.casefold()).reset_index(drop=True)
+
+
+def _tally(df: pd.DataFrame) -> SimpleNamespace:
+    """Return per group (chemical and category) the PIC regions notified, verified, meeting Annex II, and the Parties.
+
+    Regions are bits of :data:`PIC_REGIONS`, gathered over codes of the distinct values, never
+    per row in Python (Article 5.5: distinct regions; several notifications of one region count once).
+    """
     def codes_of(column: str):
         codes, uniques = factorize(df[column])
         return codes, ["" if u is None or u is pd.NA else str(u) for u in uniques]
@@ -288,65 +305,69 @@ def review_status(
         upair = np.unique(group_codes[~placed].astype(np.int64) * n_p + party_codes[~placed].astype(np.int64))
         for g, c in zip(*(a.tolist() for a in np.divmod(upair, n_p)), strict=True):
             unplaced_of[g].update(names_of_party[c])
-    decode = [[r for i, r in enumerate(PIC_REGIONS) if m >> i & 1] for m in range(1 << len(PIC_REGIONS))]
-    listed_by_key = {key: {e.category: e for e in _entries_for(ident, as_of)} for key, ident in identities.items()}
-    notes = conclusion_notes(df, group_codes, reviewed_flag, disregarded_flag)
-    rows = []
-    for g, (key, category) in enumerate(group_uniques):
-        ident = identities[key]
-        verified, met = decode[verified_m[g]], decode[met_m[g]]
-        notified, inferred = decode[notified_m[g]], decode[inferred_m[g]]
-        n_reviewed = bin(int(reviewed_m[g])).count("1")
-        unplaced = sorted(unplaced_of[g])
-        listed = listed_by_key[key]
-        entry = listed.get(category)
-        other = [c for c in listed if c != category and c in ("pesticide", "industrial")]
-        forward = len(verified) >= 2
-        recommend = len(met) >= 2
-        basis_notes = []
-        precedent = PRECEDENT_ADDITIONAL_CATEGORY.format(other=", ".join(CATEGORY_LABELS[c].lower() for c in other))
-        if not forward and len(verified) == 1 and other:
-            forward = True
+    return SimpleNamespace(
+        group_codes=group_codes, group_uniques=group_uniques, reviewed_flag=reviewed_flag, disregarded_flag=disregarded_flag,
+        notified_m=notified_m, verified_m=verified_m, met_m=met_m, reviewed_m=reviewed_m, inferred_m=inferred_m,
+        counts=counts, parties_of=parties_of, unplaced_of=unplaced_of,
+    )
+
+
+_DECODE = [[r for i, r in enumerate(PIC_REGIONS) if m >> i & 1] for m in range(1 << len(PIC_REGIONS))]
+"""The PIC regions of each bit mask, in the order of :data:`PIC_REGIONS`."""
+
+
+def _status_row(t: SimpleNamespace, g: int, ident: ChemicalIdentity, category: str, listed: dict, notes: tuple, as_of) -> dict:
+    """Return the status row of one chemical and category (Article 5.5, 5.6, 7; precedent CRC-10/5)."""
+    decode, counts, parties_of, unplaced_of = _DECODE, t.counts, t.parties_of, t.unplaced_of
+    verified_m, met_m, notified_m, inferred_m, reviewed_m = t.verified_m, t.met_m, t.notified_m, t.inferred_m, t.reviewed_m
+    verified, met = decode[verified_m[g]], decode[met_m[g]]
+    notified, inferred = decode[notified_m[g]], decode[inferred_m[g]]
+    n_reviewed = bin(int(reviewed_m[g])).count("1")
+    unplaced = sorted(unplaced_of[g])
+    entry = listed.get(category)
+    other = [c for c in listed if c != category and c in ("pesticide", "industrial")]
+    forward = len(verified) >= 2
+    recommend = len(met) >= 2
+    basis_notes = []
+    precedent = PRECEDENT_ADDITIONAL_CATEGORY.format(other=", ".join(CATEGORY_LABELS[c].lower() for c in other))
+    if not forward and len(verified) == 1 and other:
+        forward = True
+        basis_notes.append(precedent)
+    if not recommend and len(met) == 1 and other:
+        recommend = True
+        if precedent not in basis_notes:
             basis_notes.append(precedent)
-        if not recommend and len(met) == 1 and other:
-            recommend = True
-            if precedent not in basis_notes:
-                basis_notes.append(precedent)
-        shpf = [e for e in ident.shpf_entries if as_of is None or e.listed_on <= as_of]
-        if category == "pesticide" and entry is None and shpf:
-            basis_notes.append("Annex III lists only formulations of it, as severely hazardous pesticide formulations: " + "; ".join(e.chemical for e in shpf))
-        conflict_note, group_notes, concluded_on = notes.get(g, ("", [], []))
-        basis_notes.extend(group_notes)
-        if inferred:
-            basis_notes.append("rests on inferred PIC region(s): " + ", ".join(inferred) + " (assigned from FAO groups and geography, not read from decision RC-1/2)")
-        stage, missing = _stage_and_missing(len(verified), len(met), n_notified=len(notified), n_reviewed=n_reviewed, forward=forward, recommend=recommend, entry=entry, unplaced=unplaced)
-        if conflict_note and entry is None and not recommend:
-            missing = f"{conflict_note}; {missing}"
-        rows.append(
-            {
-                "chemical": ident.name,
-                "category": str(category),
-                "notifications": int(counts[g]),
-                "parties": sorted(parties_of[g]),
-                "regions_notified": notified,
-                "regions_verified": verified,
-                "regions_meeting_criteria": met,
-                "forward_to_crc": bool(forward),
-                "recommend_listing": bool(recommend),
-                "listed_in_annex_iii": entry is not None,
-                "recommend_new_listing": bool(recommend) and entry is None,
-                "annex_iii_entry": f"{entry.chemical} — {entry.category_label}, {entry.listing}" if entry is not None else "",
-                "stage": stage,
-                "missing": missing,
-                "inferred_regions": inferred,
-                "unplaced_parties": unplaced,
-                "basis": "; ".join(basis_notes),
-                "cas_numbers": list(ident.cas_numbers),
-                "conclusions": concluded_on,
-            }
-        )
-    out = pd.DataFrame(rows, columns=cols)
-    return out.sort_values(["chemical", "category"], key=lambda s: s.str.casefold()).reset_index(drop=True)
+    shpf = [e for e in ident.shpf_entries if as_of is None or e.listed_on <= as_of]
+    if category == "pesticide" and entry is None and shpf:
+        basis_notes.append("Annex III lists only formulations of it, as severely hazardous pesticide formulations: " + "; ".join(e.chemical for e in shpf))
+    conflict_note, group_notes, concluded_on = notes
+    basis_notes.extend(group_notes)
+    if inferred:
+        basis_notes.append("rests on inferred PIC region(s): " + ", ".join(inferred) + " (assigned from FAO groups and geography, not read from decision RC-1/2)")
+    stage, missing = _stage_and_missing(len(verified), len(met), n_notified=len(notified), n_reviewed=n_reviewed, forward=forward, recommend=recommend, entry=entry, unplaced=unplaced)
+    if conflict_note and entry is None and not recommend:
+        missing = f"{conflict_note}; {missing}"
+    return {
+        "chemical": ident.name,
+        "category": str(category),
+        "notifications": int(counts[g]),
+        "parties": sorted(parties_of[g]),
+        "regions_notified": notified,
+        "regions_verified": verified,
+        "regions_meeting_criteria": met,
+        "forward_to_crc": bool(forward),
+        "recommend_listing": bool(recommend),
+        "listed_in_annex_iii": entry is not None,
+        "recommend_new_listing": bool(recommend) and entry is None,
+        "annex_iii_entry": f"{entry.chemical} — {entry.category_label}, {entry.listing}" if entry is not None else "",
+        "stage": stage,
+        "missing": missing,
+        "inferred_regions": inferred,
+        "unplaced_parties": unplaced,
+        "basis": "; ".join(basis_notes),
+        "cas_numbers": list(ident.cas_numbers),
+        "conclusions": concluded_on,
+    }
 
 
 def conclusion_notes(df: pd.DataFrame, group_codes: np.ndarray, reviewed: np.ndarray, disregarded: np.ndarray) -> dict[int, tuple[str, list[str], list[str]]]:

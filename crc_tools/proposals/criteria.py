@@ -150,31 +150,8 @@ def _aid(supports, against, reason_sup, reason_against, reason_none):
     return aid, why
 
 
-def part3_aids(p: Proposals) -> pd.DataFrame:
-    """Return the rule-based aid for every proposal and Annex IV Part 3 criterion.
-
-    An aid for the expert, never the committee's conclusion (``../shared/DESIGN.md``, the
-    table of what each criterion reads):
-
-    * (a) reliability of the evidence — Part B reports: supports with an incident confirmed
-      by a health professional under common or recognized use; against when every report is
-      unconfirmed, or every one records use against common practice;
-    * (b) relevance to other States with similar climate, conditions and patterns of use —
-      supports when that relevance is stated (a concern stated as local only is left to the
-      expert: the Convention asks for relevance, the aid does not rule it out);
-    * (c) handling or applicator restrictions not reasonably or widely applicable — supports
-      when the restrictions safe use would need are stated, or the reports record use
-      without protective equipment;
-    * (d) significance of the effects in relation to the quantity used — relates the people
-      affected and the severe outcomes to the quantity used or sold; supports with severe
-      outcomes, or one person or more affected per 1,000 L or kg, against a stated quantity;
-    * (e) intentional misuse alone is not an adequate reason — supports when a report records
-      use as intended (or accidental exposure); against when every report records intentional
-      misuse or a suicide attempt.
-
-    Columns: ``proposal_id``, ``criterion``, ``aid``, ``aid_reason``, ``aid_fields``.
-    """
-    df = p.proposals.reset_index(drop=True)
+def _part3_rules(p: Proposals, df: pd.DataFrame) -> dict:
+    """Return criterion → ((aid, reason), fields read): the aid's rule per Annex IV Part 3 criterion (see :func:`part3_aids`)."""
     s = _incident_summary(df, p.incidents).reset_index(drop=True)
     ev = effects_vs_quantity(p)
     has_reports = (s["reports"] > 0).to_numpy()
@@ -186,7 +163,7 @@ def part3_aids(p: Proposals) -> pd.DataFrame:
     severe = (s["severe"] > 0).to_numpy()
     rate = pd.to_numeric(ev["affected_per_1000"], errors="coerce").fillna(0).to_numpy()
     d_reason = ev["summary"].to_numpy(dtype=object)
-    rules = {
+    return {
         "(a)": (
             _aid(s["confirmed_recognised"], has_reports & (s["all_unconfirmed"] | s["all_against_practice"]),
                  "a Part B report confirms an incident by a health professional (or analysis) under common or recognized use",
@@ -223,6 +200,34 @@ def part3_aids(p: Proposals) -> pd.DataFrame:
             "Part B circumstance",
         ),
     }
+
+
+def part3_aids(p: Proposals) -> pd.DataFrame:
+    """Return the rule-based aid for every proposal and Annex IV Part 3 criterion.
+
+    An aid for the expert, never the committee's conclusion (``../shared/DESIGN.md``, the
+    table of what each criterion reads):
+
+    * (a) reliability of the evidence — Part B reports: supports with an incident confirmed
+      by a health professional under common or recognized use; against when every report is
+      unconfirmed, or every one records use against common practice;
+    * (b) relevance to other States with similar climate, conditions and patterns of use —
+      supports when that relevance is stated (a concern stated as local only is left to the
+      expert: the Convention asks for relevance, the aid does not rule it out);
+    * (c) handling or applicator restrictions not reasonably or widely applicable — supports
+      when the restrictions safe use would need are stated, or the reports record use
+      without protective equipment;
+    * (d) significance of the effects in relation to the quantity used — relates the people
+      affected and the severe outcomes to the quantity used or sold; supports with severe
+      outcomes, or one person or more affected per 1,000 L or kg, against a stated quantity;
+    * (e) intentional misuse alone is not an adequate reason — supports when a report records
+      use as intended (or accidental exposure); against when every report records intentional
+      misuse or a suicide attempt.
+
+    Columns: ``proposal_id``, ``criterion``, ``aid``, ``aid_reason``, ``aid_fields``.
+    """
+    df = p.proposals.reset_index(drop=True)
+    rules = _part3_rules(p, df)
     p3 = items("annex_iv_part3")
     if set(rules) != set(p3.ids):  # every declared criterion has a rule, and no more
         raise RuntimeError("Annex IV Part 3 aid rules do not match the declared criteria")
