@@ -119,6 +119,19 @@ def test_a_committee_not_met_after_a_case_files_overall_met_is_a_conflict(tmp_pa
     assert _status(path)["recommend_listing"] is True
 
 
+def test_a_committee_not_met_after_the_sample_case_files_overall_met(tmp_path):
+    """The shipped case file of Australia's chrysotile notification records the committee's overall `met` (CRC-1);
+    a committee `not_met` on (b)(iii) recorded afterwards is a conflict in `crc score`'s table, not "met"."""
+    _record("AUS-CHRYSOTILE-2003", "--criterion", "(b)(iii)", "--status", "not_met", "--justification", "replayed for the test", "--by", "CRC-99", "--role", "committee")
+    table = run_crc("score").out
+    block = table[table.index("AUS-CHRYSOTILE-2003 —"):]
+    block = block[: block.index("\n\n", 1) if "\n\n" in block[1:] else len(block)]
+    assert "Annex II: conflict (the committee's own entries conflict" in block and "Annex II: met" not in block
+    assert "Conflict: the committee's overall conclusion" in block and "chrysotile-asbestos-australia.yaml (overall: met)" in block
+    (row,) = [r for r in run_crc("status", "--format", "json").json() if r["chemical"] == "Chrysotile asbestos"]
+    assert "AUS-CHRYSOTILE-2003" in row["basis"] and "Southwest Pacific" not in row["regions_meeting_criteria"]
+
+
 def test_two_committee_entries_of_one_date_conflict_until_one_is_superseded(tmp_path):
     path = write_bulk(tmp_path / "b.csv", [CANADA, JAPAN], COLUMNS)
     for nid in ("CAN-1", "JPN-1"):
