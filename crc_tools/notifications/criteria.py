@@ -24,8 +24,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..codes import factorize
+from ..codes import factorize, factorize_ints
 from ..convention.reference import items
+from .standing import _EARLIEST as EARLIEST
 from .standing import committee_standing, conclude, describe_sources, latest_proposals, overall_from_criteria, prepare  # noqa: F401  (re-exported)
 
 AID_SUPPORTS = "supports"
@@ -285,7 +286,8 @@ class _Coded:
         self.codes[i] = code
 
     def categorical(self) -> pd.Categorical:
-        return pd.Categorical.from_codes(self.codes, categories=pd.Index(self.values, dtype=object))
+        # the codes are built here, within range: no need to check each of maybe millions again
+        return pd.Categorical.from_codes(self.codes, categories=pd.Index(self.values, dtype=object), validate=False)
 
 
 def recorded_conclusions(records: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -322,17 +324,17 @@ def _fast_columns(status: np.ndarray, src_codes: np.ndarray, names: list[str], p
         f"{prefix}_basis": _Coded((~recorded).astype(np.int64), [RECORDED, NONE_RECORDED]),
         f"{prefix}_source": _Coded(src_codes, names),
         "committee_conclusion": _Coded(pair[0], committee_words),
-        "latest_proposal": _Coded(np.zeros(n), [""]),
-        "conflict_entries": _Coded(np.zeros(n), [""]),
+        "latest_proposal": _Coded(np.zeros(n, dtype=np.int64), [""]),
+        "conflict_entries": _Coded(np.zeros(n, dtype=np.int64), [""]),
     }
 
 
 def factorize_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """Return codes of the distinct ``(a, b)`` pairs and the pairs."""
+    """Return codes of the distinct ``(a, b)`` pairs of small non-negative codes, and the pairs."""
     if not len(a):
         return np.zeros(0, dtype=np.int64), []
     width = int(b.max()) + 1
-    codes, uniques = pd.factorize(a.astype(np.int64) * width + b.astype(np.int64))
+    codes, uniques = factorize_ints(a.astype(np.int64) * width + b.astype(np.int64))
     return codes, [(int(u // width), int(u % width)) for u in uniques]
 
 
@@ -360,12 +362,11 @@ def conclusions(notifications: pd.DataFrame, determinations: pd.DataFrame | None
     disagrees = np.zeros(len(base), dtype=bool)
     if determinations is not None and not determinations.empty:
         _conclude_recorded(base, notifications, determinations, status, names, src_codes, cols, disagrees, "notification_id", "annex_ii")
-    status_cat = cols["annex_ii_status"].categorical()
     return base.assign(
-        annex_ii_status=status_cat,
+        annex_ii_status=cols["annex_ii_status"].categorical(),
         annex_ii_basis=cols["annex_ii_basis"].categorical(),
         annex_ii_source=cols["annex_ii_source"].categorical(),
-        annex_ii_conflict=np.asarray(status_cat == "conflict", dtype=bool),
+        annex_ii_conflict=cols["annex_ii_status"].codes == STATUSES.index("conflict"),
         committee_conclusion=cols["committee_conclusion"].categorical(),
         latest_proposal=cols["latest_proposal"].categorical(),
         proposal_disagrees=disagrees,
@@ -379,19 +380,17 @@ def _conclude_recorded(base, records, determinations, status, names, src_codes, 
     d = prepare(determinations, id_col, base if "category" in base.columns else None)
     if d.empty:
         return
-    ids = base[id_col].to_numpy(dtype=object)
     at = np.flatnonzero(base[id_col].isin(set(d[id_col])).to_numpy())
+    ids = np.empty(len(base), dtype=object)
+    ids[at] = base[id_col].iloc[at].to_numpy(dtype=object)
     rec = at[status[at] < 2]
     if len(rec):  # the recorded overall conclusion of those subjects, as an undated committee entry
         pseudo = pd.DataFrame({
             id_col: ids[rec], "criterion": "overall", "status": np.array(["met", "not_met"], dtype=object)[status[rec]],
             "role": "committee", "recorded_at": pd.NaT, "_source": [names[c] for c in src_codes[rec]],
-            "_day": pd.Timestamp("1677-09-22"), "_order": -1, "_recorded": True,
+            "_day": EARLIEST, "_order": -1, "_recorded": True,
         })
-        if "category" in base.columns:
-            pseudo["category"] = base["category"].to_numpy(dtype=object)[rec]
-        else:
-            pseudo["category"] = ""
+        pseudo["category"] = base["category"].iloc[rec].to_numpy(dtype=object) if "category" in base.columns else ""
         d = pd.concat([pseudo, d], ignore_index=True)
     if "category" not in base.columns:
         d["category"] = ""
@@ -403,7 +402,9 @@ def _conclude_recorded(base, records, determinations, status, names, src_codes, 
     pr_by: dict[tuple, list[dict]] = {}
     for r in pr.to_dict("records"):
         pr_by.setdefault((r[id_col], r["category"]), []).append(r)
-    cats = base["category"].to_numpy(dtype=object) if "category" in base.columns else np.full(len(base), "", dtype=object)
+    cats = np.full(len(base), "", dtype=object)
+    if "category" in base.columns:
+        cats[at] = base["category"].iloc[at].to_numpy(dtype=object)
     for i in at:
         key = (ids[i], cats[i])
         res = conclude(st_by.get(key, []), pr_by.get(key, []), set_name, recorded_words=RECORDED)

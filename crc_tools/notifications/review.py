@@ -383,7 +383,7 @@ def conclusion_notes(df: pd.DataFrame, group_codes: np.ndarray, reviewed: np.nda
     table's own row, and is not repeated). Only the (few) notifications with such a note are visited.
     """
     out: dict[int, tuple[str, list[str]]] = {}
-    ids = df["notification_id"].to_numpy(dtype=object)
+    ids = _At(df["notification_id"])  # values read at the few positions visited, not converted for every row
 
     def rows(mask: np.ndarray):
         at = np.flatnonzero(mask)
@@ -396,7 +396,7 @@ def conclusion_notes(df: pd.DataFrame, group_codes: np.ndarray, reviewed: np.nda
     def add(g: int, kind: str, text: str) -> None:
         out.setdefault(g, {}).setdefault(kind, []).append(text)
 
-    status, source = df["annex_ii_status"].to_numpy(dtype=object), df["annex_ii_source"].to_numpy(dtype=object)
+    status, source = _At(df["annex_ii_status"]), _At(df["annex_ii_source"])
     conflict = np.asarray(df["annex_ii_status"] == "conflict", dtype=bool)
     for g, i in rows(conflict):
         add(g, "conflict", f"{ids[i]}: {df['conflict_entries'].iat[i]}")
@@ -427,6 +427,16 @@ def conclusion_notes(df: pd.DataFrame, group_codes: np.ndarray, reviewed: np.nda
         missing = f"the committee's entries on {_some(conflict_ids)} conflict: a new committee entry that supersedes one (see basis)" if conflict_ids else ""
         result[g] = (missing, notes, kinds.get("conclusions", []))
     return result
+
+
+class _At:
+    """A column read at single positions (``column[i]``) without converting the whole column."""
+
+    def __init__(self, column: pd.Series):
+        self.column = column
+
+    def __getitem__(self, i: int):
+        return self.column.iat[i]
 
 
 def conclusion_line(subject_id, committee: str, proposal: str, disagrees: bool, status: str) -> str:

@@ -100,7 +100,8 @@ def prepare(determinations: pd.DataFrame | None, id_col: str, subjects: pd.DataF
     d["status"] = d["status"].astype("string").fillna("").to_numpy(dtype=object)
     if subjects is not None and "category" in subjects.columns:
         general = d[d["category"] == ""].drop(columns="category")
-        cats = subjects[[id_col, "category"]].astype({id_col: object, "category": object}).drop_duplicates()
+        concerned = subjects[subjects[id_col].isin(set(general[id_col]))]  # a few of maybe millions
+        cats = concerned[[id_col, "category"]].astype({id_col: object, "category": object}).drop_duplicates()
         expanded = general.merge(cats, on=id_col, how="inner")
         d = pd.concat([d[d["category"] != ""], expanded], ignore_index=True).sort_values("_order", kind="stable")
     return d.reset_index(drop=True)
