@@ -235,7 +235,7 @@ CONCLUSION_KEYS = ["committee_conclusion", "latest_proposal", "proposal_disagree
 """Per notification (or proposal) in ``crc score``: the committee's conclusion, the latest proposal, whether they disagree, a conflict."""
 CRITERION_KEYS = [
     "criterion", "criterion_text", "aid", "aid_reason", "aid_fields", "status", "justification", "references", "recorded_by", "role", "recorded_at",
-    "determination_source", "proposal_status", "proposed_by", "proposal_source",
+    "determination_source", "proposal_status", "proposed_by", "proposal_source", "proposal_justification", "proposal_references",
 ]
 
 

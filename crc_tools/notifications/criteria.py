@@ -198,7 +198,7 @@ def annex_ii_aids(notifications: pd.DataFrame) -> pd.DataFrame:
 
 
 _DET_COLS = ["status", "justification", "references", "recorded_by", "role", "recorded_at", "determination_source"]
-_PROPOSAL_COLS = ["proposal_status", "proposed_by", "proposal_source"]
+_PROPOSAL_COLS = ["proposal_status", "proposed_by", "proposal_source", "proposal_justification", "proposal_references"]
 
 
 def criterion_records(subjects: pd.DataFrame, determinations: pd.DataFrame | None, id_col: str, *, by_category: bool = True) -> pd.DataFrame:
@@ -236,7 +236,8 @@ def assess(notifications: pd.DataFrame, determinations: pd.DataFrame | None = No
     nothing, ``conflict`` where its entries of one date disagree — ``justification``,
     ``references``, ``recorded_by``, ``role``, ``recorded_at``, ``determination_source``) and
     the latest proposal of a task group or contact group (``proposal_status``,
-    ``proposed_by``, ``proposal_source``), which is never the committee's conclusion
+    ``proposed_by``, ``proposal_source``, ``proposal_justification``, ``proposal_references``),
+    which is never the committee's conclusion
     (Article 5.6; ``../shared/DESIGN.md``, "Who concludes").
     """
     annex_ii = items("annex_ii")
@@ -251,7 +252,7 @@ def assess(notifications: pd.DataFrame, determinations: pd.DataFrame | None = No
     for c in (*_DET_COLS, *_PROPOSAL_COLS):
         if c not in out.columns:
             out[c] = pd.NA
-    for c in ("status", "proposal_status", "proposed_by", "proposal_source"):
+    for c in ("status", *_PROPOSAL_COLS):
         out[c] = out[c].astype("string").fillna("")
     order = {cid: i for i, cid in enumerate(annex_ii.ids)}
     out["_o"] = out["criterion"].map(order)

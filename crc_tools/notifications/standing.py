@@ -158,14 +158,21 @@ def committee_standing(d: pd.DataFrame, id_col: str) -> pd.DataFrame:
     return out
 
 
+def _text_of(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame.columns:
+        return np.full(len(frame), "", dtype=object)
+    return frame[column].astype("string").fillna("").to_numpy(dtype=object)
+
+
 def latest_proposals(d: pd.DataFrame, id_col: str) -> pd.DataFrame:
     """Return the latest proposal (task group or contact group) per subject, category and criterion.
 
     Columns: ``id_col``, ``category``, ``criterion``, ``proposal_status``, ``proposed_by``
-    (the role in words and who recorded it), ``proposal_source``, ``proposal_role``, ``_when``.
+    (the role in words and who recorded it), ``proposal_source``, ``proposal_justification``,
+    ``proposal_references``, ``proposal_role``, ``_when``.
     """
     keys = [id_col, "category", "criterion"]
-    cols = [*keys, "proposal_status", "proposed_by", "proposal_source", "proposal_role", "_when", "_order"]
+    cols = [*keys, "proposal_status", "proposed_by", "proposal_source", "proposal_justification", "proposal_references", "proposal_role", "_when", "_order"]
     p = d[d["role"].isin(PROPOSING_ROLES)]
     if p.empty:
         return pd.DataFrame(columns=cols)
@@ -178,6 +185,8 @@ def latest_proposals(d: pd.DataFrame, id_col: str) -> pd.DataFrame:
             "proposal_status": p["status"].to_numpy(dtype=object),
             "proposed_by": np.where(by != "", role + " (" + by + ")", role),
             "proposal_source": p["_source"].to_numpy(dtype=object),
+            "proposal_justification": _text_of(p, "justification"),
+            "proposal_references": _text_of(p, "references"),
             "proposal_role": p["role"].to_numpy(dtype=object),
             "_when": p["recorded_at"].fillna(_EARLIEST).to_numpy(),
             "_order": p["_order"].to_numpy(),
