@@ -160,6 +160,9 @@ def notification_review(wb: Workbench, notification_id: str, category: str | Non
             "recorded by": table["recorded_by"].fillna(""),
             "role": table["role"].fillna(""),
             "source": table["determination_source"].fillna(""),
+            # a task group's or contact group's proposal: shown apart, never the committee's conclusion
+            "proposal": [f"{by} proposes {s.replace('_', ' ')}" if s else "" for by, s in zip(table["proposed_by"], table["proposal_status"], strict=True)],
+            "proposal source": table["proposal_source"],
         }
     )
     concl = conclusions(one, wb.determinations).iloc[0].to_dict()
@@ -168,7 +171,7 @@ def notification_review(wb: Workbench, notification_id: str, category: str | Non
         "deadlines": deadlines,
         "annex_i": annex_i,
         "criteria": criteria,
-        "conclusion": {k: concl.get(k) for k in ("annex_ii_status", "annex_ii_basis", "annex_ii_source", "annex_ii_conflict")},
+        "conclusion": {k: concl.get(k) for k in ("annex_ii_status", "annex_ii_basis", "annex_ii_source", "annex_ii_conflict", "committee_conclusion", "latest_proposal", "proposal_disagrees", "conflict_entries")},
         "history": history(str(notification_id)),
     }
 
@@ -306,7 +309,7 @@ def proposal_review(wb: Workbench, proposal_id: str, *, today: dt.date | None = 
         "listed in Annex III": bool(status.get("listed_in_annex_iii")),
     }
     table = shpf.assess(one)
-    criteria = table[["criterion", "criterion_text", "aid", "aid_reason", "status", "justification", "recorded_by", "role", "determination_source"]].rename(
+    criteria = table[["criterion", "criterion_text", "aid", "aid_reason", "status", "justification", "recorded_by", "role", "determination_source", "proposal_status", "proposed_by"]].rename(
         columns={"criterion_text": "Convention text", "status": "recorded status", "determination_source": "source"}
     )
     criteria["recorded status"] = criteria["recorded status"].replace("", "(none recorded)")
