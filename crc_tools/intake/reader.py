@@ -298,9 +298,9 @@ def _coded_columns() -> set[str]:
 
     names = {f.name for f in notification_schema().fields if f.type in CODED_TYPES} | CODED_TEXT
     try:
-        from .fields import incident_schema, part2_schema, proposal_schema
+        from .fields import incident_schema, part2_schema, proposal_schema, response_schema
 
-        for schema in (proposal_schema(), incident_schema(), part2_schema()):
+        for schema in (proposal_schema(), incident_schema(), part2_schema(), response_schema()):
             names |= {f.name for f in schema.fields if f.type in CODED_TYPES}
     except ImportError:  # pragma: no cover - older field declarations
         pass
@@ -1127,6 +1127,10 @@ def _case_kind(doc: dict) -> str:
         return "shpf_proposal"
     if kind in ("notification", "fra", "final_regulatory_action"):
         return "notification"
+    if kind in ("import_response", "response"):
+        return "import_response"
+    if "response_id" in doc:
+        return "import_response"
     if "proposal_id" in doc:
         return "shpf_proposal"
     return "notification"
@@ -1143,6 +1147,7 @@ that kind, ``tables`` the bulk tables recognised as that kind (text cells with `
 def _builtin_readers() -> None:
     """Register the readers shipped with the suite (imported here, not at module import, to keep the one-way dependencies)."""
     from ..proposals import shpf  # noqa: F401  registers READERS["shpf_proposal"]
+    from ..responses import reader  # noqa: F401  registers READERS["import_response"]
 
 
 def load(paths=None, *, today: dt.date | None = None) -> Intake:
@@ -1178,6 +1183,8 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
                 continue
             shpf_columns = {"proposal_id", "incident_date", "part2_item"}  # proposals, Part B reports, the Part 2 tracker
             kind = "shpf_proposal" if shpf_columns & set(df.columns) and "notification_id" not in df.columns else "notification"
+            if "response_id" in df.columns and "notification_id" not in df.columns:
+                kind = "import_response"  # import responses (Article 10)
             if kind != "notification":
                 other_tables.setdefault(kind, []).append(df.assign(_source=str(f)))
                 continue
