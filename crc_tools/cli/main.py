@@ -432,7 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands():
     """Commands added by the documents, register and dashboard modules."""
     out = []
-    for module in ("crc_tools.cli.reports", "crc_tools.cli.register", "crc_tools.cli.dashboard"):
+    for module in ("crc_tools.cli.reports", "crc_tools.cli.register", "crc_tools.cli.dashboard", "crc_tools.cli.responses"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:
@@ -474,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
-READ_ONLY_COMMANDS = frozenset({"validate", "verify", "score", "status", "region", "annex3"})
+READ_ONLY_COMMANDS = frozenset({"validate", "verify", "score", "status", "region", "annex3", "responses", "export-check"})
 """Commands that write nothing but their answer: they may leave without tearing down their tables."""
 
 
