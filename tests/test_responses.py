@@ -366,3 +366,18 @@ def test_chemical_responses_for_the_dashboard():
     answered = table[table["decision"].notna()]
     assert set(answered["party"]) >= {"Australia", "Botswana", "Brazil", "European Union"}
     assert chemical_responses("chrysotile asbestos", responses).empty
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=12), st.text(alphabet='ab{}[],:"\\/ é\n', max_size=20), st.booleans() | st.none()), min_size=1, max_size=6))
+def test_json_output_is_the_records_whatever_the_text(values):
+    import json
+
+    from crc_tools.responses.status import RESPONSE_COLUMNS, status_json, status_records
+
+    frame = pd.DataFrame({c: [None] * len(values) for c in RESPONSE_COLUMNS})
+    frame["party"] = [v[0] for v in values]
+    frame["conditions"] = [v[1] for v in values]
+    frame["overdue"] = pd.array([v[2] for v in values], dtype="boolean")
+    frame["due_date"] = pd.Series([pd.Timestamp("2026-07-22")] * len(values), dtype="datetime64[s]")
+    assert json.loads(status_json(frame)) == status_records(frame)

@@ -33,7 +33,7 @@ def _load_responses(paths):
     from ..responses.status import from_intake
 
     default = config.cases_dir() / "responses"
-    intake = load(paths or ([default] if default.is_dir() else None))
+    intake = load(paths or ([default] if default.is_dir() else None), kinds={"import_response"})
     return intake, from_intake(intake)
 
 
@@ -52,7 +52,7 @@ def cmd_responses(args) -> int:
     """Import responses per Party and Annex III entry (category): the current decision, its kind and conditions, when it was received, when it was due, and who is overdue (Article 10)."""
     import datetime as dt
 
-    from ..responses.status import RESPONSE_COLUMNS, response_history, response_status, status_records
+    from ..responses.status import RESPONSE_COLUMNS, response_history, response_status, status_json, status_records
     from .main import _emit
 
     intake, responses = _load_responses(args.paths)
@@ -65,7 +65,7 @@ def cmd_responses(args) -> int:
         return _report(problems)
     as_of = args.as_of or dt.date.today()
     status = response_status(responses, as_of=as_of, parties_=args.party, chemicals=args.chemical, problems=problems)
-    rows = status_records(status)
+    rows = status_records(status) if args.format != "json" else []
     if args.format == "table":
         _emit(_table_rows(rows), "table", RESPONSE_COLUMNS)
         unknown = int(status["overdue"].isna().sum())
@@ -74,6 +74,8 @@ def cmd_responses(args) -> int:
                 f"\nAs of {as_of.isoformat()}: the due date is not established for {unknown:,} of {len(status):,} Party x entry rows — the DGD's dispatch date "
                 "(data/reference/dgd_dispatch.csv) or the Party's date of entry into force (data/reference/parties.csv) is not known; nothing is guessed.\n"
             )
+    elif args.format == "json":
+        sys.stdout.write(status_json(status))
     else:
         _emit(rows, args.format, RESPONSE_COLUMNS)
     return _report(problems)

@@ -111,7 +111,13 @@ READERS[KIND] = read_responses
 def _col(out: dict, name: str, n: int) -> pd.Series:
     if name in out:
         return out[name]
-    return pd.Series([""] * n, dtype=object)
+    return pd.Series(pd.Categorical([""] * n))
+
+
+def _per_value(series: pd.Series, func) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(codes, per_unique)`` with ``func`` asked once per distinct value (the validator's message form)."""
+    codes, uniques = factorize(series)
+    return codes, np.array([func(u) for u in uniques], dtype=object)
 
 
 def resolve_entry(chemical: str, cas: str = "", category: str = "") -> tuple[tuple[str, str, str] | None, str | None]:
@@ -151,18 +157,21 @@ def _check_response(today: dt.date):
         n = len(df)
         if not n:
             return
-        kind = _col(out, "kind", n).astype(object).to_numpy()
-        decision = _col(out, "decision", n).astype(object).to_numpy()
-        add((kind == "final") & np.isin(decision, INTERIM_ONLY), "decision", np.array([f"'{d}' is an interim response (Article 10.4 (b)); a final decision consents, does not consent, or consents subject to conditions" for d in decision], dtype=object))
-        conditions = _col(out, "conditions", n).astype(str).to_numpy()
-        add((decision == "consent_with_conditions") & (conditions == ""), "conditions", "a consent subject to conditions states the conditions (Article 10.4 (a) (iii))")
-        add((decision != "consent_with_conditions") & (decision != "") & (conditions != ""), "conditions", "conditions are given but the decision is not consent_with_conditions; they are kept as written", "warning")
+        final = (_col(out, "kind", n) == "final").to_numpy(dtype=bool)
+        decision = _col(out, "decision", n)
+        codes, msgs = _per_value(decision, lambda d: f"'{d}' is an interim response (Article 10.4 (b)); a final decision consents, does not consent, or consents subject to conditions")
+        add(final & decision.isin(INTERIM_ONLY).to_numpy(dtype=bool), "decision", (codes, msgs))
+        no_conditions = (_col(out, "conditions", n).astype("string").fillna("") == "").to_numpy(dtype=bool)
+        cwc = (decision == "consent_with_conditions").to_numpy(dtype=bool)
+        add(cwc & no_conditions, "conditions", "a consent subject to conditions states the conditions (Article 10.4 (a) (iii))")
+        add(~cwc & (decision != "").to_numpy(dtype=bool) & ~no_conditions, "conditions", "conditions are given but the decision is not consent_with_conditions; they are kept as written", "warning")
         none = pd.Series(pd.NaT, index=df.index)
         received, published, issued = (out.get(f, none) for f in ("received_date", "published_date", "issued_date"))
         add((received.isna() & published.isna() & issued.isna()).to_numpy(), "received_date", "give the date the Secretariat received the response (or, for a response taken from a PIC Circular, published_date; or the date the Party issued it, issued_date): a newer response supersedes an older one (Article 10.2)")
-        add((issued > pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool), "issued_date", f"date is in the future (today is {today.isoformat()})")
-        add((published > pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool), "published_date", f"date is in the future (today is {today.isoformat()})")
-        add(_col(out, "party_iso3", n).astype(str).str.contains(";").to_numpy(), "party", "a response comes from one Party; give one Party per response")
+        for name, dates in (("published_date", published), ("issued_date", issued)):
+            add((dates > pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool), name, f"date is in the future (today is {today.isoformat()})")
+        iso_codes, several = _per_value(_col(out, "party_iso3", n), lambda v: ";" in str(v))
+        add(several.astype(bool)[iso_codes], "party", "a response comes from one Party; give one Party per response")
         _resolve(df.index, out, add)
 
     return check
@@ -170,23 +179,25 @@ def _check_response(today: dt.date):
 
 def _resolve(index: pd.Index, out: dict, add) -> None:
     """Find each response's Annex III entry, once per distinct (chemical, CAS number, category)."""
+    from ..codes import factorize_ints
+
     n = len(index)
-    keys = pd.DataFrame({
-        "c": _col(out, "chemical", n).astype(str).to_numpy(),
-        "cas": _col(out, "cas_number", n).astype(str).to_numpy(),
-        "cat": _col(out, "category", n).astype(str).to_numpy(),
-    })
-    codes, uniques = factorize(keys["c"] + "\x1f" + keys["cas"] + "\x1f" + keys["cat"])
-    found = [resolve_entry(*str(u).split("\x1f")) for u in uniques]
-    entry = np.array([f[0][0] if f[0] else "" for f in found], dtype=object)
-    cat = np.array([f[0][1] if f[0] else "" for f in found], dtype=object)
-    name = np.array([f[0][2] if f[0] else "" for f in found], dtype=object)
+    parts = [factorize(_col(out, name, n)) for name in ("chemical", "cas_number", "category")]
+    combined = np.zeros(n, dtype=np.int64)
+    for codes, uniques in parts:
+        combined = combined * (len(uniques) + 1) + codes
+    codes, firsts = factorize_ints(combined) if n else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    first_row = np.zeros(len(firsts), dtype=np.int64)
+    first_row[codes[::-1]] = np.arange(n)[::-1]  # a row holding each distinct combination
+    keys = [tuple("" if u is None else str(u) for u in (p[1][p[0][i]] for p in parts)) for i in first_row]
+    found = [resolve_entry(*k) for k in keys]
     msgs = np.array([f[1] for f in found], dtype=object)
-    blank = keys["c"].to_numpy() == ""
-    add((msgs[codes] != None) & ~blank, "chemical", msgs[codes])  # noqa: E711
-    out["entry_id"] = pd.Series(pd.Categorical(entry[codes]), index=index)
-    out["annex_iii_chemical"] = pd.Series(pd.Categorical(name[codes]), index=index)
-    out["category"] = pd.Series(pd.Categorical(cat[codes]), index=index)
+    blank = np.array([k[0] == "" for k in keys], dtype=bool)
+    add(((msgs != None) & ~blank)[codes] if n else np.zeros(0, dtype=bool), "chemical", (codes, msgs))  # noqa: E711
+    for name, j in (("entry_id", 0), ("category", 1), ("annex_iii_chemical", 2)):
+        values = pd.Index([f[0][j] if f[0] else "" for f in found], dtype=object)
+        cat_codes, cats = pd.factorize(values)
+        out[name] = pd.Series(pd.Categorical.from_codes(cat_codes[codes] if n else np.zeros(0, dtype=np.int64), categories=pd.Index(cats, dtype=object)), index=index)
 
 
 __all__ = ["KIND", "read_responses", "resolve_entry", "DECISION_LABELS", "KIND_LABELS", "INTERIM_ONLY"]

@@ -31,6 +31,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..codes import factorize
 from ..convention.reference import annex_iii, regions, search_annex_iii
 from ..errors import Problems, UsageError
 from .dates import Parties, dgd_dispatch, due_dates, parties
@@ -98,7 +99,7 @@ def _parties_frame(table: Parties, responses: pd.DataFrame, as_of: dt.date, prob
     stamp = pd.Timestamp(as_of)
     in_force = t[(t["status"] == "party") & ~(t["entry_into_force"] > stamp)]
     frame = in_force[["iso3", "country", "entry_into_force"]]
-    responding = responses.drop_duplicates("party_iso3") if len(responses) else responses
+    responding = _first_per_party(responses)
     status = dict(zip(t["iso3"], t["status"], strict=True))
     listed = set(frame["iso3"])
     unknown = []
@@ -117,12 +118,23 @@ def _not_parties(responses: pd.DataFrame, table: Parties, problems: Problems) ->
     if responses.empty or not table.available:
         return responses
     status = dict(zip(table.table["iso3"], table.table["status"], strict=True))
-    s = responses["party_iso3"].astype(str).map(status).fillna("")
-    out = s.isin(["signatory", "non_party"]).to_numpy()
+    codes, uniques = factorize(responses["party_iso3"])
+    out = np.array([status.get(str(u), "") in ("signatory", "non_party") for u in uniques], dtype=bool)[codes]
+    if not out.any():
+        return responses
     for iso3, party, source, record in _columns(responses[out], "party_iso3", "party", "_source", "_record"):
         label = "a signatory, not a Party" if status.get(iso3) == "signatory" else "not a Party"
         problems.add(source, record, "party", f"{party} is {label}: its response is not compiled ({NON_PARTY_NOTE})", "warning")
     return responses[~out]
+
+
+def _first_per_party(responses: pd.DataFrame) -> pd.DataFrame:
+    """Return the first response of each responding State (one row each)."""
+    if responses.empty:
+        return responses
+    codes, _ = factorize(responses["party_iso3"])
+    _, first = np.unique(codes, return_index=True)
+    return responses.iloc[np.sort(first)]
 
 
 def _columns(df: pd.DataFrame, *names: str):
@@ -214,20 +226,41 @@ def response_status(
     return grid.drop(columns=["iso3", "country", "_counts_from"]).sort_values(["party", "chemical", "category"], kind="stable").reset_index(drop=True)
 
 
-def status_records(status: pd.DataFrame) -> list[dict]:
-    """Return ``crc responses`` objects: exactly :data:`RESPONSE_COLUMNS`, dates as ISO text, nulls where nothing is known."""
+def status_frame(status: pd.DataFrame) -> pd.DataFrame:
+    """Return exactly :data:`RESPONSE_COLUMNS` as plain values: dates as ISO text, ``None`` where nothing is known."""
     n = len(status)
     cols = {}
     for c in RESPONSE_COLUMNS:
-        s = status[c] if c in status.columns else pd.Series([None] * n)
+        s = status[c] if c in status.columns else pd.Series([None] * n, index=status.index)
         if pd.api.types.is_datetime64_any_dtype(s.dtype):
-            text = s.dt.strftime("%Y-%m-%d").astype(object)
-            cols[c] = text.where(s.notna(), None).tolist()
+            cols[c] = s.dt.strftime("%Y-%m-%d").astype(object).where(s.notna(), None)
         elif c == "overdue":
-            cols[c] = [None if v is pd.NA else bool(v) for v in s.tolist()]
+            cols[c] = s.astype(object).where(s.notna(), None)
         else:
-            cols[c] = [None if (v is None or v is pd.NA or v == "" or (isinstance(v, float) and v != v)) else str(v) for v in s.astype(object).tolist()]
-    return [dict(zip(RESPONSE_COLUMNS, row, strict=True)) for row in zip(*(cols[c] for c in RESPONSE_COLUMNS), strict=True)]
+            text = s.astype(object)
+            cols[c] = text.where(text.notna() & (text != ""), None)
+    return pd.DataFrame(cols, index=status.index).reset_index(drop=True)
+
+
+def status_records(status: pd.DataFrame) -> list[dict]:
+    """Return ``crc responses`` objects: exactly :data:`RESPONSE_COLUMNS`, dates as ISO text, nulls where nothing is known."""
+    return status_frame(status).to_dict("records")
+
+
+def status_json(status: pd.DataFrame) -> str:
+    """Return ``crc responses --format json``: an array of :func:`status_records` objects, one per line."""
+    frame = status_frame(status)
+    if frame.empty:
+        return "[]\n"
+    text = frame.to_json(orient="records", force_ascii=False)
+    # pandas writes "/" as "\/" (valid JSON, but not what a reader greps for). An escaped slash is the
+    # only source of that pair: a raw "/" never follows an escaped backslash, so a plain replace is exact.
+    text = text.replace("\\/", "/")
+    # One object per line: every object opens with its first key, and inside a string a quote is
+    # always escaped, so '},{"party":' occurs only between two objects.
+    lines = text[1:-1].split('},{"party":')
+    lines = [lines[0] + "}", *('{"party":' + x + "}" for x in lines[1:-1]), '{"party":' + lines[-1]] if len(lines) > 1 else lines
+    return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
 def chemical_responses(chemical: str, responses: pd.DataFrame, *, as_of: dt.date | None = None) -> pd.DataFrame:
@@ -244,7 +277,7 @@ def chemical_responses(chemical: str, responses: pd.DataFrame, *, as_of: dt.date
 
 
 __all__ = [
-    "RESPONSE_COLUMNS", "NON_PARTY_NOTE", "response_status", "status_records", "current_responses", "response_history", "chemical_responses",
+    "RESPONSE_COLUMNS", "NON_PARTY_NOTE", "response_status", "status_records", "status_json", "status_frame", "current_responses", "response_history", "chemical_responses", "from_intake",
 ]
 
 
