@@ -277,7 +277,7 @@ def chemical_responses(chemical: str, responses: pd.DataFrame, *, as_of: dt.date
 
 
 __all__ = [
-    "RESPONSE_COLUMNS", "NON_PARTY_NOTE", "response_status", "status_records", "status_json", "status_frame", "current_responses", "response_history", "chemical_responses", "from_intake",
+    "RESPONSE_COLUMNS", "NON_PARTY_NOTE", "response_status", "status_records", "status_json", "status_frame", "current_responses", "response_history", "chemical_responses", "from_intake", "overdue_by_region",
 ]
 
 
@@ -287,3 +287,15 @@ def from_intake(intake) -> pd.DataFrame:
 
     found = intake.extra.get(KIND)
     return found if found is not None else read_responses([], [], Problems())
+
+
+def overdue_by_region(status: pd.DataFrame) -> pd.DataFrame:
+    """Return the failures to respond counted by PIC region and Annex III entry: ``pic_region``, ``chemical``, ``category``, ``parties_overdue``.
+
+    A Party without an established PIC region is counted under "no established PIC region".
+    """
+    failed = status[status["overdue"].fillna(False).astype(bool)]
+    if failed.empty:
+        return pd.DataFrame({"pic_region": [], "chemical": [], "category": [], "parties_overdue": []})
+    region = failed["pic_region"].replace("", "no established PIC region")
+    return failed.assign(pic_region=region).groupby(["pic_region", "chemical", "category"], as_index=False).size().rename(columns={"size": "parties_overdue"})
