@@ -381,3 +381,23 @@ def test_json_output_is_the_records_whatever_the_text(values):
     frame["overdue"] = pd.array([v[2] for v in values], dtype="boolean")
     frame["due_date"] = pd.Series([pd.Timestamp("2026-07-22")] * len(values), dtype="datetime64[s]")
     assert json.loads(status_json(frame)) == status_records(frame)
+
+
+def test_dashboard_chemical_page_shows_the_parties_responses(tmp_path):
+    pytest.importorskip("panel")
+    from crc_tools.dashboard.data import MeetingData
+    from crc_tools.dashboard.views import build_app
+
+    data = MeetingData(reports_dir=tmp_path / "reports", today=dt.date(2026, 11, 30))
+    phorate = data.responses_of("Phorate (pesticide)")
+    answered = dict(zip(phorate["party"], phorate["decision"], strict=True))
+    assert answered["Brazil"] == "no_consent" and answered["Australia"] == "consent_with_conditions"
+    assert list(phorate["decision"] != "")[: len([d for d in answered.values() if d])] == [True] * len([d for d in answered.values() if d])  # answered first
+    assert data.responses_of("Chrysotile asbestos (industrial)").empty  # not in Annex III: no responses
+    dash = build_app(data, auth_enabled=False, poll=False)
+    dash.chemical_select.value = "Carbosulfan (pesticide)"
+    shown = dash.responses_table.value
+    assert dash.responses_table.visible and {"Canada", "Albania"} <= set(shown["party"])
+    assert dict(zip(shown["party"], shown["overdue"], strict=True))["Albania"] == "yes"
+    dash.chemical_select.value = "Chrysotile asbestos (industrial)"
+    assert not dash.responses_table.visible and "Not listed in Annex III" in dash.responses_note.object
