@@ -118,10 +118,10 @@ def cmd_export_check(args) -> int:
 
 def cmd_circular(args) -> int:
     """Render the PIC Circular for a period: introduction and Appendices I-VI (notifications, SHPF proposals, Annex III, import responses and failures to respond, chemicals awaiting a second region, chemicals the COP has yet to decide on)."""
+    from .. import config
     from ..documents.circular import circular_document
     from ..documents.render import parse_formats, render_model
     from ..intake.reader import load
-    from .. import config
     from .reports import _print_rendered
 
     formats = parse_formats(args.format)

@@ -1,4 +1,4 @@
-"""The export check (Article 11, 12.5, 13): may this chemical go to this Party, and with what?
+"""The export check (Articles 11, 12.5 and 13): may this chemical go to this Party, and with what.
 
 For an exporter or a customs officer: a chemical named by its name, CAS number or HS code, and
 the importing Party. The answer says whether the chemical is in Annex III (which entry, which
