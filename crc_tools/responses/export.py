@@ -201,6 +201,8 @@ def export_check(chemical: str, to: str, responses: pd.DataFrame, *, as_of: dt.d
     _answer(out, entries, party.country, responses, as_of)
     if not table.available:
         out["note"] += f" Whether {party.country} is a Party, and since when, is not established (the Parties table is not available)."
+    elif not status:
+        out["note"] += f" Whether {party.country} is a Party is not established in the Parties table; it is answered as a Party."
     return out
 
 

@@ -203,7 +203,12 @@ def response_status(
     compiled = _not_parties(responses, table, problems)
     grid_parties = _parties_frame(table, compiled, as_of, problems)
     if parties_:
-        grid_parties = grid_parties[grid_parties["iso3"].isin(_party_filter(parties_))]
+        wanted = _party_filter(parties_)
+        for iso3 in sorted(wanted - set(grid_parties["iso3"])):
+            why = table.status(iso3) or "status not established, and no response read"
+            known = regions().by_iso3.get(iso3)
+            problems.add(known.country if known else iso3, None, "party", f"not compiled: not a Party in force on {as_of.isoformat()} ({why.replace('_', '-')})", "warning")
+        grid_parties = grid_parties[grid_parties["iso3"].isin(wanted)]
     entries = _entries(as_of, chemicals)
     n_p, n_e = len(grid_parties), len(entries)
     grid = entries.iloc[np.tile(np.arange(n_e), n_p)].reset_index(drop=True)
