@@ -726,11 +726,16 @@ def show_responses(note, table, responses: pd.DataFrame) -> None:
         table.value = pd.DataFrame()
         table.visible = False
         return
-    answered = int((responses["decision"] != "").sum())
-    overdue = int((responses["overdue"] == "yes").sum())
-    note.object = f"<p>{answered} Party(ies) have responded; {overdue} overdue (no response by the due date, nine months after the DGD's dispatch). Parties not listed in the data's Parties table are not shown.</p>"
-    table.value = responses
-    table.visible = True
+    answered = (responses["decision"] != "").to_numpy()
+    overdue = (responses["overdue"] == "yes").to_numpy()
+    rest = responses[~answered & ~overdue]
+    unknown = int((rest["overdue"] == "not established").sum())
+    note.object = (
+        f"<p>{int(answered.sum())} Party(ies) have responded; {int(overdue.sum())} overdue (no response by the due date, nine months after the DGD's dispatch). "
+        f"{len(rest) - unknown} other Party(ies) not yet due; for {unknown} the due date is not established (the DGD's dispatch date or the Party's date of entry into force is not known).</p>"
+    )
+    table.value = responses[answered | overdue].reset_index(drop=True)
+    table.visible = bool((answered | overdue).any())
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
