@@ -401,3 +401,20 @@ def test_dashboard_chemical_page_shows_the_parties_responses(tmp_path):
     assert dict(zip(shown["party"], shown["overdue"], strict=True))["Albania"] == "yes"
     dash.chemical_select.value = "Chrysotile asbestos (industrial)"
     assert not dash.responses_table.visible and "Not listed in Annex III" in dash.responses_note.object
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Canada", "Chile", "Brazil"]), st.sampled_from(["Carbosulfan", "Phorate"]), st.sampled_from(["2026-01-01", "2026-02-01", "2026-03-01", ""]), st.sampled_from(["", "2026-05-01"])), min_size=1, max_size=12))
+def test_current_response_is_the_one_no_other_supersedes(rows):
+    import tempfile
+
+    from crc_tools.intake.reader import load
+    from crc_tools.responses.status import current_responses, from_intake, response_history
+
+    records = [R(f"r{i}", party, chem, received=received, published_date="2025-12-12" if not received else "", applies_from=applies) for i, (party, chem, received, applies) in enumerate(rows)]
+    with tempfile.TemporaryDirectory() as tmp:
+        responses = from_intake(load([write(Path(tmp) / "r.csv", records)]))
+    current = set(current_responses(responses)["response_id"])
+    history = response_history(responses)
+    assert current == set(history.loc[history["superseded_by"] == "", "response_id"])
+    assert len(current) == len({(p, c) for p, c, _, _ in rows})  # one current response per Party and entry

@@ -70,10 +70,21 @@ def current_responses(responses: pd.DataFrame, *, as_of: dt.date | None = None) 
     """Return the latest response of each Party on each entry received by ``as_of`` (default: all)."""
     if responses.empty:
         return responses.assign(_counts_from=pd.Series([], dtype="datetime64[s]"))
-    df = _ordered(responses)
-    if as_of is not None:
-        df = df[df["_counts_from"] <= pd.Timestamp(as_of)]
-    return df.drop_duplicates(["party_iso3", "entry_id", "category"], keep="last")
+    counts_from = _response_date(responses)
+    keep = np.ones(len(responses), dtype=bool) if as_of is None else (counts_from <= pd.Timestamp(as_of)).to_numpy(dtype=bool)
+    key = np.zeros(len(responses), dtype=np.int64)
+    for name in ("party_iso3", "entry_id", "category"):  # one integer per Party and entry, from the columns' codes
+        codes, uniques = factorize(responses[name])
+        key = key * (len(uniques) + 1) + codes
+
+    def ints(dates: pd.Series) -> np.ndarray:  # a missing date sorts first, as an older one
+        values = dates.to_numpy(dtype="datetime64[s]").astype(np.int64)
+        return np.where(dates.isna().to_numpy(), np.iinfo(np.int64).min, values)
+
+    rows = np.flatnonzero(keep)
+    order = rows[np.lexsort((responses["_order"].to_numpy()[rows], ints(responses["applies_from"])[rows], ints(counts_from)[rows], key[rows]))]
+    last = order[np.r_[key[order][1:] != key[order][:-1], True]] if len(order) else order
+    return responses.iloc[np.sort(last)].assign(_counts_from=counts_from.iloc[np.sort(last)])
 
 
 def _entries(as_of: dt.date, chemicals) -> pd.DataFrame:
