@@ -1037,8 +1037,8 @@ def all_determinations(intake, register: Register | None = None) -> pd.DataFrame
         ``determination_source`` (the case file's path, or ``register entry N``),
         ``source`` (``case_file`` or ``register``) and ``entry_id``. Register entries
         appear in their current view (corrections applied), for the notifications in the
-        intake only. Which entry stands per criterion is decided by
-        :func:`crc_tools.notifications.criteria.current_determinations`.
+        intake only. Which entry stands per criterion — the committee's only; the others are
+        proposals — is decided by :mod:`crc_tools.notifications.standing`.
     """
     case = intake.determinations.copy()
     case["source_file"] = case["source_file"].astype("string")
