@@ -160,6 +160,9 @@ def notification_review(wb: Workbench, notification_id: str, category: str | Non
             "recorded by": table["recorded_by"].fillna(""),
             "role": table["role"].fillna(""),
             "source": table["determination_source"].fillna(""),
+            # a task group's or contact group's proposal: shown apart, never the committee's conclusion
+            "proposal": [f"{by} proposes {s.replace('_', ' ')}" if s else "" for by, s in zip(table["proposed_by"], table["proposal_status"], strict=True)],
+            "proposal source": table["proposal_source"],
         }
     )
     concl = conclusions(one, wb.determinations).iloc[0].to_dict()
@@ -168,7 +171,7 @@ def notification_review(wb: Workbench, notification_id: str, category: str | Non
         "deadlines": deadlines,
         "annex_i": annex_i,
         "criteria": criteria,
-        "conclusion": {k: concl.get(k) for k in ("annex_ii_status", "annex_ii_basis", "annex_ii_source", "annex_ii_conflict")},
+        "conclusion": {k: concl.get(k) for k in ("annex_ii_status", "annex_ii_basis", "annex_ii_source", "annex_ii_conflict", "committee_conclusion", "latest_proposal", "proposal_disagrees", "conflict_entries")},
         "history": history(str(notification_id)),
     }
 
@@ -243,7 +246,9 @@ def determination_form(wb: Workbench, subject_id: str, *, subject_kind: str = "n
     set_name = "annex_ii" if subject_kind == "notification" else "annex_iv_part3"
     crit = w.Dropdown(options=[*items(set_name).ids, "overall"], description="Criterion")
     status = w.ToggleButtons(options=[("met", "met"), ("not met", "not_met"), ("insufficient information", "insufficient_information")], description="Status")
-    role = w.Dropdown(options=["task_group", "contact_group", "committee", "secretariat"], value="task_group", description="Role")
+    from .register.roles import RECORDING_ROLES  # the Secretariat verifies, it records no criterion (Article 5.3)
+
+    role = w.Dropdown(options=list(RECORDING_ROLES), value="task_group", description="Role")
     who = w.Text(description="Recorded by", placeholder="name, or task group")
     why = w.Textarea(description="Justification", layout=w.Layout(width="90%", height="6em"))
     refs = w.Textarea(description="References", placeholder="one per line", layout=w.Layout(width="90%", height="4em"))
@@ -304,7 +309,7 @@ def proposal_review(wb: Workbench, proposal_id: str, *, today: dt.date | None = 
         "listed in Annex III": bool(status.get("listed_in_annex_iii")),
     }
     table = shpf.assess(one)
-    criteria = table[["criterion", "criterion_text", "aid", "aid_reason", "status", "justification", "recorded_by", "role", "determination_source"]].rename(
+    criteria = table[["criterion", "criterion_text", "aid", "aid_reason", "status", "justification", "recorded_by", "role", "determination_source", "proposal_status", "proposed_by"]].rename(
         columns={"criterion_text": "Convention text", "status": "recorded status", "determination_source": "source"}
     )
     criteria["recorded status"] = criteria["recorded status"].replace("", "(none recorded)")

@@ -36,7 +36,8 @@ def main(argv: list[str]) -> int:
         return 0
     if mode == "hold":
         supersedes = int(argv[2])
-        values, problems = validate_entry(dict(subject_id="HELD", criterion="(a)", status="not_met", justification="half-written correction", recorded_by="killed", role="committee"))
+        # a correction concerns the entry's own subject, criterion and role (N1, (a), a task group's: see test_register)
+        values, problems = validate_entry(dict(subject_id="N1", criterion="(a)", status="not_met", justification="half-written correction", recorded_by="killed", role="task_group"))
         assert not problems, problems
         values.update(supersedes=supersedes, uid=str(uuid.uuid4()))
         reg.schema_version()

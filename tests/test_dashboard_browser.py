@@ -52,7 +52,7 @@ secretariat:
   received_date: "2019-02-01"
   annex_i_verified: true
 determinations:
-  - {criterion: "(a)", status: not_met, role: task_group, by: "<b>TG</b>", date: "2020-01-01", justification: "<img src=x onerror=alert(2)>"}
+  - {criterion: "(a)", status: not_met, role: committee, by: "<b>TG</b>", date: "2020-01-01", justification: "<img src=x onerror=alert(2)>"}
 """,
     "xss-img.yaml": """\
 kind: notification

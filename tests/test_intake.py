@@ -244,9 +244,22 @@ def test_eu_names_all_resolve_to_one_party(bulk):
     assert set(result.notifications["notifying_party"]) == {"European Union"}
 
 
-def test_joint_notification_of_several_parties(bulk):
-    result = load([bulk([{**GOOD, "notifying_party": "Burkina Faso; Chad; Senegal"}])])
-    assert result.notifications.loc[0, "pic_region"] == "Africa"
+def test_joint_notification_of_several_parties_is_split_per_party(bulk):
+    """Annex II (b)(iii) is judged per Party: a joint row becomes one notification per Party, ids suffixed, and says so."""
+    result = load([bulk([{**GOOD, "notification_id": "J1", "notifying_party": "Canada; Mexico"}, {**GOOD, "notification_id": "N2", "notifying_party": "Japan"}])])
+    n = result.notifications
+    assert list(n["notification_id"]) == ["J1-CAN", "J1-MEX", "N2"]
+    assert list(n["notifying_party"]) == ["Canada", "Mexico", "Japan"] and list(n["party_iso3"]) == ["CAN", "MEX", "JPN"]
+    assert list(n["pic_region"]) == ["North America", "Latin America and the Caribbean", "Asia"]
+    (msg,) = [p.format() for p in result.problems]
+    assert msg.endswith(":2: notifying_party: warning: joint notification of Canada, Mexico split into one notification per Party: J1-CAN, J1-MEX (Annex II (b)(iii) and the PIC regions are judged per Party)")
+    assert result.ok
+
+
+def test_a_split_id_already_taken_is_refused(bulk):
+    result = load([bulk([{**GOOD, "notification_id": "J1", "notifying_party": "Canada; Mexico"}, {**GOOD, "notification_id": "J1-MEX", "notifying_party": "Mexico"}])])
+    assert list(result.notifications["notification_id"]) == ["J1-MEX"]
+    assert any(p.field == "notification_id" and "J1-MEX is already the id of another notification" in p.message for p in result.problems.errors)
 
 
 def test_the_annotated_notification_example_is_a_valid_case_file(tmp_path):

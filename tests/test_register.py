@@ -132,7 +132,9 @@ REFUSALS = [
     pytest.param(dict(status="not_met", justification="  "), "justification", "a 'not_met' determination needs a justification", id="not met without justification"),
     pytest.param(dict(status="insufficient_information"), "justification", "a 'insufficient_information' determination needs a justification", id="insufficient information without justification"),
     pytest.param(dict(status="probably"), "status", "'probably' is not a status (met, not_met, insufficient_information)", id="unknown status"),
-    pytest.param(dict(role="bureau"), "role", "'bureau' is not a role (task_group, contact_group, committee, secretariat)", id="unknown role"),
+    pytest.param(dict(role="bureau"), "role", "'bureau' is not a role (task_group, contact_group, committee)", id="unknown role"),
+    pytest.param(dict(role="secretariat"), "role", "the Secretariat verifies Annex I / Annex IV Part 1 completeness (Articles 5.3, 6.2", id="the Secretariat records no criterion"),
+    pytest.param(dict(role="Secretariat", criterion="overall"), "role", "the Secretariat verifies Annex I / Annex IV Part 1 completeness", id="nor an overall conclusion"),
     pytest.param(dict(recorded_by=""), "recorded_by", "who recorded the determination is required (a name, a task group, 'CRC-20' …)", id="nobody recorded it"),
     pytest.param(dict(subject_kind="chemical"), "subject_kind", "'chemical' is not a kind of subject (notification, shpf_proposal)", id="unknown subject kind"),
     pytest.param(dict(category="fungicide"), "category", "'fungicide' is not a category (pesticide, industrial, or empty for every category)", id="unknown category"),
@@ -203,28 +205,73 @@ def test_current_view_is_latest_per_role(register):
     assert cur.loc[cur["entry_id"] == new.entry_id, "recorded_at"].iloc[0] == pd.Timestamp("2024-09-10 07:00:00")
 
 
-def test_a_correction_can_move_an_entry_to_another_subject(register):
+CORRECTIONS_REFUSED = [
+    pytest.param(dict(subject_id="N2"), "subject N1 there, N2 here", id="another notification"),
+    pytest.param(dict(criterion="(b)(i)"), "criterion (a) there, (b)(i) here", id="another criterion"),
+    pytest.param(dict(category="pesticide"), "category every category there, pesticide here", id="another category"),
+    pytest.param(dict(role="committee", recorded_by="CRC-20"), "role precedence is not a correction", id="another role"),
+    pytest.param(dict(subject_kind="shpf_proposal"), "kind of subject notification there, shpf_proposal here", id="another kind of subject"),
+]
+
+
+@pytest.mark.parametrize("change,reason", CORRECTIONS_REFUSED)
+def test_a_correction_stays_on_its_subject_criterion_category_and_role(register, change, reason):
+    """A correction names an entry on the same subject, criterion, category and role; the entry it names stays current."""
     wrong = register.record("N1", "(a)", "met", **TG)
-    register.record("N2", "(a)", "met", justification="recorded on N1 by mistake", supersedes=wrong.entry_id, **TG)
-    assert list(register.current()["subject_id"]) == ["N2"]
-    (row,) = register.history("N1").itertuples()
-    assert not row.current and row.superseded_how == "correction"
+    values = {"subject_id": "N1", "criterion": "(a)", "status": "met", "justification": "correction", **TG, **change}
+    with pytest.raises(RefusedEntry) as err:
+        register.record(values.pop("subject_id"), values.pop("criterion"), values.pop("status"), supersedes=wrong.entry_id, **values)
+    assert err.value.problems[0][0] == "supersedes" and reason in err.value.problems[0][1], err.value.problems
+    assert f"entry {wrong.entry_id} cannot be superseded by this entry" in str(err.value)
+    assert list(register.current()["entry_id"]) == [wrong.entry_id] and len(register.entries()) == 1
 
 
-def test_the_assessment_puts_the_committee_over_contact_group_over_task_group(register, tmp_path):
+def test_a_correction_recorded_across_subjects_by_an_older_version_hides_nothing(register):
+    """An old register may hold a correction on another subject: the entry it named stays in the current view."""
+    import sqlalchemy as sa
+
+    from crc_tools.register.store import _tables
+
+    kept = register.record("N1", "(a)", "met", **TG)
+    t = _tables().tables["determination"]
+    when = pd.Timestamp("2024-01-01").to_pydatetime()
+    with register._connect(write=True) as conn, conn.begin():  # as an older version wrote it
+        conn.execute(sa.insert(t).values(
+            uid="00000000-0000-4000-8000-000000000001", subject_kind="notification", subject_id="N2", category="", criterion="(a)", status="met",
+            justification="moved", refs="", recorded_by="TG1", role="task_group", recorded_at=when, entered_at=when, supersedes=kept.entry_id,
+            document_version="", document_hash="", origin="",
+        ))
+    cur = register.current()
+    assert set(cur["subject_id"]) == {"N1", "N2"} and kept.entry_id in set(cur["entry_id"])
+
+
+def test_two_committee_entries_of_one_date_that_disagree_both_stay_current(register):
+    a = register.record("N1", "(b)(iii)", "met", recorded_by="CRC-20", role="committee", recorded_at="2024-10-01T10:00:00")
+    b = register.record("N1", "(b)(iii)", "not_met", justification="hazard only", recorded_by="CRC-20", role="committee", recorded_at="2024-10-01T16:00:00")
+    assert set(register.current()["entry_id"]) == {a.entry_id, b.entry_id}
+    c = register.record("N1", "(b)(iii)", "not_met", justification="settled in plenary", recorded_by="CRC-20", role="committee", supersedes=a.entry_id, recorded_at="2024-10-01T17:00:00")
+    assert set(register.current()["entry_id"]) == {c.entry_id}  # the correction settles it; b, of the same status, is an earlier entry
+    # A task group's entries of one date are proposals: the latest is shown, no conflict is kept.
+    register.record("N1", "(a)", "met", recorded_at="2024-10-01T10:00:00", **TG)
+    d = register.record("N1", "(a)", "not_met", justification="economic reasons", recorded_at="2024-10-01T11:00:00", **TG)
+    assert set(register.current()["entry_id"]) == {c.entry_id, d.entry_id}
+
+
+def test_the_assessment_shows_proposals_apart_from_the_committees_conclusion(register, tmp_path):
     from crc_tools.intake.reader import load
     from crc_tools.notifications.criteria import assess
 
     intake = load([write_bulk(tmp_path / "b.csv", [{"notification_id": "N1", "chemical": "X", "category": "industrial", "notifying_party": "Canada"}])])
-    register.record("N1", "(a)", "not_met", justification="TG draft", recorded_at="2024-09-12", **TG)
-    cg = register.record("N1", "(a)", "met", justification="contact group", recorded_by="CG", role="contact_group", recorded_at="2024-09-11")
+    tg = register.record("N1", "(a)", "not_met", justification="TG draft", recorded_at="2024-09-12", **TG)
+    register.record("N1", "(a)", "met", justification="contact group", recorded_by="CG", role="contact_group", recorded_at="2024-09-11")
     rows = assess(intake.notifications, all_determinations(intake, register))
     row = rows[rows["criterion"] == "(a)"].iloc[0]
-    assert (row["status"], row["role"], row["determination_source"]) == ("met", "contact_group", f"register entry {cg.entry_id}")
-    com = register.record("N1", "(a)", "not_met", justification="plenary", recorded_by="CRC-20", role="committee", recorded_at="2024-09-10")
+    assert row["status"] == "" and (row["proposal_status"], row["proposed_by"], row["proposal_source"]) == ("not_met", "task group (TG1 (coordinator A. Expert))", f"register entry {tg.entry_id}")
+    com = register.record("N1", "(a)", "met", recorded_by="CRC-20", role="committee", recorded_at="2024-09-10")
     rows = assess(intake.notifications, all_determinations(intake, register))
     row = rows[rows["criterion"] == "(a)"].iloc[0]
-    assert (row["status"], row["role"], row["determination_source"]) == ("not_met", "committee", f"register entry {com.entry_id}")
+    assert (row["status"], row["role"], row["determination_source"]) == ("met", "committee", f"register entry {com.entry_id}")
+    assert row["proposal_status"] == "not_met"  # still shown: role precedence hides nothing
 
 
 # --------------------------------------------------------------------------- append-only
@@ -376,24 +423,42 @@ def test_status_and_score_read_the_register_and_name_the_source(register, tmp_pa
     path = write_bulk(tmp_path / "b.csv", [CANADA, JAPAN], list(CANADA))
     before = run_crc("status", path, "--format", "json").json()[0]
     assert before["regions_meeting_criteria"] == [] and before["recommend_listing"] is False
+    # A contact group's entries are proposals: shown, never counted (Article 5.6).
     for nid in ("CAN-1", "JPN-1"):
         for crit in ANNEX_II:
             register.record(nid, crit, "met", justification="contact group", recorded_by="CG1", role="contact_group")
-    r = run_crc("status", path, "--format", "json")
-    assert r.code == 0, r.err
-    (row,) = r.json()
-    assert row["regions_meeting_criteria"] == ["Asia", "North America"] and row["recommend_listing"] is True
-    assert "Annex II conclusions from the register of determinations: CAN-1 met (register entries 1, 2, 3" in row["basis"]
+    (row,) = run_crc("status", path, "--format", "json").json()
+    assert row["regions_meeting_criteria"] == [] and row["recommend_listing"] is False
+    assert "CAN-1: contact group proposes: met (register entries 1, 2, 3, 4, 5, 6, 7, 8, 9)" in row["basis"]
+    assert "CAN-1: committee: no conclusion yet; contact group proposes: met (register entries 1, 2, 3, 4, 5, 6, 7, 8, 9)" in row["conclusions"]
     score = {o["notification_id"]: o for o in run_crc("score", path, "--format", "json").json()}
-    assert score["CAN-1"]["annex_ii_status"] == "met" and score["CAN-1"]["annex_ii_source"] == "register entries 1, 2, 3, 4, 5, 6, 7, 8, 9"
-    assert [c["determination_source"] for c in score["JPN-1"]["criteria"]] == [f"register entry {i}" for i in range(10, 19)]
-    # A committee's overall conclusion recorded in the register stands over the criteria.
-    register.record("JPN-1", "overall", "not_met", justification="(b)(iii) not met after all", recorded_by="CRC-20", role="committee")
+    assert (score["CAN-1"]["annex_ii_status"], score["CAN-1"]["committee_conclusion"]) == ("pending", "")
+    assert score["CAN-1"]["latest_proposal"] == "contact group proposes: met (register entries 1, 2, 3, 4, 5, 6, 7, 8, 9)"
+    assert [c["proposal_source"] for c in score["JPN-1"]["criteria"]] == [f"register entry {i}" for i in range(10, 19)]
+    # The committee's conclusions count, and name their source.
+    for nid in ("CAN-1", "JPN-1"):
+        for crit in ANNEX_II:
+            register.record(nid, crit, "met", recorded_by="CRC-20", role="committee")
+    (row,) = run_crc("status", path, "--format", "json").json()
+    assert row["regions_meeting_criteria"] == ["Asia", "North America"] and row["recommend_listing"] is True
+    assert "Annex II conclusions from the register of determinations: CAN-1 met (register entries 19, 20, 21" in row["basis"]
+    score = {o["notification_id"]: o for o in run_crc("score", path, "--format", "json").json()}
+    assert score["CAN-1"]["annex_ii_status"] == "met" and score["CAN-1"]["annex_ii_source"] == "register entries 19, 20, 21, 22, 23, 24, 25, 26, 27"
+    assert score["CAN-1"]["committee_conclusion"] == "met (register entries 19, 20, 21, 22, 23, 24, 25, 26, 27)" and score["CAN-1"]["proposal_disagrees"] is False
+    # An overall not met beside every criterion met is the committee's own conflict: stated, not counted.
+    over = register.record("JPN-1", "overall", "not_met", justification="(b)(iii) not met after all", recorded_by="CRC-20", role="committee")
     (row,) = run_crc("status", path, "--format", "json").json()
     assert row["regions_meeting_criteria"] == ["North America"] and row["recommend_listing"] is False
+    assert row["missing"].startswith("the committee's entries on JPN-1 conflict: a new committee entry that supersedes one")
     score = {o["notification_id"]: o for o in run_crc("score", path, "--format", "json").json()}
-    assert (score["JPN-1"]["annex_ii_status"], score["JPN-1"]["annex_ii_source"], score["JPN-1"]["annex_ii_conflict"]) == ("not_met", "register entry 19", True)
-    assert "source: register entry 19" in run_crc("score", path).out
+    assert (score["JPN-1"]["annex_ii_status"], score["JPN-1"]["annex_ii_conflict"]) == ("conflict", True)
+    assert f"register entry {over.entry_id} (overall: not met" in score["JPN-1"]["conflict_entries"] and "supersedes one of them" in score["JPN-1"]["conflict_entries"]
+    assert "Conflict: the committee's overall conclusion register entry 37 (overall: not met" in run_crc("score", path).out
+    # Settled by a committee correction of (b)(iii): not met, and the contact group's proposal disagrees.
+    register.record("JPN-1", "(b)(iii)", "not_met", justification="hazard evaluation only", recorded_by="CRC-20", role="committee", supersedes=31)
+    score = {o["notification_id"]: o for o in run_crc("score", path, "--format", "json").json()}
+    assert (score["JPN-1"]["annex_ii_status"], score["JPN-1"]["annex_ii_source"], score["JPN-1"]["proposal_disagrees"]) == ("not_met", "register entry 37", True)
+    assert "source: register entry 37" in run_crc("score", path).out
 
 
 def test_all_determinations_joins_case_files_and_register(register):
@@ -467,7 +532,7 @@ def test_import_keeps_good_rows_and_reports_bad_ones(register, tmp_path):
         f"{path}:3: criterion: '(e)' is not a criterion of Annex II ((a), (b)(i), (b)(ii), (b)(iii), (c)(i), (c)(ii), (c)(iii), (c)(iv), (d), or 'overall')",
         f"{path}:4: justification: a 'not_met' determination needs a justification",
         f"{path}:5: subject_id: notification 'N9' does not exist in the loaded data (2 notification(s) read); check the id or the data given",
-        f"{path}:7: role: 'observer' is not a role (task_group, contact_group, committee, secretariat)",
+        f"{path}:7: role: 'observer' is not a role (task_group, contact_group, committee)",
         f"{path}:7: recorded_at: 'someday' is not an ISO date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)",
     ]
     assert [(e.subject_id, e.criterion, e.recorded_at) for e in register.entries()] == [("N1", "(a)", dt.datetime(2024, 5, 2)), ("N2", "(c)(iv)", dt.datetime(2024, 5, 2))]
@@ -500,6 +565,8 @@ def test_cli_record_history_export_import(register, tmp_path):
     (entry,) = r.json()
     assert (entry["entry_id"], entry["criterion"], entry["references"]) == (1, "(b)(iii)", ["p. 3"])
     r = run_crc("register", "record", "CAN-1", "--criterion", "(b)(iii)", "--status", "met", "--by", "CRC-20", "--role", "committee", "--supersedes", "1", "--data", data)
+    assert r.code == 1 and "supersedes: entry 1 cannot be superseded by this entry" in r.err and "role precedence is not a correction" in r.err and "Traceback" not in r.err
+    r = run_crc("register", "record", "CAN-1", "--criterion", "(b)(iii)", "--status", "met", "--by", "TG1", "--role", "task_group", "--supersedes", "1", "--data", data)
     assert r.code == 0 and "recorded entry 2" in r.err
     hist = run_crc("register", "history", "CAN-1", "--format", "json").json()
     assert [(h["entry_id"], h["current"], h["superseded_by"], h["superseded_how"]) for h in hist] == [(1, False, 2, "correction"), (2, True, None, "")]
@@ -620,9 +687,11 @@ def test_register_determinations_on_a_proposal_reach_its_part3_assessment(regist
     assert r.code == 0, r.err
     score = {s.get("proposal_id"): s for s in run_crc("score", "--format", "json").json() if s.get("proposal_id")}
     crit = {c["criterion"]: c for c in score[pid]["criteria"]}
-    assert crit["(b)"]["status"] == "not_met" and crit["(b)"]["determination_source"].startswith("register entry")
-    # An overall conclusion in the register that contradicts the recorded one is flagged, not silently applied.
+    assert crit["(b)"]["status"] == "" and crit["(b)"]["proposal_status"] == "not_met" and crit["(b)"]["proposal_source"].startswith("register entry")
+    assert score[pid]["latest_proposal"].startswith("task group proposes: not met (register entry") and score[pid]["part3_status"] == "not_met"
+    # A later committee conclusion stands over the one of CRC-11, and says so: nothing is replaced silently.
     run_crc("register", "record", pid, "--kind", "shpf_proposal", "--criterion", "overall", "--status", "met",
             "--justification", "replayed for the test", "--by", "CRC-99", "--role", "committee")
     score = {s.get("proposal_id"): s for s in run_crc("score", "--format", "json").json() if s.get("proposal_id")}
-    assert score[pid]["part3_status"] == "not_met" and score[pid]["part3_conflict"] is True
+    assert score[pid]["part3_status"] == "met" and score[pid]["part3_conflict"] is False
+    assert "stands over the earlier committee entry" in score[pid]["part3_basis"] and "2015-10-28" in score[pid]["part3_basis"]

@@ -34,9 +34,12 @@ def _bulk_from_cases(path, rows):
             "cas_number": r["cas"].split(";")[0],
             "category": r["category"],
             "notifying_party": r["notifying_party"],
+            # The committee reviewed each of them, so the Secretariat had verified and forwarded it
+            # (Article 5.3, 5.5): recorded as such, since nothing implies a verification.
+            "annex_i_verified": "true",
             "annex_ii_conclusion": {"yes": "met", "no": "not_met"}[r["annex_ii_met"]],
         })
-    return write_bulk(path, out, ["notification_id", "chemical", "cas_number", "category", "notifying_party", "annex_ii_conclusion"])
+    return write_bulk(path, out, ["notification_id", "chemical", "cas_number", "category", "notifying_party", "annex_i_verified", "annex_ii_conclusion"])
 
 
 def _groups():
@@ -71,8 +74,9 @@ def test_reproduces_the_committees_outcome(tmp_path, key, rows):
     assert bool(row["recommend_listing"]) is expected
     met_regions = {r["pic_region"] for r in rows if r["annex_ii_met"] == "yes" and r["pic_region"]}
     assert set(row["regions_meeting_criteria"]) == met_regions
-    # The committee reviewed every one of them, so each was verified and forwarded (Article 5.5).
-    assert row["notifications"] == len(rows) and set(row["regions_verified"]) >= met_regions
+    # The committee reviewed every one of them, so each was verified and forwarded (Article 5.5);
+    # a joint row ("Burkina Faso; …; Togo") is one notification per Party.
+    assert row["notifications"] == sum(len(r["notifying_party"].split(";")) for r in rows) and set(row["regions_verified"]) >= met_regions
 
 
 def test_the_replay_is_not_vacuous():
@@ -106,7 +110,7 @@ def test_tributyltin_industrial_rests_on_the_additional_category_precedent(tmp_p
 
 def test_precedent_needs_a_listing_in_another_category(tmp_path):
     """A chemical not in Annex III: one region never suffices, whatever the category."""
-    rows = [{"notification_id": "1", "chemical": "Lead arsenate", "category": "pesticide", "notifying_party": "Peru", "annex_ii_conclusion": "met"}]
+    rows = [{"notification_id": "1", "chemical": "Lead arsenate", "category": "pesticide", "notifying_party": "Peru", "annex_i_verified": "true", "annex_ii_conclusion": "met"}]
     status = review_status(load([write_bulk(tmp_path / "la.csv", rows)]).notifications)
     assert not status.iloc[0]["recommend_listing"]
     assert status.iloc[0]["missing"] == "needs a notification meeting Annex II from a second PIC region"
@@ -175,10 +179,10 @@ def test_trigger_on_inferred_region_is_flagged(tmp_path):
 
 def test_same_chemical_by_cas_or_name_variant(tmp_path):
     rows = [
-        {"notification_id": "1", "chemical": "Endosulfan", "cas_number": "115-29-7", "category": "pesticide", "notifying_party": "Thailand", "annex_ii_conclusion": "met"},
-        {"notification_id": "2", "chemical": "endosulfan (technical)", "cas_number": "115-29-7", "category": "pesticide", "notifying_party": "Netherlands", "annex_ii_conclusion": "met"},
+        {"notification_id": "1", "chemical": "Endosulfan", "cas_number": "115-29-7", "category": "pesticide", "notifying_party": "Thailand", "annex_i_verified": "true", "annex_ii_conclusion": "met"},
+        {"notification_id": "2", "chemical": "endosulfan (technical)", "cas_number": "115-29-7", "category": "pesticide", "notifying_party": "Netherlands", "annex_i_verified": "true", "annex_ii_conclusion": "met"},
     ]
-    s = review_status(load([write_bulk(tmp_path / "e.csv", rows, ["notification_id", "chemical", "cas_number", "category", "notifying_party", "annex_ii_conclusion"])]).notifications)
+    s = review_status(load([write_bulk(tmp_path / "e.csv", rows, ["notification_id", "chemical", "cas_number", "category", "notifying_party", "annex_i_verified", "annex_ii_conclusion"])]).notifications)
     assert len(s) == 1 and s.iloc[0]["chemical"] == "Endosulfan" and s.iloc[0]["recommend_listing"]
 
 
@@ -263,10 +267,10 @@ def test_regions_are_distinct_and_drawn_from_the_seven(tmp_path, recs):
 def test_listed_chemical_is_flagged_not_recommended_anew(tmp_path):
     """Annex III already lists endosulfan as a pesticide: the criteria outcome stands, no new listing is recommended."""
     rows = [
-        {"notification_id": "1", "chemical": "Endosulfan", "category": "pesticide", "notifying_party": "Thailand", "annex_ii_conclusion": "met"},
-        {"notification_id": "2", "chemical": "Endosulfan", "category": "pesticide", "notifying_party": "Netherlands", "annex_ii_conclusion": "met"},
+        {"notification_id": "1", "chemical": "Endosulfan", "category": "pesticide", "notifying_party": "Thailand", "annex_i_verified": "true", "annex_ii_conclusion": "met"},
+        {"notification_id": "2", "chemical": "Endosulfan", "category": "pesticide", "notifying_party": "Netherlands", "annex_i_verified": "true", "annex_ii_conclusion": "met"},
     ]
-    s = review_status(load([write_bulk(tmp_path / "e.csv", rows, ["notification_id", "chemical", "category", "notifying_party", "annex_ii_conclusion"])]).notifications).iloc[0]
+    s = review_status(load([write_bulk(tmp_path / "e.csv", rows, ["notification_id", "chemical", "category", "notifying_party", "annex_i_verified", "annex_ii_conclusion"])]).notifications).iloc[0]
     assert s["listed_in_annex_iii"] and s["recommend_listing"] and not s["recommend_new_listing"]
     assert s["stage"] == "listed in Annex III" and "no new listing" in s["missing"]
 
@@ -275,7 +279,7 @@ def test_listed_chemical_is_flagged_not_recommended_anew(tmp_path):
     "verified,counted",
     [
         pytest.param("true", True, id="recorded-verified"),
-        pytest.param("", True, id="verification-implied-by-the-conclusion"),
+        pytest.param("", False, id="no-verification-recorded"),
         pytest.param("false", False, id="recorded-not-verified"),
     ],
 )
@@ -294,12 +298,13 @@ def test_only_verified_notifications_meet_the_criteria(tmp_path, verified, count
         assert "not verified under Annex I" in row["basis"] and "N2" in row["basis"]
 
 
-def test_conclusion_from_criterion_determinations_implies_verification(tmp_path):
-    """Case files carry criterion determinations and may omit ``annex_i_verified``: a notification the
-    committee concluded on was forwarded, hence verified (Article 5.5)."""
+@pytest.mark.parametrize("verified,counted", [pytest.param("", False, id="nothing-recorded"), pytest.param("true", True, id="recorded")])
+def test_only_a_recorded_verification_counts(tmp_path, verified, counted):
+    """Case files carry the committee's criterion conclusions; without a recorded ``annex_i_verified``
+    nothing implies the Secretariat's verification (Article 5.3, 5.5): the conclusions are named, not counted."""
     import pandas as pd
 
-    rows = [_row(1, "Canada", conclusion="", verified=""), _row(2, "Norway", conclusion="", verified="")]
+    rows = [_row(1, "Canada", conclusion="", verified=verified), _row(2, "Norway", conclusion="", verified=verified)]
     notifications = load([write_bulk(tmp_path / "d.csv", rows, ["notification_id", "chemical", "category", "notifying_party", "annex_i_verified", "annex_ii_conclusion"])]).notifications
     from crc_tools.convention.reference import items
 
@@ -307,7 +312,10 @@ def test_conclusion_from_criterion_determinations_implies_verification(tmp_path)
         [{"notification_id": nid, "category": "industrial", "criterion": c, "status": "met", "role": "committee", "recorded_at": "2014-10-22", "source_file": "x"} for nid in ("N1", "N2") for c in items("annex_ii").ids]
     )
     row = review_status(notifications, det).iloc[0]
-    assert row["forward_to_crc"] and row["recommend_listing"] and row["regions_meeting_criteria"] == ["Europe", "North America"]
+    assert bool(row["forward_to_crc"]) is counted and bool(row["recommend_listing"]) is counted
+    assert row["regions_meeting_criteria"] == (["Europe", "North America"] if counted else [])
+    if not counted:
+        assert "not verified under Annex I" in row["basis"] and "N1, N2" in row["basis"]
 
 
 @pytest.mark.parametrize(

@@ -366,6 +366,9 @@ def _bulk_row(i, r):
         "active_ingredient_concentrations": "; ".join(concs),
         "formulation_type": _CODE.search(r["formulation_type"]).group(1),
         "part3_conclusion": {"yes": "met", "no": "not_met"}.get(r["annex_iv_part3_met"], ""),
+        # The committee reviewed only proposals the Secretariat had verified (Article 6.2, 6.4):
+        # recorded as such, since nothing implies a verification.
+        "part1_verified": "true" if r["annex_iv_part3_met"] in ("yes", "no") else "",
     }
 
 
@@ -526,15 +529,20 @@ def test_committee_determination_stands_and_decides(tmp_path):
     assert table.loc["(a)", "status"] == "not_met" and table.loc["(a)", "role"] == "committee"
     assert table.loc["(a)", "aid"] == "supports"  # the aid says otherwise; it is shown, it does not decide
     con = shpf.conclusions(p).iloc[0]
-    assert con["part3_status"] == "not_met" and con["part3_basis"] == "follows from the recorded criterion determinations"
+    assert con["part3_status"] == "not_met" and con["part3_basis"] == "follows from the committee's criterion conclusions"
+    assert table.loc["(a)", "proposal_status"] == "met" and table.loc["(a)", "proposed_by"] == "task group"  # a proposal, shown apart
     assert not shpf.review_status(p).iloc[0]["recommend_listing"]
 
 
-def test_recorded_conclusion_wins_and_a_conflict_is_flagged(tmp_path):
-    path = _case(tmp_path, CASE.replace("  - {place: Sedhiou, outcome: hospitalised}\n", "") + "committee: {part3_conclusion: met}\n" + DET)
+def test_a_recorded_conclusion_against_a_committee_criterion_is_a_conflict(tmp_path):
+    """The committee's recorded overall met beside its own (a) not met: stated as a conflict, not counted (Article 6.5)."""
+    path = _case(tmp_path, CASE.replace("  - {place: Sedhiou, outcome: hospitalised}\n", "") + "secretariat: {part1_verified: true}\ncommittee: {part3_conclusion: met}\n" + DET)
     _, p = _load(path)
     con = shpf.conclusions(p).iloc[0]
-    assert con["part3_status"] == "met" and con["part3_conflict"]
+    assert con["part3_status"] == "conflict" and con["part3_conflict"]
+    assert "((a): not met)" in con["conflict_entries"] and "supersedes one of them" in con["conflict_entries"]
+    row = shpf.review_status(p, as_of=dt.date(2003, 1, 1)).iloc[0]
+    assert not row["recommend_listing"] and row["part3_status"] == "conflict" and "conflict" in row["missing"]
 
 
 def test_aid_alone_never_recommends(tmp_path):
@@ -658,8 +666,9 @@ def test_recommendation_rests_on_part3_alone(tmp_path, recs):
     row = _flags(tmp_path, recs, "a.csv")
     # Only proposals from developing countries or economies in transition count (Article 6.1).
     ok = [r for r in recs if reference.development_status()[reference.regions().resolve(r[0]).iso3]["status"] != "developed"]
-    assert row["recommend_listing"] == any(c == "met" for _, _, c in ok)
-    assert row["forward_to_crc"] == any(v == "true" or (v == "" and c in ("met", "not_met")) for _, v, c in ok)
+    # Only a proposal verified under Annex IV Part 1 counts (Article 6.2, 6.5): nothing implies the verification.
+    assert row["recommend_listing"] == any(c == "met" and v == "true" for _, v, c in ok)
+    assert row["forward_to_crc"] == any(v == "true" for _, v, c in ok)
     assert set(row["regions_meeting_criteria"]) <= set(row["regions_notified"]) <= REGIONS
 
 

@@ -231,73 +231,103 @@ def _verify_proposals(intake, args) -> list[dict]:
     return rows
 
 
+CONCLUSION_KEYS = ["committee_conclusion", "latest_proposal", "proposal_disagrees", "conflict_entries"]
+"""Per notification (or proposal) in ``crc score``: the committee's conclusion, the latest proposal, whether they disagree, a conflict."""
+CRITERION_KEYS = [
+    "criterion", "criterion_text", "aid", "aid_reason", "aid_fields", "status", "justification", "references", "recorded_by", "role", "recorded_at",
+    "determination_source", "proposal_status", "proposed_by", "proposal_source", "proposal_justification", "proposal_references",
+]
+
+
 def cmd_score(args) -> int:
-    """Annex II assessment, criterion by criterion (aid and recorded determinations kept apart)."""
-    from ..notifications.criteria import AID_LABEL, assess, conclusions
+    """Annex II assessment, criterion by criterion (aid, the committee's conclusions and proposals kept apart)."""
+    from ..notifications.criteria import assess, conclusions
 
     intake, determinations = _load(args)
     df = intake.notifications
     table = assess(df, determinations)
-    overall = conclusions(df, determinations)
+    overall = {(r["notification_id"], r["category"]): r for r in _records(conclusions(df, determinations), ["notification_id", "category", "annex_ii_status", "annex_ii_basis", "annex_ii_source", "annex_ii_conflict", *CONCLUSION_KEYS])}
+    table_p, overall_p = _score_proposals(intake)
     if args.format == "json":
-        out = []
-        for (nid, cat), g in table.groupby(["notification_id", "category"], sort=False):
-            o = overall[(overall["notification_id"] == nid) & (overall["category"] == cat)].iloc[0]
-            first = g.iloc[0]
-            out.append(
-                {
-                    "notification_id": nid,
-                    "chemical": first.get("chemical"),
-                    "notifying_party": first.get("notifying_party"),
-                    "pic_region": first.get("pic_region"),
-                    "category": cat,
-                    "annex_ii_status": o["annex_ii_status"],
-                    "annex_ii_basis": o["annex_ii_basis"],
-                    "annex_ii_source": o["annex_ii_source"],
-                    "annex_ii_conflict": bool(o["annex_ii_conflict"]),
-                    "criteria": _records(g, ["criterion", "criterion_text", "aid", "aid_reason", "aid_fields", "status", "justification", "references", "recorded_by", "role", "recorded_at", "determination_source"]),
-                    "aid_note": AID_LABEL,
-                }
-            )
         from ..output import to_json
 
-        sys.stdout.write(to_json(out + _score_proposals_json(intake)))
-        return _report(intake.problems)
-    cols = ["notification_id", "chemical", "notifying_party", "category", "criterion", "aid", "status", "justification", "aid_reason"]
+        sys.stdout.write(to_json(_score_json(table, overall) + _score_proposals_json(intake, table_p, overall_p)))
+    elif args.format == "csv":
+        _score_csv(table, overall, table_p, overall_p)
+    else:
+        _score_table(table, overall, table_p, overall_p)
+    return _report(intake.problems)
+
+
+def _score_json(table, overall: dict) -> list[dict]:
+    from ..notifications.criteria import AID_LABEL
+
+    out = []
+    for (nid, cat), g in table.groupby(["notification_id", "category"], sort=False):
+        o = overall[(nid, cat)]
+        first = g.iloc[0]
+        out.append(
+            {
+                "notification_id": nid, "chemical": first.get("chemical"), "notifying_party": first.get("notifying_party"), "pic_region": first.get("pic_region"),
+                "category": cat, "annex_ii_status": o["annex_ii_status"], "annex_ii_basis": o["annex_ii_basis"], "annex_ii_source": o["annex_ii_source"],
+                "annex_ii_conflict": bool(o["annex_ii_conflict"]), **{k: o[k] for k in CONCLUSION_KEYS},
+                "criteria": _records(g, CRITERION_KEYS), "aid_note": AID_LABEL,
+            }
+        )
+    return out
+
+
+def _score_csv(table, overall: dict, table_p, overall_p: dict) -> None:
+    cols = ["notification_id", "chemical", "notifying_party", "category", "criterion", "aid", "status", "justification", "aid_reason", "proposal_status", "proposed_by", "proposal_source"]
     rows = _records(table, cols)
-    merged = {(r["notification_id"], r["category"]): r for r in _records(overall, ["notification_id", "category", "annex_ii_status", "annex_ii_basis", "annex_ii_source"])}
     for r in rows:
         r["status"] = r.get("status") or "(none recorded)"
-    table_p, overall_p = _score_proposals(intake)
-    if args.format == "csv":
-        for r in rows:
-            o = merged[(r["notification_id"], r["category"])]
-            r["annex_ii_status"] = o["annex_ii_status"]
-        rows_p = []
-        for r in _records(table_p, ["proposal_id", "chemical", "proposing_party", "category", "criterion", "aid", "status", "justification", "aid_reason"]) if table_p is not None else []:
+        o = overall[(r["notification_id"], r["category"])]
+        r.update({"annex_ii_status": o["annex_ii_status"], **{k: o[k] for k in CONCLUSION_KEYS}})
+    rows_p = []
+    if table_p is not None:
+        for r in _records(table_p, ["proposal_id", "chemical", "proposing_party", "category", "criterion", "aid", "status", "justification", "aid_reason", "proposal_status", "proposed_by", "proposal_source"]):
             r["status"] = r.get("status") or "(none recorded)"
-            r["part3_status"] = overall_p[r["proposal_id"]]["part3_status"]
+            o = overall_p[r["proposal_id"]]
+            r.update({"part3_status": o["part3_status"], **{k: o[k] for k in CONCLUSION_KEYS}})
             rows_p.append(r)
-        _emit(rows + rows_p, "csv", cols + ["annex_ii_status"] + (["proposal_id", "proposing_party", "part3_status"] if rows_p else []))
-    else:
-        from ..output import render_table
+    _emit(rows + rows_p, "csv", cols + ["annex_ii_status", *CONCLUSION_KEYS] + (["proposal_id", "proposing_party", "part3_status"] if rows_p else []))
 
-        for (nid, cat), o in merged.items():
-            sub = [r for r in rows if r["notification_id"] == nid and r["category"] == cat]
+
+def _conclusion_lines(o: dict, what: str, status_key: str, basis_key: str, source_key: str) -> str:
+    """Return the lines under a notification's (or proposal's) criteria in ``crc score``'s table."""
+    source = f"; source: {o[source_key]}" if o.get(source_key) else ""
+    text = f"{what}: {o[status_key]} ({o[basis_key]}{source}). 'aid' is a rule-based pre-assessment, not a conclusion.\n"
+    if o.get("conflict_entries"):
+        text += f"Conflict: {o['conflict_entries']}\n"
+    if o.get("latest_proposal"):
+        text += f"Latest proposal (not the committee's conclusion): {o['latest_proposal']}" + (" — the committee concluded otherwise" if o.get("proposal_disagrees") else "") + "\n"
+    return text
+
+
+def _score_table(table, overall: dict, table_p, overall_p: dict) -> None:
+    from ..output import render_table
+
+    rows = _records(table, ["notification_id", "chemical", "notifying_party", "category", "criterion", "aid", "status", "justification", "proposal_status", "proposed_by"])
+    by: dict[tuple, list[dict]] = {}
+    for r in rows:
+        r["status"] = r.get("status") or "(none recorded)"
+        r["proposal"] = f"{r['proposed_by']}: {r['proposal_status'].replace('_', ' ')}" if r.get("proposal_status") else ""
+        by.setdefault((r["notification_id"], r["category"]), []).append(r)
+    for (nid, cat), o in overall.items():
+        sub = by.get((nid, cat), [])
+        head = sub[0] if sub else {}
+        sys.stdout.write(f"\n{nid} — {head.get('chemical', '')} — {head.get('notifying_party', '')} — {cat}\n")
+        sys.stdout.write(render_table(sub, ["criterion", "aid", "status", "justification", "proposal"]))
+        sys.stdout.write(_conclusion_lines(o, "Annex II", "annex_ii_status", "annex_ii_basis", "annex_ii_source"))
+    if table_p is not None:
+        recs = _records(table_p, ["proposal_id", "chemical", "proposing_party", "criterion", "aid", "status", "justification", "proposal_status", "proposed_by"])
+        for pid, o in overall_p.items():
+            sub = [dict(r, status=r.get("status") or "(none recorded)", proposal=f"{r['proposed_by']}: {r['proposal_status'].replace('_', ' ')}" if r.get("proposal_status") else "") for r in recs if r["proposal_id"] == pid]
             head = sub[0] if sub else {}
-            sys.stdout.write(f"\n{nid} — {head.get('chemical', '')} — {head.get('notifying_party', '')} — {cat}\n")
-            sys.stdout.write(render_table(sub, ["criterion", "aid", "status", "justification"]))
-            source = f"; source: {o['annex_ii_source']}" if o.get("annex_ii_source") else ""
-            sys.stdout.write(f"Annex II: {o['annex_ii_status']} ({o['annex_ii_basis']}{source}). 'aid' is a rule-based pre-assessment, not a conclusion.\n")
-        if table_p is not None:
-            recs = _records(table_p, ["proposal_id", "chemical", "proposing_party", "criterion", "aid", "status", "justification"])
-            for pid, o in overall_p.items():
-                sub = [dict(r, status=r.get("status") or "(none recorded)") for r in recs if r["proposal_id"] == pid]
-                head = sub[0] if sub else {}
-                sys.stdout.write(f"\n{pid} — {head.get('chemical', '')} — {head.get('proposing_party', '')} — shpf\n")
-                sys.stdout.write(render_table(sub, ["criterion", "aid", "status", "justification"]))
-                sys.stdout.write(f"Annex IV Part 3: {o['part3_status']} ({o['part3_basis']}). 'aid' is a rule-based pre-assessment, not a conclusion.\n")
-    return _report(intake.problems)
+            sys.stdout.write(f"\n{pid} — {head.get('chemical', '')} — {head.get('proposing_party', '')} — shpf\n")
+            sys.stdout.write(render_table(sub, ["criterion", "aid", "status", "justification", "proposal"]))
+            sys.stdout.write(_conclusion_lines(o, "Annex IV Part 3", "part3_status", "part3_basis", "part3_source"))
 
 
 def _score_proposals(intake):
@@ -311,12 +341,11 @@ def _score_proposals(intake):
     return assess(proposals), overall
 
 
-def _score_proposals_json(intake) -> list[dict]:
-    """``crc score --format json`` objects for SHPF proposals (criteria (a)-(e), aid and determinations apart)."""
+def _score_proposals_json(intake, table, overall: dict) -> list[dict]:
+    """``crc score --format json`` objects for SHPF proposals (criteria (a)-(e), aid, the committee's conclusions and proposals apart)."""
     from ..notifications.criteria import AID_LABEL
     from ..proposals.shpf import effects_vs_quantity
 
-    table, overall = _score_proposals(intake)
     if table is None:
         return []
     effects = {r["proposal_id"]: r for r in _records(effects_vs_quantity(_proposals(intake)), ["proposal_id", "incident_reports", "people_affected", "organisms_affected", "severe_outcomes", "deaths", "quantity_used", "quantity", "quantity_unit", "affected_per_1000", "summary"])}
@@ -328,22 +357,13 @@ def _score_proposals_json(intake) -> list[dict]:
         eff.pop("proposal_id", None)
         out.append(
             {
-                "proposal_id": pid,
-                "chemical": first.get("chemical"),
-                "proposing_party": first.get("proposing_party"),
-                "pic_region": first.get("pic_region"),
-                "category": "shpf",
-                "part3_status": o["part3_status"],
-                "part3_basis": o["part3_basis"],
-                "part3_conflict": bool(o["part3_conflict"]),
-                "criteria": _records(g, ["criterion", "criterion_text", "aid", "aid_reason", "aid_fields", "status", "justification", "references", "recorded_by", "role", "recorded_at", "determination_source"]),
-                "effects_vs_quantity": eff,
-                "aid_note": AID_LABEL,
+                "proposal_id": pid, "chemical": first.get("chemical"), "proposing_party": first.get("proposing_party"), "pic_region": first.get("pic_region"),
+                "category": "shpf", "part3_status": o["part3_status"], "part3_basis": o["part3_basis"], "part3_source": o["part3_source"],
+                "part3_conflict": bool(o["part3_conflict"]), **{k: o[k] for k in CONCLUSION_KEYS},
+                "criteria": _records(g, CRITERION_KEYS), "effects_vs_quantity": eff, "aid_note": AID_LABEL,
             }
         )
     return out
-
-
 
 
 def cmd_status(args) -> int:
@@ -364,7 +384,7 @@ def cmd_status(args) -> int:
         if not proposals.empty:
             rows += _records(review_proposals(proposals, as_of=args.as_of, today=args.today), SHPF_STATUS_COLUMNS)
             columns = _columns([], STATUS_JSON_COLUMNS + SHPF_STATUS_COLUMNS)
-    _emit(rows, args.format, columns, table_columns=["chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing", "listed_in_annex_iii", "missing"])
+    _emit(rows, args.format, columns, table_columns=["chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing", "listed_in_annex_iii", "missing", "conclusions"])
     return _report(intake.problems)
 
 

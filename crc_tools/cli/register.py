@@ -198,7 +198,8 @@ def cmd_register_help(args) -> int:
 
 def register(sub, add) -> None:
     """Add ``crc register`` and its subcommands to the ``crc`` parser."""
-    from ..register.store import ROLES, STATUSES, SUBJECT_KINDS
+    from ..register.roles import RECORDING_ROLES as ROLES
+    from ..register.store import STATUSES, SUBJECT_KINDS
 
     sp = add("register", cmd_register_help, "the register of determinations: record, import, export, history", paths=False, fmt=False)
     sp.set_defaults(_register_parser=sp)

@@ -441,7 +441,7 @@ class MeetingData:
 
     @staticmethod
     def _open_mask(d: pd.DataFrame) -> np.ndarray:
-        """Return the notifications awaiting the Secretariat's verification (nothing recorded, not implied)."""
+        """Return the notifications awaiting the Secretariat's verification (nothing recorded: nothing implies it, Article 5.3)."""
         return (d["annex_i_verified"].isna() & ~d["verified"].astype(bool)).to_numpy(dtype=bool)
 
     def refresh(self, force: bool = False) -> bool:

@@ -1086,7 +1086,11 @@ def _criterion_blocks(r: dict | None, aid_label: str) -> list[dict]:
             dm.field("Recorded by", who or "not recorded", "recorded_by"),
         ]
     else:
-        rows = [dm.field("Recorded determination", "none recorded: the experts have not yet recorded a determination on this criterion", "status")]
+        rows = [dm.field("Recorded determination", "none recorded: the committee has not yet concluded on this criterion", "status")]
+    proposal = str(r.get("proposal_status") or "")
+    if proposal:  # a task group's or contact group's proposal, carried as such (never the committee's conclusion)
+        why = "" if is_blank(r.get("proposal_justification")) else f": {r.get('proposal_justification')}"
+        rows.append(dm.field("Proposal (not the committee's conclusion)", f"{r.get('proposed_by')} proposes {STATUS_LABELS.get(proposal, proposal)}{why}", "proposal"))
     aid = f"{aid_label[0].upper()}{aid_label[1:]}: {r.get('aid')} — {r.get('aid_reason')}. It reads: {r.get('aid_fields')}."
     return [dm.fields(rows, key="determination"), dm.p(aid, "aid")]
 

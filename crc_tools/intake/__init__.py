@@ -9,7 +9,8 @@ Public API (loaded on first use)::
 from ..lazy import exports
 
 _PUBLIC = {
-    "reader": "reader", "fields": "fields", "template": "template",
+    "reader": "reader", "fields": "fields", "template": "template", "proposals": "proposals",
+    "read_proposals": "proposals", "Proposals": "proposals",
     "load": "reader", "load_text": "reader", "read_table": "reader", "Intake": "reader", "empty_determinations": "reader",
     "notification_schema": "fields", "proposal_schema": "fields", "incident_schema": "fields", "part2_schema": "fields",
     "response_schema": "fields",

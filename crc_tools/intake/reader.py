@@ -51,7 +51,12 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 LIST_SEPARATOR = "\n"
 
 DETERMINATION_STATUSES = ("met", "not_met", "insufficient_information")
-DETERMINATION_ROLES = ("task_group", "contact_group", "committee", "secretariat")
+DETERMINATION_ROLES = ("task_group", "contact_group", "committee")
+"""Who records a determination in a case file: the committee concludes; task and contact groups propose."""
+SECRETARIAT_DETERMINATION = (
+    "the Secretariat verifies Annex I / Annex IV Part 1 completeness (Articles 5.3, 6.2: annex_i_verified, part1_verified) "
+    "and records no Annex II or Annex IV Part 3 determination; give role committee (a conclusion), task_group or contact_group (a proposal)"
+)
 
 _TRUE = {"true", "yes", "y", "1", "t", "x", "verified", "1.0"}
 _FALSE = {"false", "no", "n", "0", "f", "0.0"}
@@ -525,8 +530,11 @@ def check_determination(d: dict, item_set, source, record, where: str, problems:
     if category and category not in categories:  # a category matching none would be silently left unused
         problems.add(source, record, f"{where}.category", f"'{d.get('category')}' is not a category ({', '.join(categories)}, or leave it out)")
         ok = False
-    role = str(d.get("role", "task_group")).strip().casefold().replace(" ", "_")
-    if role not in DETERMINATION_ROLES:
+    role = str(d.get("role", "task_group")).strip().casefold().replace(" ", "_").replace("-", "_")
+    if role == "secretariat":
+        problems.add(source, record, f"{where}.role", SECRETARIAT_DETERMINATION)
+        ok = False
+    elif role not in DETERMINATION_ROLES:
         problems.add(source, record, f"{where}.role", f"'{d.get('role')}' is not a role ({', '.join(DETERMINATION_ROLES)})")
         ok = False
     date_text = _scalar(d.get("date")).strip()
@@ -1102,6 +1110,76 @@ def empty_determinations(id_column: str = "notification_id") -> pd.DataFrame:
     )
 
 
+def split_joint_notifications(notifications: pd.DataFrame, problems: Problems) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Split each joint notification ("Canada; Mexico") into one notification per Party.
+
+    Annex II (b)(iii) is judged per Party (a risk evaluation under the conditions prevailing
+    in *that* Party), and the two-region trigger counts the Parties' PIC regions (Article
+    5.5): a joint row becomes one notification per Party, its id suffixed with the Party's
+    ISO 3166 alpha-3 code (``ID-CAN``, ``ID-MEX``), in the order the Parties were given, and a
+    message says so. A suffixed id already used by another notification is refused.
+
+    Returns the notifications and the split ids (joint id → the Parties' ids).
+    """
+    if not len(notifications) or "party_iso3" not in notifications.columns:
+        return notifications, {}
+    codes, uniques = factorize(notifications["party_iso3"])
+    joint = np.array([";" in str(u) for u in uniques], dtype=bool)[codes]
+    if not joint.any():
+        return notifications, {}
+    table = regions()
+    taken = set(notifications["notification_id"].astype(str).to_numpy(dtype=object)[~joint])
+    new_rows, split, keep = [], {}, ~joint
+    for pos in np.flatnonzero(joint):
+        row = notifications.iloc[pos].to_dict()
+        nid, src, rec = str(row["notification_id"]), row.get("_source", ""), row.get("_record", "")
+        parties = [table.find(code) for code in str(row["party_iso3"]).split(";")]
+        ids = [f"{nid}-{p.iso3}" for p in parties]
+        clash = [x for x in ids if x in taken]
+        if clash:
+            problems.add(src, rec or None, "notification_id", f"the joint notification is split into one notification per Party ({', '.join(ids)}), but {', '.join(clash)} is already the id of another notification; give the Parties' notifications their own ids")
+            continue
+        taken.update(ids)
+        split[nid] = ids
+        for p, new_id in zip(parties, ids, strict=True):
+            new_rows.append({**row, "notification_id": new_id, "notifying_party": p.country, "party_iso3": p.iso3, "pic_region": p.pic_region or "", "region_basis": p.basis if p.pic_region else "", "_at": pos})
+        problems.add(
+            src, rec or None, "notifying_party",
+            f"joint notification of {', '.join(p.country for p in parties)} split into one notification per Party: {', '.join(ids)} "
+            "(Annex II (b)(iii) and the PIC regions are judged per Party)", "warning",
+        )
+    return _insert_rows(notifications, keep, new_rows), split
+
+
+def _insert_rows(frame: pd.DataFrame, keep: np.ndarray, new_rows: list[dict]) -> pd.DataFrame:
+    """Return the kept rows with ``new_rows`` placed where their ``_at`` row was; categorical columns stay categorical."""
+    old = frame.loc[keep]
+    if not new_rows:
+        return old.reset_index(drop=True)
+    new = pd.DataFrame(new_rows)
+    order = np.concatenate([np.flatnonzero(keep).astype(float), new.pop("_at").to_numpy(dtype=float) + np.arange(1, len(new) + 1) / (len(new) + 1)])
+    for c in frame.columns:
+        if isinstance(frame[c].dtype, pd.CategoricalDtype):
+            extra = pd.Index([v for v in pd.unique(new[c].astype(object)) if v not in frame[c].cat.categories], dtype=object)
+            cats = frame[c].cat.categories.append(extra) if len(extra) else frame[c].cat.categories
+            old[c] = old[c].cat.set_categories(cats)
+            new[c] = pd.Categorical(new[c].astype(object), categories=cats)
+        else:
+            new[c] = new[c].astype(frame[c].dtype) if str(frame[c].dtype) != "object" else new[c]
+    out = pd.concat([old, new[list(frame.columns)]], ignore_index=True)
+    return out.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+
+
+def _spread_determinations(det: pd.DataFrame, split: dict[str, list[str]]) -> pd.DataFrame:
+    """Return the case-file determinations with those on a split joint notification repeated for each Party's notification."""
+    joint = det["notification_id"].isin(split)
+    parts = [det[~joint]]
+    for nid, ids in split.items():
+        rows = det[det["notification_id"] == nid]
+        parts.extend(rows.assign(notification_id=x) for x in ids)
+    return pd.concat(parts, ignore_index=True)
+
+
 def _unpaired_surrogate(node, path: str = "") -> tuple[str, str] | None:
     """Return ``(field path, message)`` for the first text in a document holding an unpaired surrogate, else ``None``."""
     if isinstance(node, str):
@@ -1137,16 +1215,20 @@ def _case_kind(doc: dict) -> str:
 
 
 READERS: dict[str, object] = {}
-"""Other kinds of record register a reader here: kind → callable
-``reader(docs, tables, problems, *, today)`` returning what :func:`load` puts in
-``Intake.extra[kind]``. ``docs`` are ``{"doc", "source", "record"}`` case-file documents of
-that kind, ``tables`` the bulk tables recognised as that kind (text cells with ``_row`` and
-``_source``). SHPF proposals (:mod:`crc_tools.proposals.shpf`) register ``shpf_proposal``."""
+"""Readers of other kinds of record: kind → callable ``reader(docs, tables, problems, *, today)``
+returning what :func:`load` puts in ``Intake.extra[kind]``. ``docs`` are ``{"doc", "source",
+"record"}`` case-file documents of that kind, ``tables`` the bulk tables recognised as that kind
+(text cells with ``_row`` and ``_source``). SHPF proposals are read by
+:func:`crc_tools.intake.proposals.read_proposals` (``shpf_proposal``); import responses by
+:mod:`crc_tools.responses.reader` (``import_response``)."""
 
 
 def _builtin_readers() -> None:
-    """Register the readers shipped with the suite (imported here, not at module import, to keep the one-way dependencies)."""
-    from ..proposals import shpf  # noqa: F401  registers READERS["shpf_proposal"]
+    """Install the readers shipped with the suite (imported on first load, not at module import)."""
+    if "shpf_proposal" not in READERS:
+        from .proposals import KIND, read_proposals
+
+        READERS[KIND] = read_proposals
     from ..responses import reader  # noqa: F401  registers READERS["import_response"]
 
 
@@ -1280,7 +1362,10 @@ def load(paths=None, *, today: dt.date | None = None, kinds=None) -> Intake:
         _left_out(problems, list(pd.unique(raw["_source"].astype(str))) if len(raw) else [], "notifications", kinds)
         raw = raw.iloc[:0]
     notifications = validate_frame(raw, schema, problems, today=today)
+    notifications, split = split_joint_notifications(notifications, problems)
     det = pd.DataFrame(determinations) if determinations else empty_determinations()
+    if split and len(det):  # a determination recorded on the joint notification concerns each Party's part of it
+        det = _spread_determinations(det, split)
     if len(det):
         known = set(notifications["notification_id"]) if len(notifications) else set()
         det = det[det["notification_id"].isin(known)].reset_index(drop=True)

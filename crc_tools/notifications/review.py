@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -35,8 +36,8 @@ from ..codes import factorize, factorize_ints, flags
 from ..convention.cas import split_cas
 from ..convention.reference import CATEGORY_LABELS, PIC_REGIONS, annex_iii_matches
 from ..text import normalize_name, salt_base
-from .criteria import conclusions
-from .verification import IMPLIED_BY_CONCLUSION, verification_status
+from .criteria import NONE_RECORDED, RECORDED, conclusions
+from .verification import verification_status
 
 PRECEDENT_ADDITIONAL_CATEGORY = (
     "additional category: the chemical is already listed in Annex III as {other}; one notification meeting "
@@ -62,6 +63,7 @@ STATUS_COLUMNS = [
     "unplaced_parties",
     "basis",
     "cas_numbers",
+    "conclusions",
 ]
 
 
@@ -86,7 +88,7 @@ class _UnionFind:
 STATUS_JSON_COLUMNS = [
     "chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing",
     "listed_in_annex_iii", "recommend_new_listing", "annex_iii_entry", "stage", "missing", "notifications", "parties", "regions_notified",
-    "inferred_regions", "unplaced_parties", "basis", "cas_numbers",
+    "inferred_regions", "unplaced_parties", "basis", "cas_numbers", "conclusions",
 ]
 
 
@@ -177,31 +179,23 @@ def _entries_for(identity: ChemicalIdentity, as_of: dt.date | None):
 
 
 def prepare(notifications: pd.DataFrame, determinations: pd.DataFrame | None = None, *, today: dt.date | None = None, keys=None) -> pd.DataFrame:
-    """Return the notifications with what the review needs: chemical key, verified, Annex II status."""
+    """Return the notifications with what the review needs: chemical key, verified, the committee's Annex II conclusion.
+
+    ``verified`` is the Secretariat's recorded verification only (Article 5.3, 5.5): nothing
+    implies it, not even an Annex II conclusion.
+    """
+    con_cols = ("annex_ii_status", "annex_ii_basis", "annex_ii_source", "committee_conclusion", "latest_proposal", "proposal_disagrees", "conflict_entries")
     if notifications.empty:
-        return notifications.assign(chemical_key=pd.Series(dtype=object), verified=pd.Series(dtype=bool), annex_ii_status=pd.Series(dtype=object))
+        return notifications.assign(chemical_key=pd.Series(dtype=object), verified=pd.Series(dtype=bool), **{c: pd.Series(dtype=object) for c in con_cols})
     ver = verification_status(notifications, today=today, with_items=False, with_deadlines=False)
     con = conclusions(notifications, determinations)
     if keys is None:
         keys, _ = identify_chemicals(notifications)
-    # The committee reviews only notifications the Secretariat forwarded, i.e. verified ones
-    # (Article 5.5; Annex II opening words): a conclusion reached from recorded criterion
-    # determinations implies the verification where none is recorded, as an overall
-    # conclusion does (verification.verification_status); a recorded "not verified" stands.
-    not_recorded = ver["annex_i_verified"].isna().to_numpy()
-    concluded = flags(*factorize(con["annex_ii_status"]), lambda u: u in ("met", "not_met"))
-    implied = not_recorded & concluded & ~ver["verified"].to_numpy(dtype=bool)
-    basis = pd.Categorical(ver["verification_basis"])
-    if implied.any():
-        basis = basis.add_categories([IMPLIED_BY_CONCLUSION]) if IMPLIED_BY_CONCLUSION not in basis.categories else basis
-        basis[implied] = IMPLIED_BY_CONCLUSION
     return notifications.reset_index(drop=True).assign(
         chemical_key=keys,
-        verified=ver["verified"].to_numpy(dtype=bool) | implied,
-        verification_basis=basis,
-        annex_ii_status=con["annex_ii_status"].array,
-        annex_ii_basis=con["annex_ii_basis"].array,
-        annex_ii_source=con["annex_ii_source"].array,
+        verified=ver["verified"].to_numpy(dtype=bool),
+        verification_basis=pd.Categorical(ver["verification_basis"]),
+        **{c: con[c].array for c in con_cols},
     )
 
 
@@ -226,11 +220,27 @@ def review_status(
     today : datetime.date, optional
         Reference date for deadlines.
     """
-    cols = STATUS_COLUMNS
     if notifications is None or notifications.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=STATUS_COLUMNS)
     keys, identities = identify_chemicals(notifications)
     df = prepare(notifications, determinations, today=today, keys=keys)
+    t = _tally(df)
+    notes = conclusion_notes(df, t.group_codes, t.reviewed_flag, t.disregarded_flag)
+    listed_by_key = {key: {e.category: e for e in _entries_for(ident, as_of)} for key, ident in identities.items()}
+    rows = [
+        _status_row(t, g, identities[key], str(category), listed_by_key[key], notes.get(g, ("", [], [])), as_of)
+        for g, (key, category) in enumerate(t.group_uniques)
+    ]
+    out = pd.DataFrame(rows, columns=STATUS_COLUMNS)
+    return out.sort_values(["chemical", "category"], key=lambda s: s.str.casefold()).reset_index(drop=True)
+
+
+def _tally(df: pd.DataFrame) -> SimpleNamespace:
+    """Return per group (chemical and category) the PIC regions notified, verified, meeting Annex II, and the Parties.
+
+    Regions are bits of :data:`PIC_REGIONS`, gathered over codes of the distinct values, never
+    per row in Python (Article 5.5: distinct regions; several notifications of one region count once).
+    """
     def codes_of(column: str):
         codes, uniques = factorize(df[column])
         return codes, ["" if u is None or u is pd.NA else str(u) for u in uniques]
@@ -295,80 +305,147 @@ def review_status(
         upair = np.unique(group_codes[~placed].astype(np.int64) * n_p + party_codes[~placed].astype(np.int64))
         for g, c in zip(*(a.tolist() for a in np.divmod(upair, n_p)), strict=True):
             unplaced_of[g].update(names_of_party[c])
-    decode = [[r for i, r in enumerate(PIC_REGIONS) if m >> i & 1] for m in range(1 << len(PIC_REGIONS))]
-    listed_by_key = {key: {e.category: e for e in _entries_for(ident, as_of)} for key, ident in identities.items()}
-    # Say where a conclusion recorded in the register of determinations counts.
-    from_register: dict[tuple, list[str]] = {}
-    src_codes, src_uniques = factorize(df["annex_ii_source"])
-    from_reg_u = np.array(["register entr" in str(u) for u in src_uniques], dtype=bool)
-    concluded = df[reviewed_flag & from_reg_u[src_codes]] if from_reg_u.any() else df.iloc[0:0]
-    for r in concluded[["chemical_key", "category", "notification_id", "annex_ii_status", "annex_ii_source"]].itertuples(index=False):
-        from_register.setdefault((r.chemical_key, str(r.category)), []).append(f"{r.notification_id} {r.annex_ii_status.replace('_', ' ')} ({r.annex_ii_source})")
+    return SimpleNamespace(
+        group_codes=group_codes, group_uniques=group_uniques, reviewed_flag=reviewed_flag, disregarded_flag=disregarded_flag,
+        notified_m=notified_m, verified_m=verified_m, met_m=met_m, reviewed_m=reviewed_m, inferred_m=inferred_m,
+        counts=counts, parties_of=parties_of, unplaced_of=unplaced_of,
+    )
 
-    disregarded: dict[int, list[str]] = {}
-    if disregarded_flag.any():
-        at = np.flatnonzero(disregarded_flag)
-        for g, nid in zip(group_codes[at].tolist(), df["notification_id"].to_numpy(dtype=object)[at].tolist(), strict=True):
-            disregarded.setdefault(int(g), []).append(str(nid))
 
-    rows = []
-    for g, (key, category) in enumerate(group_uniques):
-        ident = identities[key]
-        verified, met = decode[verified_m[g]], decode[met_m[g]]
-        notified, inferred = decode[notified_m[g]], decode[inferred_m[g]]
-        n_reviewed = bin(int(reviewed_m[g])).count("1")
-        unplaced = sorted(unplaced_of[g])
-        listed = listed_by_key[key]
-        entry = listed.get(category)
-        other = [c for c in listed if c != category and c in ("pesticide", "industrial")]
-        forward = len(verified) >= 2
-        recommend = len(met) >= 2
-        basis_notes = []
-        precedent = PRECEDENT_ADDITIONAL_CATEGORY.format(other=", ".join(CATEGORY_LABELS[c].lower() for c in other))
-        if not forward and len(verified) == 1 and other:
-            forward = True
+_DECODE = [[r for i, r in enumerate(PIC_REGIONS) if m >> i & 1] for m in range(1 << len(PIC_REGIONS))]
+"""The PIC regions of each bit mask, in the order of :data:`PIC_REGIONS`."""
+
+
+def _status_row(t: SimpleNamespace, g: int, ident: ChemicalIdentity, category: str, listed: dict, notes: tuple, as_of) -> dict:
+    """Return the status row of one chemical and category (Article 5.5, 5.6, 7; precedent CRC-10/5)."""
+    decode, counts, parties_of, unplaced_of = _DECODE, t.counts, t.parties_of, t.unplaced_of
+    verified_m, met_m, notified_m, inferred_m, reviewed_m = t.verified_m, t.met_m, t.notified_m, t.inferred_m, t.reviewed_m
+    verified, met = decode[verified_m[g]], decode[met_m[g]]
+    notified, inferred = decode[notified_m[g]], decode[inferred_m[g]]
+    n_reviewed = bin(int(reviewed_m[g])).count("1")
+    unplaced = sorted(unplaced_of[g])
+    entry = listed.get(category)
+    other = [c for c in listed if c != category and c in ("pesticide", "industrial")]
+    forward = len(verified) >= 2
+    recommend = len(met) >= 2
+    basis_notes = []
+    precedent = PRECEDENT_ADDITIONAL_CATEGORY.format(other=", ".join(CATEGORY_LABELS[c].lower() for c in other))
+    if not forward and len(verified) == 1 and other:
+        forward = True
+        basis_notes.append(precedent)
+    if not recommend and len(met) == 1 and other:
+        recommend = True
+        if precedent not in basis_notes:
             basis_notes.append(precedent)
-        if not recommend and len(met) == 1 and other:
-            recommend = True
-            if precedent not in basis_notes:
-                basis_notes.append(precedent)
-        shpf = [e for e in ident.shpf_entries if as_of is None or e.listed_on <= as_of]
-        if category == "pesticide" and entry is None and shpf:
-            basis_notes.append("Annex III lists only formulations of it, as severely hazardous pesticide formulations: " + "; ".join(e.chemical for e in shpf))
-        if (key, str(category)) in from_register:
-            basis_notes.append("Annex II conclusions from the register of determinations: " + "; ".join(from_register[(key, str(category))]))
-        if g in disregarded:
-            basis_notes.append(
-                "Annex II conclusion(s) not counted, the Secretariat having recorded the notification(s) as not verified under Annex I "
-                "(Article 5.5 forwards only verified notifications): " + _some(disregarded[g])
+    shpf = [e for e in ident.shpf_entries if as_of is None or e.listed_on <= as_of]
+    if category == "pesticide" and entry is None and shpf:
+        basis_notes.append("Annex III lists only formulations of it, as severely hazardous pesticide formulations: " + "; ".join(e.chemical for e in shpf))
+    conflict_note, group_notes, concluded_on = notes
+    basis_notes.extend(group_notes)
+    if inferred:
+        basis_notes.append("rests on inferred PIC region(s): " + ", ".join(inferred) + " (assigned from FAO groups and geography, not read from decision RC-1/2)")
+    stage, missing = _stage_and_missing(len(verified), len(met), n_notified=len(notified), n_reviewed=n_reviewed, forward=forward, recommend=recommend, entry=entry, unplaced=unplaced)
+    if conflict_note and entry is None and not recommend:
+        missing = f"{conflict_note}; {missing}"
+    return {
+        "chemical": ident.name,
+        "category": str(category),
+        "notifications": int(counts[g]),
+        "parties": sorted(parties_of[g]),
+        "regions_notified": notified,
+        "regions_verified": verified,
+        "regions_meeting_criteria": met,
+        "forward_to_crc": bool(forward),
+        "recommend_listing": bool(recommend),
+        "listed_in_annex_iii": entry is not None,
+        "recommend_new_listing": bool(recommend) and entry is None,
+        "annex_iii_entry": f"{entry.chemical} — {entry.category_label}, {entry.listing}" if entry is not None else "",
+        "stage": stage,
+        "missing": missing,
+        "inferred_regions": inferred,
+        "unplaced_parties": unplaced,
+        "basis": "; ".join(basis_notes),
+        "cas_numbers": list(ident.cas_numbers),
+        "conclusions": concluded_on,
+    }
+
+
+def conclusion_notes(df: pd.DataFrame, group_codes: np.ndarray, reviewed: np.ndarray, disregarded: np.ndarray) -> dict[int, tuple[str, list[str], list[str]]]:
+    """Return per group what ``missing`` and ``basis`` say about the committee's conclusions (Article 5.6).
+
+    ``missing`` names the notifications whose committee entries conflict and how to settle it;
+    ``basis`` names them with the entries concerned, the committee's conclusions read from the
+    register, the latest task group / contact group proposals (shown, never counted), and the
+    conclusions not counted because the notification is not verified under Annex I.
+    The third item lists, per notification on which a determination is recorded (case file or
+    register) or proposed, the committee's conclusion, the latest proposal and whether they
+    disagree (a conclusion read from a bulk table's ``annex_ii_conclusion`` column alone is the
+    table's own row, and is not repeated). Only the (few) notifications with such a note are visited.
+    """
+    out: dict[int, tuple[str, list[str]]] = {}
+    ids = _At(df["notification_id"])  # values read at the few positions visited, not converted for every row
+
+    def rows(mask: np.ndarray):
+        at = np.flatnonzero(mask)
+        return zip(group_codes[at].tolist(), at.tolist(), strict=True)
+
+    def where(column: str, test) -> np.ndarray:
+        codes, uniques = factorize(df[column])
+        return flags(codes, ["" if u is None or u is pd.NA else str(u) for u in uniques], test)
+
+    def add(g: int, kind: str, text: str) -> None:
+        out.setdefault(g, {}).setdefault(kind, []).append(text)
+
+    status, source = _At(df["annex_ii_status"]), _At(df["annex_ii_source"])
+    conflict = np.asarray(df["annex_ii_status"] == "conflict", dtype=bool)
+    for g, i in rows(conflict):
+        add(g, "conflict", f"{ids[i]}: {df['conflict_entries'].iat[i]}")
+    for g, i in rows(reviewed & where("annex_ii_source", lambda u: "register entr" in u)):
+        add(g, "register", f"{ids[i]} {str(status[i]).replace('_', ' ')} ({source[i]})")
+    for g, i in rows(where("latest_proposal", lambda u: u != "")):
+        add(g, "proposal", f"{ids[i]}: {df['latest_proposal'].iat[i]}" + (" (the committee concluded otherwise)" if df["proposal_disagrees"].iat[i] else ""))
+    for g, i in rows(disregarded):
+        add(g, "disregarded", str(ids[i]))
+    recorded = where("annex_ii_basis", lambda u: u not in (RECORDED, NONE_RECORDED)) | where("latest_proposal", lambda u: u != "")
+    for g, i in rows(recorded):
+        add(g, "conclusions", conclusion_line(ids[i], df["committee_conclusion"].iat[i], df["latest_proposal"].iat[i], bool(df["proposal_disagrees"].iat[i]), status[i]))
+    result = {}
+    for g, kinds in out.items():
+        notes = []
+        if "conflict" in kinds:
+            notes.append("the committee's own entries conflict, not counted until settled: " + "; ".join(kinds["conflict"][:10]))
+        if "register" in kinds:
+            notes.append("Annex II conclusions from the register of determinations: " + _some(kinds["register"]))
+        if "proposal" in kinds:
+            notes.append("proposals, not the committee's conclusion (never counted): " + _some(kinds["proposal"]))
+        if "disregarded" in kinds:
+            notes.append(
+                "Annex II conclusion(s) not counted, as the notification(s) are not verified under Annex I (no verification recorded, "
+                "or found incomplete; Article 5.5 forwards only verified notifications): " + _some(kinds["disregarded"])
             )
-        if inferred:
-            basis_notes.append("rests on inferred PIC region(s): " + ", ".join(inferred) + " (assigned from FAO groups and geography, not read from decision RC-1/2)")
-        stage, missing = _stage_and_missing(len(verified), len(met), n_notified=len(notified), n_reviewed=n_reviewed, forward=forward, recommend=recommend, entry=entry, unplaced=unplaced)
-        rows.append(
-            {
-                "chemical": ident.name,
-                "category": str(category),
-                "notifications": int(counts[g]),
-                "parties": sorted(parties_of[g]),
-                "regions_notified": notified,
-                "regions_verified": verified,
-                "regions_meeting_criteria": met,
-                "forward_to_crc": bool(forward),
-                "recommend_listing": bool(recommend),
-                "listed_in_annex_iii": entry is not None,
-                "recommend_new_listing": bool(recommend) and entry is None,
-                "annex_iii_entry": f"{entry.chemical} — {entry.category_label}, {entry.listing}" if entry is not None else "",
-                "stage": stage,
-                "missing": missing,
-                "inferred_regions": inferred,
-                "unplaced_parties": unplaced,
-                "basis": "; ".join(basis_notes),
-                "cas_numbers": list(ident.cas_numbers),
-            }
-        )
-    out = pd.DataFrame(rows, columns=cols)
-    return out.sort_values(["chemical", "category"], key=lambda s: s.str.casefold()).reset_index(drop=True)
+        conflict_ids = [t.split(":", 1)[0] for t in kinds.get("conflict", [])]
+        missing = f"the committee's entries on {_some(conflict_ids)} conflict: a new committee entry that supersedes one (see basis)" if conflict_ids else ""
+        result[g] = (missing, notes, kinds.get("conclusions", []))
+    return result
+
+
+class _At:
+    """A column read at single positions (``column[i]``) without converting the whole column."""
+
+    def __init__(self, column: pd.Series):
+        self.column = column
+
+    def __getitem__(self, i: int):
+        return self.column.iat[i]
+
+
+def conclusion_line(subject_id, committee: str, proposal: str, disagrees: bool, status: str) -> str:
+    """Return one notification's (or proposal's) conclusion in words: the committee's, the latest proposal, and whether they disagree."""
+    if status == "conflict":
+        head = "committee: its entries conflict"
+    else:
+        head = f"committee: {committee}" if committee else "committee: no conclusion yet"
+    return f"{subject_id}: {head}" + (f"; {proposal}" if proposal else "") + ("; the committee's conclusion and the proposal disagree" if disagrees else "")
 
 
 def _some(ids: list[str], shown: int = 10) -> str:

@@ -6,9 +6,9 @@ Two things are kept apart:
   item by item, respecting that Annex I asks for information "where available"
   (missing items are listed; the Secretariat decides);
 * the **Secretariat's verification** (Article 5.3), recorded as ``annex_i_verified``.
-  Only a recorded verification counts towards the two-region trigger (Article 5.5).
-  A notification on which the committee has recorded an Annex II conclusion was
-  necessarily forwarded, so its verification is taken as implied and said so.
+  Only a recorded verification counts towards the two-region trigger (Article 5.5), and
+  nothing implies it: not an Annex II conclusion, nor a proposal on the criteria
+  (``../shared/DESIGN.md``, "Who concludes").
 """
 
 from __future__ import annotations
@@ -18,11 +18,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..codes import factorize, flags
 from ..convention.reference import items
 
-IMPLIED_BY_CONCLUSION = "implied: the committee recorded an Annex II conclusion on it"
-"""Verification basis of a notification the committee concluded on where the Secretariat recorded none (it was forwarded)."""
 NOTIFY_WITHIN_DAYS = 90
 """Article 5.1: notify no later than ninety days after the action has taken effect."""
 CONVENTION_IN_FORCE = pd.Timestamp("2004-02-24")
@@ -57,6 +54,24 @@ def _answered(value) -> bool:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return False
     return " ".join(str(value).split()).casefold().rstrip(".") not in NOT_AVAILABLE
+
+
+CONDITIONAL_FIELDS = {
+    ("annex_i", "2(a)(iv)"): {"evaluation_references": ("evaluation_basis", ("none",))},
+}
+"""Fields an item asks for only under a condition, by item: field → (field answering it, answers that make it moot).
+
+Annex I 2(a)(iv): "Indication of whether the final regulatory action was taken on the basis
+of a risk or hazard evaluation and, *if so*, information on such evaluation, covering a
+reference to the relevant documentation": the item is complete with the evaluation basis and
+the reference to the evaluation's documentation, or with the answer that no evaluation was
+made (``evaluation_basis: none``)."""
+
+
+def _text_in(df: pd.DataFrame, name: str, values) -> np.ndarray:
+    if name not in df.columns:
+        return np.zeros(len(df), dtype=bool)
+    return df[name].astype("string").fillna("").str.strip().str.casefold().isin(values).to_numpy(dtype=bool)
 
 
 def annex_i_items(notifications: pd.DataFrame) -> pd.DataFrame:
@@ -95,6 +110,9 @@ def item_checks(records: pd.DataFrame, set_name: str, id_columns: list[str]) -> 
     base = notifications[id_columns].reset_index(drop=True)
     for item in annex_i.items:
         flags = {f: _present(notifications, f) for f in item.fields}
+        for f, (other, values) in CONDITIONAL_FIELDS.get((set_name, item.id), {}).items():
+            if f in flags:  # asked for only "if so": an answer that makes it moot carries the item
+                flags[f] = flags[f] | _text_in(notifications, other, values)
         stacked = np.vstack(list(flags.values())) if flags else np.zeros((1, len(notifications)), bool)
         present = stacked.any(axis=0) if item.any_field else stacked.all(axis=0)
         missing = [", ".join(f for f, v in flags.items() if not v[i]) for i in range(len(notifications))]
@@ -150,22 +168,15 @@ def verification_status(notifications: pd.DataFrame, *, today: dt.date | None = 
         out["annex_i_complete"] = (out["missing_items"] == "").to_numpy()
     recorded = df["annex_i_verified"] if "annex_i_verified" in df.columns else pd.Series(pd.NA, index=df.index, dtype="boolean")
     recorded = recorded.astype("boolean")
-    conclusion = df["annex_ii_conclusion"] if "annex_ii_conclusion" in df.columns else pd.Series("", index=df.index, dtype="string")
     rec_true = recorded.to_numpy(dtype=bool, na_value=False)
     rec_false = (~recorded).to_numpy(dtype=bool, na_value=False)
-    rec_na = recorded.isna().to_numpy()
-    implied = rec_na & flags(*factorize(conclusion), lambda u: u in ("met", "not_met"))
     out["annex_i_verified"] = recorded.to_numpy()
-    out["verified"] = rec_true | implied
-    labels = np.array(
-        ["not yet verified", "verified by the Secretariat (recorded)", "found incomplete by the Secretariat (recorded)", IMPLIED_BY_CONCLUSION],
-        dtype=object,
-    )
-    code = np.where(rec_true, 1, np.where(rec_false, 2, np.where(implied, 3, 0)))
+    out["verified"] = rec_true
+    labels = np.array(["not yet verified", "verified by the Secretariat (recorded)", "found incomplete by the Secretariat (recorded)"], dtype=object)
+    code = np.where(rec_true, 1, np.where(rec_false, 2, 0))
     out["verification_basis"] = pd.Categorical.from_codes(code, categories=pd.Index(labels, dtype=object))
     if not with_deadlines:
         return out.reset_index(drop=True)
-    implied = pd.Series(implied, index=df.index)
     if "fra_date" in df.columns:
         under_5_1 = (df["fra_date"] >= CONVENTION_IN_FORCE).fillna(False)
         deadline = (df["fra_date"] + pd.Timedelta(days=NOTIFY_WITHIN_DAYS)).where(under_5_1)
@@ -182,6 +193,6 @@ def verification_status(notifications: pd.DataFrame, *, today: dt.date | None = 
         vdate = df["verified_date"] if "verified_date" in df.columns else pd.Series(pd.NaT, index=df.index)
         done = recorded.notna()
         late_done = done & (vdate > vdeadline).fillna(False)
-        open_overdue = ~done & ~implied & (today > vdeadline).fillna(False)
+        open_overdue = ~done & (today > vdeadline).fillna(False)
         out["verification_overdue"] = (late_done | open_overdue).to_numpy()
     return out.reset_index(drop=True)

@@ -24,10 +24,12 @@ WAL mode with a busy timeout; every write takes the lock up front with
 ``postgresql://`` URL. The schema is versioned (table ``schema_version``); ordered
 migrations are applied when the register is opened.
 
-Which determination *stands* when several roles recorded one (the committee's over a
-contact group's over a task group's) is the assessment's decision
-(:func:`crc_tools.notifications.criteria.current_determinations`); the register's current view is
-the latest entry per role.
+Who may record what, and what a correction may change, are the rules of
+:mod:`crc_tools.register.roles`: the committee concludes, task and contact groups propose,
+the Secretariat records no criterion; a correction concerns the same subject, criterion,
+category and role. The register's current view is the latest entry per role; two committee
+entries of one date that disagree both stay current, so the assessment
+(:func:`crc_tools.notifications.criteria.conclusions`) states the conflict.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import CrcError, Problems
+from .roles import ALL_ROLES, COMMITTEE, correction_problem, is_valid_correction, role_problem
 
 SUBJECT_KINDS = ("notification", "shpf_proposal")
 """What a determination is about: a notification of final regulatory action or an SHPF proposal."""
@@ -54,7 +57,8 @@ CRITERIA_SETS = {"notification": "annex_ii", "shpf_proposal": "annex_iv_part3"}
 
 OVERALL = "overall"
 STATUSES = ("met", "not_met", "insufficient_information")
-ROLES = ("task_group", "contact_group", "committee", "secretariat")
+ROLES = ALL_ROLES
+"""Roles the schema stores; only :data:`crc_tools.register.roles.RECORDING_ROLES` may record."""
 CATEGORIES = ("", "pesticide", "industrial")
 MAX_TEXT_CHARS = 100_000
 MAX_SHORT_CHARS = 1_000
@@ -305,10 +309,9 @@ def validate_entry(values: dict, *, known_subjects=None, now: dt.datetime | None
         problems.append(("recorded_by", f"text is {len(by):,} characters, more than {MAX_SHORT_CHARS:,}"))
     out["recorded_by"] = by
 
-    raw_role = _text(values.get("role"))
-    role = raw_role.casefold().replace(" ", "_").replace("-", "_")
-    if role not in ROLES:
-        problems.append(("role", f"'{raw_role}' is not a role ({', '.join(ROLES)})" if raw_role else f"the role is required ({', '.join(ROLES)})"))
+    role, role_msg = role_problem(values.get("role"))
+    if role_msg:
+        problems.append(("role", role_msg))
     out["role"] = role
 
     now = now or _utcnow()
@@ -792,9 +795,12 @@ class Register:
         t = _tables().tables["determination"]
         supersedes_uid = ""
         if values.get("supersedes") is not None:
-            target = conn.execute(sa.select(t.c.id, t.c.uid).where(t.c.id == values["supersedes"])).first()
+            target = conn.execute(sa.select(t.c.id, t.c.uid, t.c.subject_kind, t.c.subject_id, t.c.category, t.c.criterion, t.c.role).where(t.c.id == values["supersedes"])).first()
             if target is None:
                 raise RefusedEntry([("supersedes", f"entry {values['supersedes']} does not exist in the register")])
+            wrong = correction_problem(values, dict(target._mapping))
+            if wrong:
+                raise RefusedEntry([("supersedes", wrong)])
             later = conn.execute(sa.select(t.c.id).where(t.c.supersedes == values["supersedes"])).scalar()
             if later is not None:
                 raise RefusedEntry([("supersedes", f"entry {values['supersedes']} was already superseded by entry {later}; supersede entry {later} instead")])
@@ -892,7 +898,9 @@ class Register:
 
         Entries a correction superseded never appear; among the others of one
         subject, category, criterion and role, the latest ``recorded_at`` stands (the
-        entry entered last, on a tie).
+        entry entered last, on a tie). Committee entries of the latest date that disagree
+        with it stay beside it: the committee's conflict is stated
+        (:func:`crc_tools.notifications.criteria.conclusions`) until a correction settles it.
 
         The frame is shaped like :attr:`crc_tools.intake.reader.Intake.determinations`
         (``notification_id``, ``criterion``, ``status``, ``justification``,
@@ -949,20 +957,57 @@ KEY = ["subject_kind", "subject_id", "category", "criterion", "role"]
 """What the register's current view keeps one entry of."""
 
 
+def _valid_corrections(frame: pd.DataFrame, ids: list[int]) -> dict[int, int]:
+    """Return superseded entry id -> correcting entry id, for corrections on the same question.
+
+    A correction recorded by an older version on another subject, criterion, category or
+    role (:func:`crc_tools.register.roles.correction_problem` refuses them now) does not hide
+    the entry it named: that entry stays in the current view.
+    """
+    rows = {i: r for i, r in zip(ids, frame[list(KEY)].to_dict("records"), strict=True)}
+    out: dict[int, int] = {}
+    for target, by in zip(frame["supersedes"], ids, strict=True):
+        if pd.notna(target) and int(target) in rows and is_valid_correction(rows[by], rows[int(target)]):
+            out[int(target)] = by
+    return out
+
+
+def _same_day_disagreements(alive: pd.DataFrame, latest: pd.DataFrame) -> set[int]:
+    """Return the committee entries that stay current beside the latest of their key.
+
+    Two committee entries on one question recorded on one date that disagree are a conflict
+    the committee settles by a new entry that supersedes one; until then neither hides the
+    other (``../shared/DESIGN.md``, "Who concludes").
+    """
+    committee = alive[alive["role"] == COMMITTEE]
+    if committee.empty:
+        return set()
+    top = latest[latest["role"] == COMMITTEE].assign(_day=lambda d: d["recorded_at"].dt.normalize())
+    both = committee.assign(_day=committee["recorded_at"].dt.normalize()).merge(
+        top[[*KEY, "_day", "status", "entry_id"]], on=[*KEY, "_day"], suffixes=("", "_latest")
+    )
+    keep = both[(both["status"] != both["status_latest"]) & (both["entry_id"] != both["entry_id_latest"])]
+    if keep.empty:
+        return set()
+    # the latest entry of such a key, and every same-day entry of another status
+    return {int(i) for i in keep["entry_id"]} | {int(i) for i in keep["entry_id_latest"]}
+
+
 def _with_supersession(frame: pd.DataFrame) -> pd.DataFrame:
     """Add ``current``, ``superseded_by`` and ``superseded_how`` to a frame of entries."""
     frame = frame.copy()
     ids = [int(i) for i in frame["entry_id"]]
-    corrections = {int(s): i for s, i in zip(frame["supersedes"], ids, strict=True) if pd.notna(s)}
+    corrections = _valid_corrections(frame, ids)
     by: list[int | None] = [corrections.get(i) for i in ids]
     how = ["correction" if b is not None else "" for b in by]
     alive = frame.loc[[b is None for b in by]]
     latest = alive.sort_values(["recorded_at", "entry_id"], kind="stable").groupby(KEY, sort=False).tail(1)
     standing = {tuple(k): int(i) for k, i in zip(latest[KEY].itertuples(index=False, name=None), latest["entry_id"], strict=True)}
+    disagreeing = _same_day_disagreements(alive, latest)
     current = []
     for pos, key in enumerate(frame[KEY].itertuples(index=False, name=None)):
         winner = standing.get(tuple(key))
-        is_current = winner == ids[pos]
+        is_current = winner == ids[pos] or (by[pos] is None and ids[pos] in disagreeing)
         current.append(is_current)
         if not is_current and by[pos] is None:
             by[pos], how[pos] = winner, "later entry"
@@ -992,8 +1037,8 @@ def all_determinations(intake, register: Register | None = None) -> pd.DataFrame
         ``determination_source`` (the case file's path, or ``register entry N``),
         ``source`` (``case_file`` or ``register``) and ``entry_id``. Register entries
         appear in their current view (corrections applied), for the notifications in the
-        intake only. Which entry stands per criterion is decided by
-        :func:`crc_tools.notifications.criteria.current_determinations`.
+        intake only. Which entry stands per criterion — the committee's only; the others are
+        proposals — is decided by :mod:`crc_tools.notifications.standing`.
     """
     case = intake.determinations.copy()
     case["source_file"] = case["source_file"].astype("string")

@@ -46,7 +46,7 @@ KIND_LABELS = {"final": "Final decision", "interim": "Interim decision"}
 
 
 def _frame(rows: list[dict], tables: list[pd.DataFrame]) -> pd.DataFrame:
-    from ..proposals.shpf import _frame as shpf_frame  # one way of joining case-file rows and tables
+    from ..intake.proposals import _frame as shpf_frame  # one way of joining case-file rows and tables
 
     return shpf_frame(rows, tables)
 
