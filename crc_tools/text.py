@@ -141,3 +141,38 @@ def safe_filename(value: str, *, default: str = "document", max_length: int = 80
     if not text or text.lower() in reserved:
         return default
     return text
+
+
+_ASCII_PUNCT_RE2 = "[^a-z0-9]+"
+
+
+def normalize_names(values):
+    """Return :func:`normalize_name` of each value, computed over the whole array at once.
+
+    ``values`` is a sequence, NumPy array or pandas Series of text (``None`` and NA give ``""``);
+    the result is an object array of keys. ASCII text, nearly every chemical and country name,
+    is normalised by pyarrow's string kernels (lower case, ``&`` as ``and``, punctuation to one
+    space, a leading ``the`` dropped), which gives what :func:`normalize_name` gives for it; other
+    text goes through :func:`normalize_name` itself, value by value.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(values, type=pa.string(), from_pandas=True)
+    if len(arr) == 0:
+        return np.array([], dtype=object)
+    arr = pc.fill_null(arr, "")
+    ascii_ = pc.string_is_ascii(arr)
+    low = pc.ascii_lower(arr)
+    low = pc.replace_substring(low, "&", " and ")
+    low = pc.replace_substring_regex(low, _ASCII_PUNCT_RE2, " ")
+    low = pc.utf8_trim(low, " ")
+    low = pc.replace_substring_regex(low, "^the ", "")
+    out = low.to_numpy(zero_copy_only=False).astype(object)
+    if not pc.all(ascii_).as_py():
+        other = np.flatnonzero(~ascii_.to_numpy(zero_copy_only=False))
+        raw = arr.to_numpy(zero_copy_only=False)
+        for i in other.tolist():
+            out[i] = normalize_name(raw[i])
+    return out

@@ -117,10 +117,10 @@ def cmd_region(args) -> int:
 
 def cmd_annex3(args) -> int:
     """Look up Annex III by name, CAS number or HS code."""
-    from ..convention.reference import search_annex_iii
+    from ..convention.lookup import annex_iii_record, search_annex_iii
 
     found = search_annex_iii(args.query or "")
-    rows = [e.as_dict() for e in found]
+    rows = [annex_iii_record(e, args.query or "") for e in found]
     if args.format == "table":
         table_rows = [
             {
