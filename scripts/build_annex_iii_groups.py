@@ -59,6 +59,7 @@ EXTRA = [  # members named by a source the research already cites, to test a nam
 
 
 def main(source: str, target: str) -> int:
+    """Write ``target`` from the research file ``source``."""
     rows = list(csv.DictReader(open(source, encoding="utf-8")))
     nicnas = next((r["source_url"] for r in rows if r["entry_id"] == "short-chain-chlorinated-paraffins" and r["relation"] == "parent"), "")
     out = []

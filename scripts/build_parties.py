@@ -45,6 +45,7 @@ def status_basis(row: dict) -> str:
 
 
 def main(source: str, target: str) -> int:
+    """Write ``target`` from the research file ``source``."""
     rows = list(csv.DictReader(open(source, encoding="utf-8")))
     out = []
     for row in rows:

@@ -1,6 +1,4 @@
-"""HS customs codes of Annex III chemicals (Article 13.1), Stockholm Convention listings, and the
-development status of Parties (Article 6.1).
-"""
+"""HS codes of Annex III chemicals (Article 13.1), Stockholm listings, development status (Article 6.1)."""
 
 from __future__ import annotations
 

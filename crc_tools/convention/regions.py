@@ -1,5 +1,7 @@
-"""The PIC regions of decision RC-1/2: each country's region with its basis (stated, inferred, not established)
-and a local override file for what the sources leave open.
+"""The PIC regions of decision RC-1/2.
+
+Each country's region with its basis (stated, inferred, not established), and a local
+override file for what the sources leave open.
 """
 
 from __future__ import annotations
