@@ -220,3 +220,54 @@ def records(df, columns: list[str]) -> list[dict]:
     if not names:
         return [{} for _ in range(len(sub))]
     return [dict(zip(names, row, strict=False)) for row in zip(*(out[n] for n in names), strict=False)]
+
+
+def _json_fragments(col) -> object:
+    """Return one column as a pyarrow array of JSON texts, each distinct value encoded once."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    if pd.api.types.is_bool_dtype(col.dtype) and not isinstance(col.dtype, pd.BooleanDtype):
+        return pa.array(np.where(col.to_numpy(dtype=bool), "true", "false"), type=pa.string())
+    if pd.api.types.is_integer_dtype(col.dtype) and not pd.api.types.is_extension_array_dtype(col.dtype):
+        return pa.array(col.to_numpy().astype(str), type=pa.string())
+    values = records(col.to_frame(), [col.name])
+    arr = np.array([r[col.name] for r in values] + [None], dtype=object)[:-1]
+    try:
+        codes, uniques = pd.factorize(arr, use_na_sentinel=False)
+    except TypeError:  # lists: one object per distinct value where the producer shared them
+        codes, ids = pd.factorize(np.fromiter((id(v) for v in arr), dtype=np.int64, count=len(arr)))
+        at = np.full(len(ids), len(arr), dtype=np.int64)
+        np.minimum.at(at, codes, np.arange(len(arr)))
+        uniques = arr[at]
+    encoded = np.array([_json_value(u) for u in uniques] + [""], dtype=object)[:-1]
+    return pa.array(encoded[codes], type=pa.string())
+
+
+def _json_value(u) -> str:
+    if u is None or (isinstance(u, float) and u != u):
+        return "null"
+    return json.dumps(u, ensure_ascii=False, default=_json_default)
+
+
+def frame_to_json(df, columns: list[str]) -> str:
+    """Return a DataFrame's rows as :func:`to_json` writes a list of records, encoded column by column.
+
+    Each distinct value of a column is encoded by the json module once and the rows are
+    assembled by pyarrow, so 200,000 rows cost about what their distinct values cost; the
+    text is the same as ``to_json(records(df, columns))``.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cols = [c for c in columns if c in df.columns]
+    if not len(df) or not cols:
+        return to_json(records(df, cols))
+    parts: list = []
+    for i, c in enumerate(cols):
+        parts.append(("{" if i == 0 else ", ") + json.dumps(c, ensure_ascii=False) + ": ")
+        parts.append(_json_fragments(df[c]))
+    parts.append("}")
+    rows = pc.binary_join_element_wise(*[p if isinstance(p, pa.Array) else pa.scalar(p) for p in parts], "")
+    return "[\n" + pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(rows)], type=pa.int32()), rows), ",\n")[0].as_py() + "\n]\n"

@@ -354,16 +354,22 @@ def cmd_status(args) -> int:
     status = review_status(intake.notifications, determinations, as_of=args.as_of, today=args.today)
     if args.awaiting:
         status = awaiting_second_region(status)
-    rows = _records(status, STATUS_JSON_COLUMNS)
     columns = STATUS_JSON_COLUMNS
+    extra: list[dict] = []
     if not args.awaiting:  # an SHPF proposal never awaits a second region (Article 6: no two-region rule)
         from ..proposals.shpf import STATUS_COLUMNS as SHPF_STATUS_COLUMNS
         from ..proposals.shpf import review_status as review_proposals
 
         proposals = _proposals(intake, register=True)
         if not proposals.empty:
-            rows += _records(review_proposals(proposals, as_of=args.as_of, today=args.today), SHPF_STATUS_COLUMNS)
+            extra = _records(review_proposals(proposals, as_of=args.as_of, today=args.today), SHPF_STATUS_COLUMNS)
             columns = _columns([], STATUS_JSON_COLUMNS + SHPF_STATUS_COLUMNS)
+    if args.format == "json" and not extra:  # encoded column by column: the same text as to_json, at any size
+        from ..output import frame_to_json
+
+        sys.stdout.write(frame_to_json(status, STATUS_JSON_COLUMNS))
+        return _report(intake.problems)
+    rows = _records(status, STATUS_JSON_COLUMNS) + extra
     _emit(rows, args.format, columns, table_columns=["chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing", "listed_in_annex_iii", "missing"])
     return _report(intake.problems)
 

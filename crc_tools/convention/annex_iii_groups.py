@@ -286,14 +286,15 @@ def _rule_matches(keys: np.ndarray, index: _Index) -> tuple[list, list, list]:
     return items, entries, hows
 
 
-def match_entries(names=None, cas=None) -> Matches:
+def match_entries(names=None, cas=None, *, keys=None) -> Matches:
     """Return the Annex III entries matched by each of many chemicals, named and/or numbered.
 
     ``names`` and ``cas`` are equally long sequences (either may be ``None``); a CAS cell may
     hold several numbers. A chemical matches an entry by any CAS number the entry or its group
     covers, by its name (or, for ``A (B)``, by A or B) being the entry's name, short name, an
     alias or a named member, or by a group rule (salts, esters, compounds). Work is done over
-    the values given, which callers make distinct.
+    the values given, which callers make distinct; ``keys``, when given, are the names already
+    normalised (:func:`crc_tools.text.normalize_names`).
     """
     index = _index()
     items, entries, hows = [], [], []
@@ -306,7 +307,7 @@ def match_entries(names=None, cas=None) -> Matches:
         hows.append(np.array([f"CAS number {c}" for c in cas_value[ok].tolist()], dtype=object))
     if names is not None and len(names):
         names = np.asarray(names, dtype=object)
-        whole = normalize_names(names)
+        whole = normalize_names(names) if keys is None else np.asarray(keys, dtype=object)
         item, key = _name_variant_keys(names, whole)
         pos = index.name_keys.get_indexer(key)
         ok = np.flatnonzero(pos >= 0)
