@@ -173,7 +173,7 @@ NON_PARTY_RULE = "Articles 2(g), 5.1 and 5.5: only a Party notifies, and only Pa
 def non_party_message(p: PartyStatus) -> str:
     """Return the warning for a notification from a State that is not a Party."""
     return (
-        f"{p.country} is {p.status_words()} according to data/reference/parties.csv ({p.source}); the notification is kept "
+        f"{p.country} is {p.status_words()} (data/reference/parties.csv); the notification is kept "
         f"but not counted towards the two-region trigger ({NON_PARTY_RULE})"
     )
 
@@ -184,3 +184,9 @@ def unknown_status_words(countries) -> str:
         f"counts notification(s) from {', '.join(countries)}, whose status as Party is not established in data/reference/parties.csv: "
         "taken as a Party's, since only Parties notify (Article 5.1); to be confirmed from the depositary's record"
     )
+
+
+def non_party_warnings(iso3s) -> list[str]:
+    """Return the intake's warning for each notifying State that is not a Party (Articles 2(g), 5.1, 5.5)."""
+    found = (party_status(i) for i in iso3s)
+    return [non_party_message(p) for p in found if p is not None and p.not_a_party]

@@ -26,6 +26,7 @@ import pandas as pd
 from .. import config
 from ..codes import factorize
 from ..convention.cas import cas_problem, split_cas
+from ..convention.parties import non_party_warnings
 from ..convention.reference import (
     RegionTable,
     regions,
@@ -850,7 +851,7 @@ def _party_checker(table: RegionTable):
         regions_ = sorted({p.pic_region for p in uniq if p.pic_region})
         bases = sorted({p.basis for p in uniq})
         unplaced = [p for p in uniq if not p.pic_region]
-        warning = "; ".join(_unplaced_message(p) for p in unplaced) if unplaced else ""
+        warning = "; ".join([_unplaced_message(p) for p in unplaced] + non_party_warnings(p.iso3 for p in uniq))
         return ((";".join(p.country for p in uniq), ";".join(p.iso3 for p in uniq), ";".join(regions_), ";".join(bases), warning), None)
 
     return f

@@ -26,6 +26,7 @@ class PartyCodes:
 
     codes: np.ndarray  # per row
     names: list  # per code: tuple of country names
+    iso3s: list  # per code: the ISO alpha-3 codes, ";"-joined as the intake writes them
     counted_names: list  # per code: the names of those that are Parties or of unknown status
     non_party_names: list  # per code: the names of States that are not Parties
     unknown_names: list  # per code: the names of States whose status is not established
@@ -46,12 +47,16 @@ def party_codes(df: pd.DataFrame) -> PartyCodes:
         i_codes, i_uniques = np.zeros(len(df), dtype=np.int64), [""]
     width = len(i_uniques) + 1
     codes, combined = factorize_ints(p_codes * width + i_codes)
-    names, counted_names, non_party, unknown, counted, bits = [], [], [], [], [], []
+    names, iso3_text, counted_names, non_party, unknown, counted, bits = [], [], [], [], [], [], []
     region_index = {r: i for i, r in enumerate(PIC_REGIONS)}
     table = regions()
     for c in combined.tolist():
         countries = tuple(n for n in _text(p_uniques[c // width]).split(";") if n)
         iso3s = tuple(i for i in _text(i_uniques[c % width]).split(";") if i)
+        if not iso3s:  # a frame made by hand, without the intake's party_iso3: the names say who
+            found = [table.find(n) for n in countries]
+            iso3s = tuple(f.iso3 for f in found if f is not None) if all(found) else ()
+        iso3_text.append(";".join(iso3s))
         statuses = [party_status(i) for i in iso3s] if len(iso3s) == len(countries) else [None] * len(countries)
         out = tuple(n for n, s in zip(countries, statuses, strict=True) if s is not None and s.not_a_party)
         unk = tuple(n for n, s in zip(countries, statuses, strict=True) if s is None or not s.status_established)
@@ -66,7 +71,7 @@ def party_codes(df: pd.DataFrame) -> PartyCodes:
             bits.append(sum(1 << region_index[m.pic_region] for m in members if m is not None and m.pic_region in region_index))
         else:
             bits.append(-1)
-    return PartyCodes(codes, names, counted_names, non_party, unknown, np.array(counted, dtype=bool), np.array(bits, dtype=np.int64))
+    return PartyCodes(codes, names, iso3_text, counted_names, non_party, unknown, np.array(counted, dtype=bool), np.array(bits, dtype=np.int64))
 
 
 def party_sets(group_codes: np.ndarray, n_groups: int, codes: np.ndarray, names_of_code: list, selector: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
