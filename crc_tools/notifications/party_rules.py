@@ -91,6 +91,8 @@ def party_sets(group_codes: np.ndarray, n_groups: int, codes: np.ndarray, names_
     if not len(codes) or not has.any():
         return out, set_code
     keep = has[codes]
+    if not keep.any():
+        return out, set_code
     n_codes = len(names_of_code)
     # Rank the codes by their names, so that a group's codes in rank order give its names in order.
     order = sorted(range(n_codes), key=lambda k: names_of_code[k])
@@ -117,6 +119,8 @@ def party_sets(group_codes: np.ndarray, n_groups: int, codes: np.ndarray, names_
     set_code[present] = which + 1
     return out, set_code
     keep = has[codes]
+    if not keep.any():
+        return out, set_code
     n_codes = len(names_of_code)
     pairs = factorize_ints(group_codes[keep].astype(np.int64) * n_codes + codes[keep])[1]  # distinct, sorted
     g, c = np.divmod(pairs, n_codes)

@@ -1015,10 +1015,21 @@ def annex_iii_coverage(row, *, as_of: dt.date | None = None) -> tuple[object | N
 # --------------------------------------------------------------------------- review status
 
 
+def _not_a_party(df: pd.DataFrame) -> np.ndarray:
+    """Return per proposal whether every proposing State is known not to be a Party (Articles 2(g), 6.1), judged per distinct value."""
+    from ..convention.parties import party_status
+
+    if "party_iso3" not in df.columns or df.empty:
+        return np.zeros(len(df), dtype=bool)
+    codes, uniques = pd.factorize(df["party_iso3"].astype("string").fillna(""))
+    out = [bool(u) and all((s := party_status(i)) is not None and s.not_a_party for i in str(u).split(";") if i) for u in uniques]
+    return np.array(out, dtype=bool)[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
 STATUS_COLUMNS = [
     "chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing",
     "listed_in_annex_iii", "recommend_new_listing", "annex_iii_entry", "stage", "missing", "notifications", "parties", "regions_notified",
-    "inferred_regions", "unplaced_parties", "basis", "cas_numbers",
+    "inferred_regions", "unplaced_parties", "non_parties", "basis", "cas_numbers",
     # proposal-specific
     "proposals", "proposal_ids", "formulation_type", "formulation_type_name", "active_ingredients", "concentrations",
     "concentration_threshold", "annex_iii_wording", "eligible", "ineligible_parties", "part1_complete", "part2_complete",
@@ -1145,6 +1156,7 @@ def review_status(p: Proposals, *, as_of: dt.date | None = None, today: dt.date 
         _part2_complete=ver["part2_complete"].to_numpy(dtype=bool),
         _part2_awaiting=ver["part2_awaiting"].to_numpy(dtype=object),
         _part3=con["part3_status"].to_numpy(dtype=object),
+        _non_party=_not_a_party(df),
     )
     types = formulation_types()
     region_order = {r: i for i, r in enumerate(PIC_REGIONS)}
@@ -1170,7 +1182,8 @@ def review_status(p: Proposals, *, as_of: dt.date | None = None, today: dt.date 
         # Article 6.1: only a developing country or a country with an economy in transition may
         # propose; a proposal from a Party classified otherwise is kept and flagged but does not
         # count towards forwarding (Article 6.4) or a recommendation (Article 6.5).
-        admissible = np.array([ok is not False for ok in g["_eligible"]], dtype=bool)
+        admissible = np.array([ok is not False for ok in g["_eligible"]], dtype=bool) & ~g["_non_party"].to_numpy(dtype=bool)
+        non_parties = sorted({party for party, out in zip(g["proposing_party"], g["_non_party"], strict=True) if out})
         forward = bool((verified & admissible).any())
         recommend = bool((met & admissible).any())
         ineligible = sorted({party for party, ok in zip(g["proposing_party"], g["_eligible"], strict=True) if ok is False})
@@ -1199,6 +1212,8 @@ def review_status(p: Proposals, *, as_of: dt.date | None = None, today: dt.date 
                 f"proposed by {', '.join(ineligible)}, classified as developed: Article 6.1 admits proposals from developing countries and economies in transition only "
                 "(kept and flagged, not counted towards forwarding or a recommendation; the classification is contestable, correct it in party_development_status.csv)"
             )
+        if non_parties:
+            basis.append(f"proposed by {', '.join(non_parties)}, not a Party to the Convention: Article 6.1 admits proposals from Parties only (kept, not counted)")
         if unclassified:
             basis.append(f"no development classification for {', '.join(unclassified)} (Article 6.1 not checked)")
         if entry is None and listed_note:
@@ -1229,6 +1244,7 @@ def review_status(p: Proposals, *, as_of: dt.date | None = None, today: dt.date 
                 "regions_notified": notified,
                 "inferred_regions": inferred,
                 "unplaced_parties": sorted({party for party, pl in zip(g["proposing_party"], placed, strict=True) if not pl}),
+                "non_parties": non_parties,
                 "basis": "; ".join(basis),
                 "cas_numbers": cas,
                 "proposals": len(g),
