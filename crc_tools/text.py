@@ -176,3 +176,39 @@ def normalize_names(values):
         for i in other.tolist():
             out[i] = normalize_name(raw[i])
     return out
+
+
+def _arrow_text(values):
+    """Return values as a pyarrow string array, or ``None`` when they are not all text Arrow can hold."""
+    import pyarrow as pa
+
+    if not all(isinstance(v, str) for v in values[:1]):
+        return None
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):  # not text, or an unpaired surrogate
+        return None
+
+
+def clean_text_many(values) -> bool:
+    """Return whether no value holds a control character (:func:`control_character`), checked at once.
+
+    Arrow strings are valid UTF-8 and hold no surrogate, so the RE2 twin of the pattern
+    (:data:`CONTROL_RE2`) answers for them; other values are checked one by one.
+    """
+    import pyarrow.compute as pc
+
+    arr = _arrow_text(values)
+    if arr is None or arr.null_count:
+        return not any(control_character(v) for v in values)
+    return not pc.any(pc.match_substring_regex(arr, CONTROL_RE2)).as_py()
+
+
+def stripped_text_many(values) -> bool:
+    """Return whether every value is text without surrounding whitespace (``v == v.strip()``), checked at once."""
+    import pyarrow.compute as pc
+
+    arr = _arrow_text(values)
+    if arr is None or arr.null_count or not pc.all(pc.string_is_ascii(arr)).as_py():
+        return all(isinstance(u, str) and u == u.strip() for u in values)
+    return pc.all(pc.equal(pc.ascii_trim_whitespace(arr), arr)).as_py() is not False
