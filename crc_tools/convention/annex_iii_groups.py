@@ -169,6 +169,7 @@ class _Index:
     cas_keys: object  # pandas Index of CAS numbers
     cas_targets: np.ndarray  # per CAS number: entry position
     rules: tuple  # (entry position, GroupRule, pattern, exclusion pattern, stems)
+    any_stem: str  # a pattern matching a name that holds any rule's stem
 
 
 def _heading_keys(e: AnnexIIIEntry) -> set[str]:
@@ -218,6 +219,7 @@ def _index() -> _Index:
         cas_keys=pd.Index(list(cas), dtype=object),
         cas_targets=np.array(list(cas.values()), dtype=np.int64),
         rules=tuple(rules),
+        any_stem="|".join(sorted({st for r in rules for st in r[4]}, key=len, reverse=True)) or "$^",
     )
 
 
@@ -268,8 +270,13 @@ def _rule_matches(keys: np.ndarray, index: _Index) -> tuple[list, list, list]:
     import pyarrow.compute as pc
 
     items, entries, hows = [], [], []
-    if not len(keys):
+    if not len(keys) or not index.rules:
         return items, entries, hows
+    # One pass finds the few names holding any stem; each rule is then tried on those only.
+    candidates = np.flatnonzero(pc.match_substring_regex(pa.array(keys, type=pa.string()), index.any_stem).to_numpy(zero_copy_only=False))
+    if not len(candidates):
+        return items, entries, hows
+    keys = np.asarray(keys, dtype=object)[candidates]
     arr = pa.array(keys, type=pa.string())
     for position, rule, pattern, exclusion, stems in index.rules:
         hit = pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False)
@@ -279,7 +286,7 @@ def _rule_matches(keys: np.ndarray, index: _Index) -> tuple[list, list, list]:
             hit &= ~pc.match_substring_regex(arr, exclusion).to_numpy(zero_copy_only=False)
         if rule.kind == "contains":  # the stem alone is the element or parent itself, not a compound of it
             hit &= ~np.isin(keys, list(stems))
-        at = np.flatnonzero(hit)
+        at = candidates[np.flatnonzero(hit)]
         items.append(at)
         entries.append(np.full(len(at), position))
         hows.append(np.full(len(at), f"rule: {rule.wording}", dtype=object))

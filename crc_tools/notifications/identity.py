@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..codes import factorize
+from ..codes import factorize, factorize_ints
 from ..convention.annex_iii_groups import _index as annex_iii_index
 from ..convention.annex_iii_groups import match_entries
 from ..text import SALT_WORDS, normalize_names
@@ -77,7 +77,7 @@ def _salt_bases(keys: np.ndarray) -> np.ndarray:
     lists = pc.split_pattern(pa.array(keys, type=pa.string()), " ")
     tokens = pc.list_flatten(lists)
     parent = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
-    kept = ~np.isin(tokens.to_numpy(zero_copy_only=False).astype(object), list(SALT_WORDS))
+    kept = ~pc.is_in(tokens, value_set=pa.array(sorted(SALT_WORDS))).to_numpy(zero_copy_only=False)
     n_tokens = np.bincount(parent, minlength=len(keys))
     n_kept = np.bincount(parent[kept], minlength=len(keys))
     offsets = np.concatenate([[0], np.cumsum(n_kept)]).astype(np.int32)
@@ -120,7 +120,14 @@ class Identities(Mapping):
 
 
 def _text_uniques(uniques) -> np.ndarray:
-    return np.array(["" if u is None or u is pd.NA or (isinstance(u, float) and u != u) else str(u) for u in uniques], dtype=object)
+    """Return distinct values as an object array of text, missing values as ``""`` (at once)."""
+    arr = np.array(list(uniques) + [None], dtype=object)[:-1]
+    missing = pd.isna(arr)
+    if missing.any():
+        arr[missing] = ""
+    if not all(isinstance(u, str) for u in arr[:1]) or pd.api.types.infer_dtype(arr, skipna=False) != "string":
+        arr = np.array([str(u) for u in arr], dtype=object)
+    return arr
 
 
 @dataclass
@@ -228,14 +235,15 @@ def _display_names(n_groups, group_entry, group_of_pair, names, pair_name, count
     """Return each chemical's name: its Annex III entry's short name, else its most used name (then the shortest, the first seen)."""
     index = annex_iii_index()
     width = len(names) + 1
-    combo, pair_combo = np.unique(group_of_pair.astype(np.int64) * width + pair_name, return_inverse=True)
+    pair_combo, combo = factorize_ints(group_of_pair.astype(np.int64) * width + pair_name)
     used = np.bincount(pair_combo, weights=counts, minlength=len(combo))
     first = np.full(len(combo), len(pair_name), dtype=np.int64)
     np.minimum.at(first, pair_combo, np.arange(len(pair_name)))
     g, nm = combo // width, combo % width
     lengths = np.array([len(x) or 1 << 30 for x in names], dtype=np.int64)[nm]  # a blank name comes last
     order = np.lexsort((first, lengths, -used, g))
-    _, head = np.unique(g[order], return_index=True)  # the best name of each chemical leads its run
+    ranked = g[order]
+    head = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])  # the best name of each chemical leads its run
     best = np.zeros(n_groups, dtype=np.int64)
     best[g[order][head]] = nm[order][head]
     display = names[best].astype(object)
@@ -270,7 +278,7 @@ def _cas_lists(n_groups, layout, parts, labels, group_of_label, pair_cell) -> np
     gs, values = g[keep][order], np.asarray(number_uniques, dtype=object)[keep][order]
     starts = np.flatnonzero(np.r_[True, gs[1:] != gs[:-1]]) if len(gs) else np.array([], dtype=np.int64)
     single = np.diff(np.r_[starts, len(gs)]) == 1
-    out[gs[starts[single]]] = np.frompyfunc(lambda v: [v], 1, 1)(values[starts[single]])
+    out[gs[starts[single]]] = np.array([[v] for v in values[starts[single]].tolist()] + [None], dtype=object)[:-1]
     for s, e in zip(starts[~single].tolist(), np.r_[starts, len(gs)][1:][~single].tolist(), strict=True):
         out[gs[s]] = values[s:e].tolist()
     return out

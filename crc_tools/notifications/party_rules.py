@@ -105,7 +105,7 @@ def party_sets(group_codes: np.ndarray, n_groups: int, codes: np.ndarray, names_
     slot = g * words + r // 64  # sorted: distinct bits of one word add up to their OR
     starts = np.flatnonzero(np.r_[True, slot[1:] != slot[:-1]])
     bitsets.reshape(-1)[slot[starts]] = np.add.reduceat(np.left_shift(np.uint64(1), (r % 64).astype(np.uint64)), starts)
-    present = np.unique(g)
+    present = g[np.r_[True, g[1:] != g[:-1]]]  # g is sorted
     which, first = combine(*(pd.factorize(bitsets[present, w])[0] for w in range(words)))
     reps = present[first]
     lo, hi = np.searchsorted(g, reps, "left"), np.searchsorted(g, reps, "right")
@@ -129,7 +129,7 @@ def party_sets(group_codes: np.ndarray, n_groups: int, codes: np.ndarray, names_
     slot = g * words + c // 64  # sorted: distinct bits of one word add up to their OR
     starts = np.flatnonzero(np.r_[True, slot[1:] != slot[:-1]])
     bitsets.reshape(-1)[slot[starts]] = np.add.reduceat(np.left_shift(np.uint64(1), (c % 64).astype(np.uint64)), starts)
-    present = np.unique(g)
+    present = g[np.r_[True, g[1:] != g[:-1]]]  # g is sorted
     word_codes = [pd.factorize(bitsets[present, w])[0] for w in range(words)]
     which, first = combine(*word_codes)
     chosen = np.empty(len(first), dtype=object)
