@@ -266,10 +266,12 @@ def _json_fragments(col) -> object:
     import pandas as pd
     import pyarrow as pa
 
+    import pyarrow.compute as pc
+
     if pd.api.types.is_bool_dtype(col.dtype) and not isinstance(col.dtype, pd.BooleanDtype):
-        return pa.array(np.where(col.to_numpy(dtype=bool), "true", "false"), type=pa.string())
+        return pc.if_else(pa.array(col.to_numpy(dtype=bool)), "true", "false")
     if pd.api.types.is_integer_dtype(col.dtype) and not pd.api.types.is_extension_array_dtype(col.dtype):
-        return pa.array(col.to_numpy().astype(str), type=pa.string())
+        return pc.cast(pa.array(col.to_numpy()), pa.string())
     if pd.api.types.is_datetime64_any_dtype(col.dtype) or isinstance(col.dtype, pd.BooleanDtype) or (col.dtype != object and not pd.api.types.is_string_dtype(col.dtype)):
         values = records(col.to_frame(), [col.name])  # dates as ISO text, NA as null: few such columns in a status
         arr = np.array([r[col.name] for r in values] + [None], dtype=object)[:-1]

@@ -85,13 +85,13 @@ def basis_notes(df, g, identities, masks, people, listed, as_of, decode, n_verif
             words.append(unknown_status_words(people["unknown"][at]))
         common[i] = "; ".join(words)
     notes = common[which]
-    special = _special_notes(df, g, identities, listed, as_of, precedent)
+    special = _special_notes(df, g, identities, listed, as_of, precedent, masks)
     for at, words in special.items():
         notes[at] = "; ".join(words + ([notes[at]] if notes[at] else []))
     return notes
 
 
-def _special_notes(df, g, identities, listed, as_of, precedent) -> dict[int, list[str]]:
+def _special_notes(df, g, identities, listed, as_of, precedent, masks) -> dict[int, list[str]]:
     """Return the notes only some chemicals have, by group: precedent, SHPF entries, register conclusions, disregarded conclusions."""
     out: dict[int, list[str]] = {}
     for at in np.flatnonzero(precedent).tolist():
@@ -102,11 +102,11 @@ def _special_notes(df, g, identities, listed, as_of, precedent) -> dict[int, lis
             shpf = [e for e in identities.entries_of(int(g["key"][at]), shpf=True) if as_of is None or e.listed_on <= as_of]
             if shpf:
                 out.setdefault(at, []).append("Annex III lists only formulations of it, as severely hazardous pesticide formulations: " + "; ".join(e.chemical for e in shpf))
-    for at, words in _register_notes(df, g).items():
+    for at, words in _register_notes(df, g, masks["reviewed_rows"]).items():
         out.setdefault(at, []).append(words)
-    disregarded = np.flatnonzero(df["annex_ii_status"].isin(["met", "not_met"]).to_numpy(dtype=bool) & ~df["verified"].to_numpy(dtype=bool))
+    disregarded = np.flatnonzero(masks["disregarded"])
     by_group: dict[int, list[str]] = {}
-    for grp, nid in zip(g["codes"][disregarded].tolist(), df["notification_id"].to_numpy(dtype=object)[disregarded].tolist(), strict=True):
+    for grp, nid in zip(g["codes"][disregarded].tolist(), df["notification_id"].iloc[disregarded].to_numpy(dtype=object).tolist(), strict=True):
         by_group.setdefault(int(grp), []).append(str(nid))
     for at, ids in by_group.items():
         out.setdefault(at, []).append(
@@ -116,11 +116,10 @@ def _special_notes(df, g, identities, listed, as_of, precedent) -> dict[int, lis
     return out
 
 
-def _register_notes(df, g) -> dict[int, str]:
-    """Return, by group, where a conclusion recorded in the register of determinations counts."""
+def _register_notes(df, g, reviewed: np.ndarray) -> dict[int, str]:
+    """Return, by group, where a conclusion recorded in the register of determinations counts (``reviewed``: per row, concluded and verified)."""
     src_codes, src_uniques = factorize(df["annex_ii_source"])
     from_reg_u = np.array(["register entr" in str(u) for u in src_uniques], dtype=bool)
-    reviewed = df["annex_ii_status"].isin(["met", "not_met"]).to_numpy(dtype=bool) & df["verified"].to_numpy(dtype=bool)
     rows = np.flatnonzero(reviewed & from_reg_u[src_codes]) if from_reg_u.any() else np.array([], dtype=np.int64)
     out: dict[int, list[str]] = {}
     sub = df.iloc[rows]
