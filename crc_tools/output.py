@@ -265,7 +265,6 @@ def _json_fragments(col) -> object:
     import numpy as np
     import pandas as pd
     import pyarrow as pa
-
     import pyarrow.compute as pc
 
     if pd.api.types.is_bool_dtype(col.dtype) and not isinstance(col.dtype, pd.BooleanDtype):
