@@ -115,6 +115,13 @@ def cmd_region(args) -> int:
     return _report(problems)
 
 
+def _covered_member(record: dict, query: str) -> dict:
+    """Return ``{"covers": [...]}`` naming the group member a CAS query found, when it is not the entry's own number."""
+    q = query.strip()
+    members = [f"{m['name']} ({m['cas_number']})" for m in record.get("covers", []) if q and m["cas_number"] == q]
+    return {"covers": members} if members and q not in record["cas_numbers"] else {}
+
+
 def cmd_annex3(args) -> int:
     """Look up Annex III by name, CAS number or HS code."""
     from ..convention.lookup import annex_iii_record, search_annex_iii
@@ -131,6 +138,7 @@ def cmd_annex3(args) -> int:
                 "hs_codes": sorted({h["hs_code"] for h in r["hs_codes"]}),
                 "stockholm": ["Annex " + s["stockholm_annex"] for s in r["stockholm"]],
             }
+            | _covered_member(r, args.query or "")
             for r in rows
         ]
         _emit(table_rows, "table")
