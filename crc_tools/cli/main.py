@@ -373,11 +373,15 @@ def cmd_status(args) -> int:
             extra = _records(review_proposals(proposals, as_of=args.as_of, today=args.today), SHPF_STATUS_COLUMNS)
             columns = _columns([], STATUS_JSON_COLUMNS + SHPF_STATUS_COLUMNS)
     if args.format == "json" and not extra:  # encoded column by column: the same text as to_json, at any size
-        from ..output import write_frame_json
+        from ..output import frame_to_json, write_frame_json
 
-        sys.stdout.flush()
-        write_frame_json(status, STATUS_JSON_COLUMNS, sys.stdout.buffer)
-        sys.stdout.buffer.flush()
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # a text stream only (an embedding caller): the same text
+            sys.stdout.write(frame_to_json(status, STATUS_JSON_COLUMNS))
+        else:
+            sys.stdout.flush()
+            write_frame_json(status, STATUS_JSON_COLUMNS, binary)
+            binary.flush()
         return _report(intake.problems)
     rows = _records(status, STATUS_JSON_COLUMNS) + extra
     _emit(rows, args.format, columns, table_columns=["chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing", "listed_in_annex_iii", "missing"])

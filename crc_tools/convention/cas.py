@@ -52,7 +52,9 @@ def split_cas(value) -> list[str]:
 
 
 def valid_cas_many(values) -> tuple:
-    """Settle many CAS cells at once: ``(settled, normalised)`` for cells that are blank or hold one valid CAS number.
+    """Settle many CAS cells at once: ``(settled, normalised)``, the normalised values of the settled cells only.
+
+    Settled are the cells that are blank or hold one valid CAS number.
 
     The vectorised twin of checking each cell with :func:`split_cas` and :func:`cas_problem`:
     a blank cell gives ``""``, a cell holding one well-formed number with a correct check
@@ -66,11 +68,11 @@ def valid_cas_many(values) -> tuple:
     n = len(values)
     settled, out = np.zeros(n, dtype=bool), np.empty(n, dtype=object)
     if not n:
-        return settled, out
+        return settled, out[settled]
     try:
         arr = pc.utf8_trim_whitespace(pc.fill_null(pa.array(values, type=pa.string(), from_pandas=True), ""))
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
-        return settled, out
+        return settled, out[settled]
     text = arr.to_numpy(zero_copy_only=False).astype(object)
     blank = text == ""
     shaped = pc.match_substring_regex(arr, r"^[0-9]{2,7}-[0-9]{2}-[0-9]$").to_numpy(zero_copy_only=False).astype(bool)
@@ -83,4 +85,4 @@ def valid_cas_many(values) -> tuple:
         out[at] = text[at]
     settled[blank] = True
     out[blank] = ""
-    return settled, out
+    return settled, out[settled]
