@@ -5,8 +5,13 @@ cover, the Annexes' items, CAS and HS codes.
 
 Public API (loaded on first use)::
 
-    from crc_tools.convention import regions, parties, search_annex_iii, annex_iii_matches, items, PIC_REGIONS
-    from crc_tools.convention import reference, cas, formulation   # the modules
+    from crc_tools.convention import search_annex_iii, annex_iii_matches, party_status, PIC_REGIONS
+    from crc_tools.convention.reference import regions, items, parties     # the main functions
+    from crc_tools.convention import reference, regions, items, parties    # the modules
+
+``regions``, ``items`` and ``parties`` are modules of this package (Python binds a loaded
+submodule to its name here); their main functions of the same names are in each module and in
+``reference``.
 
 Modules, lowest first (no import circles): ``files``, ``cas``, ``items``, ``regions``, ``parties``,
 ``annex_iii``, ``annex_iii_groups``, ``hs``, ``shpf_scope``, ``lookup``; ``reference`` re-exports them all.
