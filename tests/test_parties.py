@@ -96,13 +96,13 @@ def test_a_bad_row_is_named(tmp_path, monkeypatch, column, old, new, message):
         w.writeheader()
         w.writerows(rows)
     monkeypatch.setattr(config, "reference_dir", lambda: ref)
-    parties_mod.parties.cache_clear()
+    parties_mod._parties.cache_clear()
     try:
         with pytest.raises(ReferenceDataError) as exc:
             parties()
         assert str(exc.value).startswith(f"{ref / 'parties.csv'}:{at + 2}: {column}:") and message in str(exc.value)
     finally:
-        parties_mod.parties.cache_clear()
+        parties_mod._parties.cache_clear()
 
 
 # ----------------------------------------------------------------------------- counting

@@ -33,8 +33,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from .files import ReferenceDataError, read_csv, ref_path, require_columns
+from .. import config
+from .files import ReferenceDataError, read_csv, require_columns
 from .regions import regions
 
 STATUSES = ("party", "signatory", "non_party", "not_established")
@@ -119,12 +121,16 @@ def _party_row(path, n: int, row: dict) -> PartyStatus:
     def fail(message: str, field_name: str):
         raise ReferenceDataError(message, source=str(path), record=str(n), field_name=field_name)
 
+    row = dict(row)
+    row["status"] = row["status"] or "not_established"  # a blank status (the research transcription) is not established
+    row.setdefault("status_basis", "stated" if row["status"] != "not_established" else "not_established")
+    row["status_basis"] = row["status_basis"] or ("stated" if row["status"] != "not_established" else "not_established")
     for name, allowed in (("status", STATUSES), ("status_basis", STATUS_BASES), ("basis", DATE_BASES)):
         if row[name] not in allowed:
             fail(f"{name} must be one of {', '.join(allowed)}", name)
     if (row["status"] == "not_established") != (row["status_basis"] == "not_established"):
         fail("a status is not_established exactly when its basis is", "status_basis")
-    deposit, eif = _date(path, n, row["deposit_date"], "deposit_date"), _date(path, n, row["entry_into_force"], "entry_into_force")
+    deposit, eif = _date(path, n, row.get("deposit_date", ""), "deposit_date"), _date(path, n, row["entry_into_force"], "entry_into_force")
     if (eif is None) != (row["basis"] == "not_established"):
         fail("a date of entry into force is given exactly when its basis is stated or derived", "entry_into_force")
     if eif is not None and row["status"] != "party":
@@ -135,21 +141,29 @@ def _party_row(path, n: int, row: dict) -> PartyStatus:
         fail("a derived date needs the deposit date it is derived from", "deposit_date")
     if deposit is not None and eif is not None and entry_into_force_for(deposit) != eif:
         fail(f"Article 26 gives {entry_into_force_for(deposit).isoformat()} for a deposit on {deposit.isoformat()}, not {eif.isoformat()}", "entry_into_force")
-    if row["status"] != "not_established" and not row["source"]:
+    if row["status"] != "not_established" and "source" in row and not row["source"]:
         fail("a status is given with its source", "source")
-    return PartyStatus(row["country"], row["iso3"].upper(), row["status"], row["status_basis"], deposit, row["instrument"], eif, row["basis"], row["source"], row["source_url"], row["notes"])
+    return PartyStatus(
+        row["country"], row["iso3"].upper(), row["status"], row["status_basis"], deposit, row.get("instrument", ""), eif, row["basis"],
+        row.get("source", ""), row.get("source_url", ""), row.get("notes", ""),
+    )
+
+
+def parties() -> dict[str, PartyStatus]:
+    """Return ISO alpha-3 code -> :class:`PartyStatus` from ``data/reference/parties.csv`` (or ``CRC_PARTIES``), validated.
+
+    Every country of the PIC-region table has a row, so no notifying State is silently without
+    a status; each date agrees with Article 26 where a deposit date is given. The same file is
+    read by :mod:`crc_tools.responses.dates` for import-response due dates (Article 10.2).
+    """
+    return _parties(str(config.parties_path()))
 
 
 @lru_cache(maxsize=None)
-def parties() -> dict[str, PartyStatus]:
-    """Return ISO alpha-3 code -> :class:`PartyStatus` from ``parties.csv``, validated.
-
-    Every country of the PIC-region table has a row, so no notifying State is silently without
-    a status; each date agrees with Article 26 where a deposit date is given.
-    """
-    path = ref_path("parties.csv")
+def _parties(path_text: str) -> dict[str, PartyStatus]:
+    path = Path(path_text)
     rows = read_csv(path)
-    require_columns(path, rows, ("country", "iso3", "status", "status_basis", "deposit_date", "instrument", "entry_into_force", "basis", "source", "source_url", "notes"))
+    require_columns(path, rows, ("country", "iso3", "status", "entry_into_force", "basis"))
     out: dict[str, PartyStatus] = {}
     for n, row in enumerate(rows, start=2):
         p = _party_row(path, n, row)
