@@ -14,17 +14,36 @@ CHEMICALS = [
 PARTIES = ["European Union", "Canada", "Japan", "Thailand", "Brazil", "Jamaica", "Mozambique", "Kenya", "Jordan", "Australia", "Norway", "Peru", "India", "Chile", "USA", "NZL", "Senegal", "Mauritania"]
 
 
-def synthetic_table(n: int, seed: int = 1) -> pd.DataFrame:
-    """Return ``n`` synthetic notifications with the bulk-table columns of DESIGN.md."""
+def synthetic_cas(numbers: np.ndarray) -> np.ndarray:
+    """Return a valid CAS number (correct check digit) for each non-negative integer, all distinct."""
+    body = numbers.astype(np.int64) + 100_000  # at least six digits: NNNN-NN
+    digits = body.astype(str)
+    check = np.zeros(len(body), dtype=np.int64)
+    rest = body.copy()
+    for weight in range(1, 11):  # the rightmost digit weighs 1, the next 2, ... (modulo 10)
+        check += (rest % 10) * weight
+        rest //= 10
+    head = np.array([d[:-2] for d in digits]) if len(digits) else digits
+    tail = np.array([d[-2:] for d in digits]) if len(digits) else digits
+    return np.char.add(np.char.add(np.char.add(head, "-"), np.char.add(tail, "-")), (check % 10).astype(str))
+
+
+def synthetic_table(n: int, seed: int = 1, chemicals: int | None = None) -> pd.DataFrame:
+    """Return ``n`` synthetic notifications with the bulk-table columns of DESIGN.md.
+
+    Half the rows name one of the real chemicals above; the other half one of ``chemicals``
+    other chemicals (default: up to 2,000, about the number of distinct chemicals ever
+    notified to any chemicals-control register). Each other chemical has a CAS number of
+    its own, given on about a third of its rows, so identity rests on names and numbers.
+    """
     rng = np.random.default_rng(seed)
     chem_idx = rng.integers(0, len(CHEMICALS), n)
-    # Half the rows name one of the real chemicals above; the other half one of up to
-    # 2,000 other chemicals (about the number of distinct chemicals ever notified to
-    # any chemicals-control register), so groups are numerous but bounded as real data are.
     synthetic = rng.random(n) < 0.5
-    n_other = int(min(2000, max(10, n // 50)))
-    names = np.where(synthetic, np.char.add("Chemical-", rng.integers(0, n_other, n).astype(str)), np.array([c[0] for c in CHEMICALS])[chem_idx])
-    cas = np.where(synthetic, "", np.array([c[1] for c in CHEMICALS])[chem_idx])
+    n_other = int(chemicals if chemicals is not None else min(2000, max(10, n // 50)))
+    other = rng.integers(0, n_other, n)
+    names = np.where(synthetic, np.char.add("Chemical-", other.astype(str)), np.array([c[0] for c in CHEMICALS])[chem_idx])
+    with_cas = synthetic & (rng.random(n) < 1 / 3) if chemicals is not None else np.zeros(n, dtype=bool)
+    cas = np.where(with_cas, synthetic_cas(other), np.where(synthetic, "", np.array([c[1] for c in CHEMICALS])[chem_idx]))
     cats = np.where(synthetic, np.where(rng.random(n) < 0.5, "pesticide", "industrial"), np.array([c[2] for c in CHEMICALS])[chem_idx])
     conclusion = np.array(["met", "not_met", "pending", ""])[rng.integers(0, 4, n)]
     reviewed = (conclusion == "met") | (conclusion == "not_met")

@@ -16,7 +16,7 @@ def factorize(values) -> tuple[np.ndarray, list]:
     """
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy().astype(np.int64)
-        uniques = list(values.cat.categories)
+        uniques = values.cat.categories.to_numpy(dtype=object).tolist()  # not list(): an Arrow-backed Index iterates slowly
         if len(codes) and codes.min() < 0:
             codes = np.where(codes < 0, len(uniques), codes)
             uniques.append(None)
@@ -46,3 +46,22 @@ def factorize_ints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     present = np.zeros(size, dtype=bool)
     present[values] = True
     return (np.cumsum(present) - 1)[values], np.flatnonzero(present)
+
+
+def combine(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return one code per row for the combination of several integer columns, and the first row of each code.
+
+    The columns (non-negative integers, e.g. codes) are folded in one at a time, each fold
+    factorized again, so the combined codes stay below the number of rows: no row-wise tuple
+    and no sort of a wide table.
+    """
+    columns = [np.asarray(c, dtype=np.int64) for c in columns]
+    code = columns[0]
+    for c in columns[1:]:
+        code = factorize_ints(code * (int(c.max(initial=0)) + 1) + c)[0]
+    if len(columns) == 1:
+        code = factorize_ints(code)[0]
+    n = int(code.max(initial=-1)) + 1
+    first = np.full(n, len(code), dtype=np.int64)
+    np.minimum.at(first, code, np.arange(len(code), dtype=np.int64))
+    return code, first

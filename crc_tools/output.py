@@ -220,3 +220,128 @@ def records(df, columns: list[str]) -> list[dict]:
     if not names:
         return [{} for _ in range(len(sub))]
     return [dict(zip(names, row, strict=False)) for row in zip(*(out[n] for n in names), strict=False)]
+
+
+def _json_strings(arr):
+    """Return a pyarrow string array as JSON string literals (``null`` for nulls), as ``json.dumps(..., ensure_ascii=False)`` writes them.
+
+    A string holding no quote, backslash or control character is written as it is between
+    quotes, by pyarrow; the others are encoded by the json module one by one.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    quoted = pc.binary_join_element_wise('"', arr, '"', "")
+    dirty = pc.fill_null(pc.match_substring_regex(arr, r'["\\\x{00}-\x{1f}]'), False)
+    if pc.any(dirty).as_py():
+        at = np.flatnonzero(dirty.to_numpy(zero_copy_only=False))
+        fixed = quoted.to_numpy(zero_copy_only=False).astype(object)
+        raw = arr.to_numpy(zero_copy_only=False)
+        fixed[at] = [json.dumps(raw[i], ensure_ascii=False) for i in at.tolist()]
+        quoted = pa.array(fixed, type=pa.string())
+    return pc.fill_null(quoted, "null")
+
+
+def _json_text_columns(arr):
+    """Return JSON texts for an object array of text or of lists of text, by pyarrow; ``None`` when it holds anything else."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    first = next((v for v in arr[: 1000] if v is not None), None)
+    try:
+        if isinstance(first, (list, tuple)):
+            lists = pa.array(arr.tolist(), type=pa.list_(pa.string()))
+            inner = _json_strings(lists.flatten())
+            joined = pc.binary_join(pa.ListArray.from_arrays(lists.offsets, inner, mask=lists.is_null()), ", ")
+            return pc.fill_null(pc.binary_join_element_wise("[", joined, "]", ""), "null")
+        return _json_strings(pa.array(arr, type=pa.string(), from_pandas=True))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+        return None
+
+
+def _json_fragments(col) -> object:
+    """Return one column as a pyarrow array of JSON texts: text and lists of text by pyarrow, other values each distinct one once."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pd.api.types.is_bool_dtype(col.dtype) and not isinstance(col.dtype, pd.BooleanDtype):
+        return pc.if_else(pa.array(col.to_numpy(dtype=bool)), "true", "false")
+    if pd.api.types.is_integer_dtype(col.dtype) and not pd.api.types.is_extension_array_dtype(col.dtype):
+        return pc.cast(pa.array(col.to_numpy()), pa.string())
+    if pd.api.types.is_datetime64_any_dtype(col.dtype) or isinstance(col.dtype, pd.BooleanDtype) or (col.dtype != object and not pd.api.types.is_string_dtype(col.dtype)):
+        values = records(col.to_frame(), [col.name])  # dates as ISO text, NA as null: few such columns in a status
+        arr = np.array([r[col.name] for r in values] + [None], dtype=object)[:-1]
+    else:
+        arr = col.to_numpy(dtype=object)
+        ids, distinct = pd.factorize(np.fromiter(map(id, arr), dtype=np.int64, count=len(arr)))
+        if 4 * len(distinct) < len(arr):  # few distinct objects (lists shared by the producer): encode each once
+            at = np.full(len(distinct), len(arr), dtype=np.int64)
+            np.minimum.at(at, ids, np.arange(len(arr)))
+            fast = _json_text_columns(arr[at])
+            if fast is not None:
+                return fast.take(pa.array(ids))
+        fast = _json_text_columns(arr)
+        if fast is not None:
+            return fast
+    try:
+        codes, uniques = pd.factorize(arr, use_na_sentinel=False)
+    except TypeError:  # lists: one object per distinct value where the producer shared them
+        codes, ids = pd.factorize(np.fromiter(map(id, arr), dtype=np.int64, count=len(arr)))
+        at = np.full(len(ids), len(arr), dtype=np.int64)
+        np.minimum.at(at, codes, np.arange(len(arr)))
+        uniques = arr[at]
+    encoded = np.array([_json_value(u) for u in uniques] + [""], dtype=object)[:-1]
+    return pa.array(encoded[codes], type=pa.string())
+
+
+def _json_value(u) -> str:
+    if u is None or (isinstance(u, float) and u != u):
+        return "null"
+    return json.dumps(u, ensure_ascii=False, default=_json_default)
+
+
+def _json_rows(df, columns: list[str]):
+    """Return the rows as a pyarrow string array of JSON objects, each but the last followed by a comma and a line break."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts: list = []
+    for i, c in enumerate(columns):
+        parts.append(("{" if i == 0 else ", ") + json.dumps(c, ensure_ascii=False) + ": ")
+        parts.append(_json_fragments(df[c]))
+    ends = pa.array([",\n"] * (len(df) - 1) + ["\n"], type=pa.string())
+    parts += ["}", ends]
+    return pc.binary_join_element_wise(*[p if isinstance(p, pa.Array) else pa.scalar(p) for p in parts], "")
+
+
+def frame_to_json(df, columns: list[str]) -> str:
+    """Return a DataFrame's rows as :func:`to_json` writes a list of records, encoded column by column.
+
+    Text and lists of text are quoted by pyarrow, other values encoded by the json module once
+    per distinct value, and the rows assembled by pyarrow: 200,000 rows cost about what their
+    distinct values cost. The text is the same as ``to_json(records(df, columns))``.
+    """
+    cols = [c for c in columns if c in df.columns]
+    if not len(df) or not cols:
+        return to_json(records(df, cols))
+    rows = _json_rows(df, cols)
+    return "[\n" + "".join(rows.to_pylist()) + "]\n"
+
+
+def write_frame_json(df, columns: list[str], stream) -> None:
+    """Write :func:`frame_to_json`'s text to a binary stream as UTF-8, straight from pyarrow's buffer (no Python string of it)."""
+    cols = [c for c in columns if c in df.columns]
+    if not len(df) or not cols:
+        stream.write(to_json(records(df, cols)).encode("utf-8"))
+        return
+    rows = _json_rows(df, cols)
+    offsets, data = rows.buffers()[1], rows.buffers()[2]
+    import numpy as np
+
+    bounds = np.frombuffer(offsets, dtype=np.int32, count=len(rows) + 1, offset=rows.offset * 4)
+    stream.write(b"[\n")
+    stream.write(memoryview(data)[int(bounds[0]) : int(bounds[-1])])
+    stream.write(b"]\n")

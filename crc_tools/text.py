@@ -141,3 +141,74 @@ def safe_filename(value: str, *, default: str = "document", max_length: int = 80
     if not text or text.lower() in reserved:
         return default
     return text
+
+
+_ASCII_PUNCT_RE2 = "[^a-z0-9]+"
+
+
+def normalize_names(values):
+    """Return :func:`normalize_name` of each value, computed over the whole array at once.
+
+    ``values`` is a sequence, NumPy array or pandas Series of text (``None`` and NA give ``""``);
+    the result is an object array of keys. ASCII text, nearly every chemical and country name,
+    is normalised by pyarrow's string kernels (lower case, ``&`` as ``and``, punctuation to one
+    space, a leading ``the`` dropped), which gives what :func:`normalize_name` gives for it; other
+    text goes through :func:`normalize_name` itself, value by value.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(values, type=pa.string(), from_pandas=True)
+    if len(arr) == 0:
+        return np.array([], dtype=object)
+    arr = pc.fill_null(arr, "")
+    ascii_ = pc.string_is_ascii(arr)
+    low = pc.ascii_lower(arr)
+    low = pc.replace_substring(low, "&", " and ")
+    low = pc.replace_substring_regex(low, _ASCII_PUNCT_RE2, " ")
+    low = pc.utf8_trim(low, " ")
+    low = pc.replace_substring_regex(low, "^the ", "")
+    out = low.to_numpy(zero_copy_only=False).astype(object)
+    if not pc.all(ascii_).as_py():
+        other = np.flatnonzero(~ascii_.to_numpy(zero_copy_only=False))
+        raw = arr.to_numpy(zero_copy_only=False)
+        for i in other.tolist():
+            out[i] = normalize_name(raw[i])
+    return out
+
+
+def _arrow_text(values):
+    """Return values as a pyarrow string array, or ``None`` when they are not all text Arrow can hold."""
+    import pyarrow as pa
+
+    if not all(isinstance(v, str) for v in values[:1]):
+        return None
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):  # not text, or an unpaired surrogate
+        return None
+
+
+def clean_text_many(values) -> bool:
+    """Return whether no value holds a control character (:func:`control_character`), checked at once.
+
+    Arrow strings are valid UTF-8 and hold no surrogate, so the RE2 twin of the pattern
+    (:data:`CONTROL_RE2`) answers for them; other values are checked one by one.
+    """
+    import pyarrow.compute as pc
+
+    arr = _arrow_text(values)
+    if arr is None or arr.null_count:
+        return not any(control_character(v) for v in values)
+    return not pc.any(pc.match_substring_regex(arr, CONTROL_RE2)).as_py()
+
+
+def stripped_text_many(values) -> bool:
+    """Return whether every value is text without surrounding whitespace (``v == v.strip()``), checked at once."""
+    import pyarrow.compute as pc
+
+    arr = _arrow_text(values)
+    if arr is None or arr.null_count or not pc.all(pc.string_is_ascii(arr)).as_py():
+        return all(isinstance(u, str) and u == u.strip() for u in values)
+    return pc.all(pc.equal(pc.ascii_trim_whitespace(arr), arr)).as_py() is not False

@@ -44,7 +44,8 @@ def test_six_months_at_month_ends(start, months, expected):
         pytest.param("2023-11-30", "2024-02-28", "2024-02-28", False, "Article 5.1", id="ninety-days-exactly"),
         pytest.param("2023-11-30", "2024-02-29", "2024-02-28", True, "Article 5.1", id="ninety-one-days-leap-year"),
         pytest.param("2023-12-01", "2024-02-29", "2024-02-29", False, "Article 5.1", id="ninety-days-to-29-february"),
-        pytest.param("2003-01-01", "2004-03-01", None, False, "Article 5.2", id="in-effect-before-entry-into-force"),
+        # Article 5.2: an action in effect when the Convention entered into force for the Party is due on that date (DESIGN.md)
+        pytest.param("2003-01-01", "2004-03-01", "2004-02-24", True, "Article 5.2", id="in-effect-before-entry-into-force"),
     ],
 )
 def test_ninety_day_notification_deadline(tmp_path, fra, received, deadline, late, rule):

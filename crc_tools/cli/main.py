@@ -115,12 +115,19 @@ def cmd_region(args) -> int:
     return _report(problems)
 
 
+def _covered_member(record: dict, query: str) -> dict:
+    """Return ``{"covers": [...]}`` naming the group member a CAS query found, when it is not the entry's own number."""
+    q = query.strip()
+    members = [f"{m['name']} ({m['cas_number']})" for m in record.get("covers", []) if q and m["cas_number"] == q]
+    return {"covers": members} if members and q not in record["cas_numbers"] else {}
+
+
 def cmd_annex3(args) -> int:
     """Look up Annex III by name, CAS number or HS code."""
-    from ..convention.reference import search_annex_iii
+    from ..convention.lookup import annex_iii_record, search_annex_iii
 
     found = search_annex_iii(args.query or "")
-    rows = [e.as_dict() for e in found]
+    rows = [annex_iii_record(e, args.query or "") for e in found]
     if args.format == "table":
         table_rows = [
             {
@@ -131,6 +138,7 @@ def cmd_annex3(args) -> int:
                 "hs_codes": sorted({h["hs_code"] for h in r["hs_codes"]}),
                 "stockholm": ["Annex " + s["stockholm_annex"] for s in r["stockholm"]],
             }
+            | _covered_member(r, args.query or "")
             for r in rows
         ]
         _emit(table_rows, "table")
@@ -374,16 +382,28 @@ def cmd_status(args) -> int:
     status = review_status(intake.notifications, determinations, as_of=args.as_of, today=args.today)
     if args.awaiting:
         status = awaiting_second_region(status)
-    rows = _records(status, STATUS_JSON_COLUMNS)
     columns = STATUS_JSON_COLUMNS
+    extra: list[dict] = []
     if not args.awaiting:  # an SHPF proposal never awaits a second region (Article 6: no two-region rule)
         from ..proposals.shpf import STATUS_COLUMNS as SHPF_STATUS_COLUMNS
         from ..proposals.shpf import review_status as review_proposals
 
         proposals = _proposals(intake, register=True)
         if not proposals.empty:
-            rows += _records(review_proposals(proposals, as_of=args.as_of, today=args.today), SHPF_STATUS_COLUMNS)
+            extra = _records(review_proposals(proposals, as_of=args.as_of, today=args.today), SHPF_STATUS_COLUMNS)
             columns = _columns([], STATUS_JSON_COLUMNS + SHPF_STATUS_COLUMNS)
+    if args.format == "json" and not extra:  # encoded column by column: the same text as to_json, at any size
+        from ..output import frame_to_json, write_frame_json
+
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # a text stream only (an embedding caller): the same text
+            sys.stdout.write(frame_to_json(status, STATUS_JSON_COLUMNS))
+        else:
+            sys.stdout.flush()
+            write_frame_json(status, STATUS_JSON_COLUMNS, binary)
+            binary.flush()
+        return _report(intake.problems)
+    rows = _records(status, STATUS_JSON_COLUMNS) + extra
     _emit(rows, args.format, columns, table_columns=["chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing", "listed_in_annex_iii", "missing", "conclusions"])
     return _report(intake.problems)
 

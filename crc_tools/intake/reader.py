@@ -25,13 +25,14 @@ import pandas as pd
 
 from .. import config
 from ..codes import factorize
-from ..convention.cas import cas_problem, split_cas
+from ..convention.cas import cas_problem, split_cas, valid_cas_many
+from ..convention.parties import non_party_warnings
 from ..convention.reference import (
     RegionTable,
     regions,
 )
 from ..errors import Problems
-from ..text import CONTROL_RE2, control_character, is_blank
+from ..text import CONTROL_RE2, clean_text_many, control_character, is_blank, stripped_text_many
 from .fields import FieldSpec, Schema, notification_schema
 
 MAX_CASE_FILE_BYTES = 5 * 1024 * 1024
@@ -701,7 +702,7 @@ def _control_characters(s: pd.Series):
         codes[mask] = flagged_codes
         per_unique = np.array([control_character(v) for v in flagged], dtype=object)
         return mask, (codes, per_unique)
-    if isinstance(s.dtype, pd.CategoricalDtype) and not any(control_character(u) for u in s.cat.categories):
+    if isinstance(s.dtype, pd.CategoricalDtype) and clean_text_many(s.cat.categories.to_numpy(dtype=object)):
         return np.zeros(len(s), dtype=bool), None  # the few categories are clean: no row needs looking at
     codes, _, msgs, bad = _map_unique(s, _check_characters)
     return bad, (codes, msgs)
@@ -817,6 +818,9 @@ def _check_cas(value):
     return (";".join(dict.fromkeys(parts)), None)
 
 
+_check_cas.many = valid_cas_many
+
+
 def _check_hs(value):
     v = str(value).strip()
     if not v:
@@ -858,7 +862,7 @@ def _party_checker(table: RegionTable):
         regions_ = sorted({p.pic_region for p in uniq if p.pic_region})
         bases = sorted({p.basis for p in uniq})
         unplaced = [p for p in uniq if not p.pic_region]
-        warning = "; ".join(_unplaced_message(p) for p in unplaced) if unplaced else ""
+        warning = "; ".join([_unplaced_message(p) for p in unplaced] + non_party_warnings(p.iso3 for p in uniq))
         return ((";".join(p.country for p in uniq), ";".join(p.iso3 for p in uniq), ";".join(regions_), ";".join(bases), warning), None)
 
     return f
@@ -944,7 +948,7 @@ def validate_frame(
             s = df[name]
             if isinstance(s.dtype, pd.CategoricalDtype):  # dictionary-encoded: strip the few categories, not the rows
                 cats = s.cat.categories
-                if (cats.dtype == object or pd.api.types.is_string_dtype(cats.dtype)) and all(isinstance(u, str) and u == u.strip() for u in cats) and not (s.cat.codes.to_numpy() < 0).any():
+                if (cats.dtype == object or pd.api.types.is_string_dtype(cats.dtype)) and stripped_text_many(cats.to_numpy(dtype=object)) and not (s.cat.codes.to_numpy() < 0).any():
                     return s  # already text without surrounding spaces
                 codes, uniques = factorize(s)
                 stripped = pd.Series(["" if u is None or u is pd.NA else str(u).strip() for u in uniques], dtype=object)

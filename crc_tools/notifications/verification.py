@@ -18,15 +18,13 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..convention.reference import items
+from ..convention.items import items
+from .deadlines import NOTIFY_WITHIN_DAYS as NOTIFY_WITHIN_DAYS  # re-exported
+from .deadlines import notification_deadlines
 
-NOTIFY_WITHIN_DAYS = 90
-"""Article 5.1: notify no later than ninety days after the action has taken effect."""
 CONVENTION_IN_FORCE = pd.Timestamp("2004-02-24")
-"""Entry into force of the Convention (Article 26). Actions already in effect when the
-Convention entered into force for a Party are notified under Article 5.2, without the
-90-day limit; the suite applies Article 5.1 to actions taking effect on or after this date
-(a Party that joined later is judged from this date too — an approximation, said so)."""
+"""Entry into force of the Convention (Article 26.1). Each Party's own date is in
+``data/reference/parties.csv``; deadlines use it (:mod:`crc_tools.notifications.deadlines`)."""
 VERIFY_WITHIN_MONTHS = 6
 """Article 5.3 (and 6.2 for proposals): verify no later than six months after receipt."""
 
@@ -151,7 +149,8 @@ def verification_status(notifications: pd.DataFrame, *, today: dt.date | None = 
     ``annex_i_verified``     what the Secretariat recorded (True / False / missing)
     ``verified``             whether the notification counts as verified (Article 5.5)
     ``verification_basis``   where that comes from, in words
-    ``notification_deadline``, ``notified_late``      Article 5.1 (90 days after effect)
+    ``notification_rule``    Article 5.1 or 5.2 in words, from the Party's own date of entry into force
+    ``notification_deadline``, ``notified_late``      Article 5.1 (90 days after effect) or 5.2 (that date)
     ``verification_deadline``, ``verification_overdue``  Article 5.3 (6 months after receipt)
     """
     today = pd.Timestamp(today or dt.date.today())
@@ -178,12 +177,8 @@ def verification_status(notifications: pd.DataFrame, *, today: dt.date | None = 
     if not with_deadlines:
         return out.reset_index(drop=True)
     if "fra_date" in df.columns:
-        under_5_1 = (df["fra_date"] >= CONVENTION_IN_FORCE).fillna(False)
-        deadline = (df["fra_date"] + pd.Timedelta(days=NOTIFY_WITHIN_DAYS)).where(under_5_1)
-        out["notification_rule"] = np.where(
-            under_5_1.to_numpy(), "Article 5.1: within 90 days of taking effect",
-            np.where(df["fra_date"].notna().to_numpy(), "Article 5.2: action in effect before the Convention entered into force", "date of entry into force not given"),
-        )
+        rule, deadline = notification_deadlines(df)  # Article 5.1 or 5.2, from the notifying Party's own date of entry into force
+        out["notification_rule"] = rule
         out["notification_deadline"] = deadline.to_numpy()
         received = df["received_date"] if "received_date" in df.columns else pd.Series(pd.NaT, index=df.index)
         out["notified_late"] = (received > deadline).fillna(False).to_numpy()

@@ -17,7 +17,7 @@ import pandas as pd
 from ..convention.formulation import split_list
 from ..convention.reference import PIC_REGIONS, formulation_types
 from ..intake.proposals import CATEGORY, KIND, Proposals, empty_proposals
-from ..notifications.review import conclusion_line
+from ..notifications.conclusion_notes import conclusion_line
 from .criteria import conclusions
 from .listing import annex_iii_coverage, identify_formulations, ingredients, wording
 from .verification import verification_status
@@ -28,7 +28,7 @@ __all__ = ["STATUS_COLUMNS", "review_status", "proposal_rows", "from_intake", "w
 STATUS_COLUMNS = [
     "chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing",
     "listed_in_annex_iii", "recommend_new_listing", "annex_iii_entry", "stage", "missing", "notifications", "parties", "regions_notified",
-    "inferred_regions", "unplaced_parties", "basis", "cas_numbers", "conclusions",
+    "inferred_regions", "unplaced_parties", "non_parties", "basis", "cas_numbers", "conclusions",
     # proposal-specific
     "proposals", "proposal_ids", "formulation_type", "formulation_type_name", "active_ingredients", "concentrations",
     "concentration_threshold", "annex_iii_wording", "eligible", "ineligible_parties", "part1_complete", "part2_complete",
@@ -114,14 +114,27 @@ def _prepared(p: Proposals, today: dt.date | None) -> pd.DataFrame:
         _proposal=con["latest_proposal"].to_numpy(dtype=object),
         _committee=con["committee_conclusion"].to_numpy(dtype=object),
         _disagrees=con["proposal_disagrees"].to_numpy(dtype=bool),
+        _non_party=_not_a_party(df),
     )
+
+
+def _not_a_party(df: pd.DataFrame) -> np.ndarray:
+    """Return per proposal whether every proposing State is known not to be a Party (Articles 2(g), 6.1), judged per distinct value."""
+    from ..convention.parties import party_status
+
+    if "party_iso3" not in df.columns or df.empty:
+        return np.zeros(len(df), dtype=bool)
+    codes, uniques = pd.factorize(df["party_iso3"].astype("string").fillna(""))
+    out = [bool(u) and all((s := party_status(i)) is not None and s.not_a_party for i in str(u).split(";") if i) for u in uniques]
+    return np.array(out, dtype=bool)[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
 def _flags(g: pd.DataFrame) -> dict[str, np.ndarray]:
     """Return per proposal of one formulation what counts (Article 6.1, 6.2, 6.5)."""
     verified = g["_verified"].to_numpy(dtype=bool)
-    # Article 6.1: a proposal from a Party classified as developed is kept and flagged, not counted.
-    admissible = np.array([ok is not False for ok in g["_eligible"]], dtype=bool)
+    # Article 6.1: a proposal from a Party classified as developed, or from a State that is not a
+    # Party, is kept and flagged, not counted.
+    admissible = np.array([ok is not False for ok in g["_eligible"]], dtype=bool) & ~g["_non_party"].to_numpy(dtype=bool)
     concluded = g["_part3"].isin(["met", "not_met"]).to_numpy()
     return {
         "verified": verified,
@@ -154,6 +167,7 @@ def _formulation_row(g: pd.DataFrame, as_of, types) -> dict:
     recommend = bool((f["met"] & f["admissible"]).any())
     ineligible = sorted({party for party, ok in zip(g["proposing_party"], g["_eligible"], strict=True) if ok is False})
     unclassified = sorted({party for party, ok in zip(g["proposing_party"], g["_eligible"], strict=True) if ok is None})
+    non_parties = sorted({party for party, out in zip(g["proposing_party"], g["_non_party"], strict=True) if out})
     part2_open = sorted({i for lst, v in zip(g["_part2_awaiting"], f["verified"], strict=True) if v for i in lst})
     stage, missing = _stage_and_missing(
         entry=entry, listed_note=_listing(entry), recommend=recommend, n_reviewed=int(f["reviewed"].sum()), n_met=int(f["met"].sum()),
@@ -163,6 +177,8 @@ def _formulation_row(g: pd.DataFrame, as_of, types) -> dict:
     if f["conflict"].any() and not recommend and entry is None:
         missing += "; the committee's own entries conflict on " + ", ".join(g["proposal_id"][f["conflict"]]) + ": a new committee entry that supersedes one"
     basis = _basis(g, f, recommend=recommend, notified=notified, ineligible=ineligible, unclassified=unclassified, entry=entry, listed_note=listed_note, inferred=inferred, part2_open=part2_open, forward=forward)
+    if non_parties:
+        basis.append(f"proposed by {', '.join(non_parties)}, not a Party to the Convention: Article 6.1 admits proposals from Parties only (kept, not counted)")
     ftype = str(first.get("formulation_type", "") or "")
     return {
         "chemical": names.index[0] if len(names) else "", "category": CATEGORY, "regions_verified": reg_verified, "regions_meeting_criteria": reg_met,
@@ -170,7 +186,7 @@ def _formulation_row(g: pd.DataFrame, as_of, types) -> dict:
         "recommend_new_listing": bool(recommend) and entry is None, "annex_iii_entry": listed_note if entry is not None else "",
         "stage": stage, "missing": missing, "notifications": 0, "parties": sorted(set(g["proposing_party"])), "regions_notified": notified,
         "inferred_regions": inferred, "unplaced_parties": sorted({party for party, pl in zip(g["proposing_party"], f["placed"], strict=True) if not pl}),
-        "basis": "; ".join(basis), "conclusions": _conclusions(g), "cas_numbers": sorted({c for v in g["active_ingredient_cas"].astype("string").fillna("") for c in str(v).split(";") if c}),
+        "non_parties": non_parties, "basis": "; ".join(basis), "conclusions": _conclusions(g), "cas_numbers": sorted({c for v in g["active_ingredient_cas"].astype("string").fillna("") for c in str(v).split(";") if c}),
         "proposals": len(g), "proposal_ids": list(g["proposal_id"]), "formulation_type": ftype,
         "formulation_type_name": types.by_code[ftype].name if ftype in types.by_code else "",
         "active_ingredients": [n for n in split_list(first.get("active_ingredients", "")) if n],

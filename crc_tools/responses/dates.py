@@ -163,6 +163,7 @@ def _parties_table(path_text: str) -> Parties:
     records = []
     for n, row in enumerate(rows, start=2):
         status = row.get("status", "").casefold().replace("-", "_").replace(" ", "_")
+        status = "" if status == "not_established" else status  # data/reference/parties.csv says so in words
         if status not in PARTY_STATUSES:
             raise ReferenceDataError(f"status must be one of party, signatory, non_party or empty; found '{row['status']}'", source=str(path), record=str(n), field_name="status")
         eif = _iso(row.get("entry_into_force", ""), path, n, "entry_into_force")
