@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from .text import printable
@@ -98,42 +96,6 @@ def _csv_cell(v):
     return v
 
 
-@contextlib.contextmanager
-def atomic_path(target: str | os.PathLike, *, suffix: str | None = None):
-    """Yield a temporary path beside ``target``; on success it replaces ``target`` atomically.
-
-    If the body raises (or the process dies), ``target`` keeps its earlier content and
-    the temporary file is removed (or left as an ignorable ``.tmp`` file after a kill).
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        with open(tmp_path, "rb+") as fh:
-            os.fsync(fh.fileno())
-        # mkstemp creates the file readable by its owner only; give it the mode a plain
-        # write would (the earlier file's, or the umask's), so shared reports stay readable.
-        try:
-            mode = target.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o666 & ~_umask()
-        os.chmod(tmp_path, mode)
-        os.replace(tmp_path, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp_path.unlink()
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def ensure_folder(path: str | os.PathLike) -> Path:
     """Create the output folder ``path`` if needed and return it.
 
@@ -155,36 +117,47 @@ def ensure_folder(path: str | os.PathLike) -> Path:
     return path
 
 
-def write_text_atomic(target: str | os.PathLike, text: str) -> Path:
-    """Write text to ``target`` atomically; return the path."""
-    with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return Path(target)
+def write_text_atomic(target: str | os.PathLike, text: str, *, force: bool = True) -> Path:
+    """Write text to ``target`` through :func:`crc_tools.writers.write_file`; return the path.
+
+    With ``force`` (the default for library callers that name their file) an existing regular
+    file is replaced; anything else in the way (a link, a device, a folder) never is.
+    """
+    from .writers import write_file
+
+    return write_file(target, text, force=force)
 
 
-def write_bytes_atomic(target: str | os.PathLike, data: bytes) -> Path:
-    """Write bytes to ``target`` atomically; return the path."""
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
-    return Path(target)
+def write_bytes_atomic(target: str | os.PathLike, data: bytes, *, force: bool = True) -> Path:
+    """Write bytes to ``target`` through :func:`crc_tools.writers.write_file`; return the path."""
+    from .writers import write_file
+
+    return write_file(target, data, force=force)
 
 
-def write_xlsx_atomic(target: str | os.PathLike, sheets: dict) -> Path:
-    """Write DataFrames (sheet name → frame) to an XLSX workbook atomically, formulas neutralised."""
+def xlsx_bytes(sheets: dict) -> bytes:
+    """Return DataFrames (sheet name → frame) as an XLSX workbook, formulas neutralised."""
     import pandas as pd
 
-    with atomic_path(target, suffix=".xlsx") as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            for name, frame in sheets.items():
-                safe = frame.copy()
-                for c in safe.columns:
-                    col = safe[c]
-                    if not (pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_datetime64_any_dtype(col.dtype)):
-                        # every column that may hold text: object, string, categorical (ids, countries …)
-                        safe[c] = col.astype(object).map(_xlsx_cell)
-                safe.columns = [_xlsx_cell(str(c)) for c in safe.columns]
-                safe.to_excel(xw, sheet_name=str(name)[:31], index=False)
-    return Path(target)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name, frame in sheets.items():
+            safe = frame.copy()
+            for c in safe.columns:
+                col = safe[c]
+                if not (pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_datetime64_any_dtype(col.dtype)):
+                    # every column that may hold text: object, string, categorical (ids, countries …)
+                    safe[c] = col.astype(object).map(_xlsx_cell)
+            safe.columns = [_xlsx_cell(str(c)) for c in safe.columns]
+            safe.to_excel(xw, sheet_name=str(name)[:31], index=False)
+    return buf.getvalue()
+
+
+def write_xlsx_atomic(target: str | os.PathLike, sheets: dict, *, force: bool = True) -> Path:
+    """Write DataFrames (sheet name → frame) to an XLSX workbook through :func:`crc_tools.writers.write_file`."""
+    from .writers import write_file
+
+    return write_file(target, xlsx_bytes(sheets), force=force)
 
 
 def _xlsx_cell(value):

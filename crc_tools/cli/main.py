@@ -407,6 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("demo", cmd_demo, "main job on the shipped sample cases: validate, verify, score, status, documents into reports/", paths=False, fmt=False)
     sp.add_argument("--out", type=Path, default=None, help="folder for the results (default: reports/)")
+    sp.add_argument("--force", action="store_true", help="replace files of the demo's names that an earlier run did not write (never a link, folder or device)")
     add("validate", cmd_validate, "parse and validate case files, folders of them, and bulk tables")
     sp = add("verify", cmd_verify, "Annex I / Annex IV Part 1 completeness, item by item")
     sp.add_argument("--today", type=_date, default=None, help="reference date for deadlines (default: today)")

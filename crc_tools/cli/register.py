@@ -145,8 +145,8 @@ def cmd_import(args) -> int:
 
 def cmd_export(args) -> int:
     """Export the register's entries (every entry, or the current view) as CSV or JSON."""
-    from ..output import write_text_atomic
     from ..register.store import Register, export_rows, format_export
+    from ..writers import write_file
 
     fmt = args.format
     if fmt is None:
@@ -158,10 +158,7 @@ def cmd_export(args) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return EXIT_OK
-    try:
-        write_text_atomic(args.out, text)
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    write_file(args.out, text, force=args.force)
     print(f"{n} entr{'y' if n == 1 else 'ies'} exported to {args.out}", file=sys.stderr)
     return EXIT_OK
 
@@ -235,7 +232,8 @@ def register(sub, add) -> None:
 
     p = action("export", cmd_export, "export the register's entries as CSV or JSON", fmt=False)
     p.add_argument("--format", choices=["csv", "json"], default=None, help="csv (default) or json; taken from --out's suffix when not given")
-    p.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE atomically (default: standard output)")
+    p.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE atomically (default: standard output); an existing FILE is kept unless --force")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (a regular file only: never a link, folder or device)")
     p.add_argument("--current", action="store_true", help="only the current view, not the superseded entries")
     p.add_argument("--subject", default=None, metavar="ID", help="only the entries about one notification or proposal")
 
