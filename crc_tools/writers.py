@@ -184,7 +184,7 @@ def _fail(path, exc: OSError, what: str = "cannot write") -> OutputError:
 # --------------------------------------------------------------------------- one file
 
 
-def write_file(path: str | os.PathLike, data: bytes | str, *, force: bool = False) -> Path:
+def write_file(path: str | os.PathLike, data: bytes | str, *, force: bool = False, parents: bool = False) -> Path:
     """Write one file at a path the user named (``--out FILE``); return the path.
 
     Parameters
@@ -196,6 +196,8 @@ def write_file(path: str | os.PathLike, data: bytes | str, *, force: bool = Fals
     force : bool
         Replace an existing regular file (``--force``). Anything but a regular file is
         never replaced.
+    parents : bool
+        Create the folder (and its parents) when missing.
 
     Raises
     ------
@@ -208,7 +210,7 @@ def write_file(path: str | os.PathLike, data: bytes | str, *, force: bool = Fals
     if path.name in ("", ".", ".."):
         raise UsageError(f"{path}: give the name of a file to write")
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    with _folder(path.parent, create=False) as dfd:
+    with _folder(path.parent, create=parents) as dfd:
         _put(dfd, path.parent, {path.name: payload}, replace=force)
     return path
 

@@ -468,6 +468,12 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return EXIT_OK
+    except OSError as exc:  # a full disk, a permission, a folder in the way: PATH: message, never an internal error
+        from ..text import printable
+
+        where = exc.filename or f"crc {args.command}"
+        print(printable(f"{where}: {exc.strerror or exc}"), file=sys.stderr)
+        return EXIT_BAD_RECORDS
     except Exception as exc:  # the last guard: never a traceback for the user
         if os.environ.get("CRC_DEBUG"):
             traceback.print_exc()

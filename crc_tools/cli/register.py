@@ -3,6 +3,7 @@
 A thin layer over :mod:`crc_tools.register.store` (option for option); ``crc`` picks it
 up through its ``_extra_commands`` hook::
 
+    crc register init [--url URL] [--owner ROLE --writer ROLE]
     crc register record SUBJECT --criterion C --status S --by WHO --role R [--justification T] [--reference R]...
     crc register import FILE...            CSV, XLSX or JSON; bad rows reported as FILE:ROW: field: message
     crc register export [--format csv|json] [--out FILE] [--current] [--subject ID]
@@ -73,6 +74,33 @@ def _not_checked(kind: str, subject: str) -> None:
     print(f"register: subject_id: warning: SHPF proposals are not read by this version of crc-tools; proposal '{subject}' was not checked against the data", file=sys.stderr)
 
 
+def _note_created(reg) -> None:
+    if reg.created:
+        print(f"register: note: created a new register at {reg.display_url} (the default register; `crc register init` creates one explicitly)", file=sys.stderr)
+
+
+def cmd_init(args) -> int:
+    """Create a new register (SQLite file or PostgreSQL tables), or bring an existing one to the current schema.
+
+    With --owner and --writer (PostgreSQL, run with an administrator's URL), the tables are
+    owned by the owner role and the writer role, the one the application connects as, may
+    only read and append.
+    """
+    from ..register.admin import grant_roles
+    from ..register.store import Register
+
+    if bool(args.owner) != bool(args.writer):
+        raise UsageError("give both --owner and --writer (or neither)")
+    with Register(args.url, create=True) as reg:
+        if args.owner and reg.dialect != "postgresql":
+            raise UsageError("--owner and --writer apply to a register on PostgreSQL; a SQLite register is guarded by its file's permissions")
+        print(reg.init(), file=sys.stderr)
+        if args.owner:
+            for line in grant_roles(reg, owner=args.owner, writer=args.writer):
+                print(line, file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_record(args) -> int:
     """Record one determination (for scripted use); print the entry."""
     from ..register.store import Register, document_hash, normalize_kind
@@ -107,6 +135,7 @@ def cmd_record(args) -> int:
             origin="crc register record",
         )
         where = reg.display_url
+        _note_created(reg)
     row = entry.as_dict()
     if args.format != "json":
         row["references"] = "\n".join(row["references"])
@@ -131,6 +160,7 @@ def cmd_import(args) -> int:
             if known.get("shpf_proposal") is None and any(e.subject_kind == "shpf_proposal" for e in result.imported):
                 print(f"{path}: subject_id: warning: SHPF proposals are not read by this version of crc-tools; proposal ids were not checked against the data", file=sys.stderr)
         where = reg.display_url
+        _note_created(reg)
     rows = [e.as_dict() for e in imported]
     if args.format != "json":
         for r in rows:
@@ -158,7 +188,7 @@ def cmd_export(args) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return EXIT_OK
-    write_file(args.out, text, force=args.force)
+    write_file(args.out, text, force=args.force, parents=True)
     print(f"{n} entr{'y' if n == 1 else 'ies'} exported to {args.out}", file=sys.stderr)
     return EXIT_OK
 
@@ -210,6 +240,11 @@ def register(sub, add) -> None:
 
     def data_option(p):
         p.add_argument("--data", nargs="+", metavar="PATH", default=None, help="case files, folders, bulk tables the subjects must exist in (default: data/cases/)")
+
+    p = action("init", cmd_init, "create a new register (or bring one to the current schema); on PostgreSQL, --owner/--writer roles", fmt=False)
+    p.add_argument("--url", default=None, metavar="URL", help="the register to create (default: CRC_DATABASE_URL, else data/local/register.sqlite); sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
+    p.add_argument("--owner", default=None, metavar="ROLE", help="PostgreSQL: the role that owns the tables (run as an administrator)")
+    p.add_argument("--writer", default=None, metavar="ROLE", help="PostgreSQL: the role the application connects as; granted SELECT and INSERT only")
 
     p = action("record", cmd_record, "record one determination (for scripted use)")
     p.add_argument("subject", metavar="SUBJECT", help="notification id (or SHPF proposal id with --kind shpf_proposal)")

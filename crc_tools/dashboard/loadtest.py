@@ -138,6 +138,7 @@ def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | N
     with tempfile.TemporaryDirectory(prefix="crc-load-") as tmp:
         work = Path(tmp)
         url = f"sqlite:///{work / 'register.sqlite'}"
+        Register(url, create=True).init()  # a named register must exist (crc register init)
         env = {**os.environ, "CRC_DATABASE_URL": url, "CRC_REGION_OVERRIDES": os.environ.get("CRC_REGION_OVERRIDES", "none"), "CRC_REPORTS_DIR": str(work / "reports")}
         old_url = os.environ.get("CRC_DATABASE_URL")
         os.environ["CRC_DATABASE_URL"] = url
