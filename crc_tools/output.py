@@ -56,15 +56,19 @@ def render_table(rows: list[dict], columns: list[str] | None = None, *, max_widt
 
 
 def to_json(data) -> str:
-    """Return data as JSON (dates as ISO text); a list of records is written one record per line.
+    r"""Return data as JSON (dates as ISO text); a list of records is written one record per line.
 
     One record per line keeps a long answer readable and greppable while it is encoded by
     the json module's C encoder (an ``indent`` would fall back to the pure-Python one).
+    Invisible format characters (U+202E …) are written as ``\uXXXX`` escapes: the same
+    JSON value, but nothing that reorders a terminal's line.
     """
+    from .text import json_escape_format
+
     if isinstance(data, list) and data and all(isinstance(r, dict) for r in data):
         lines = (json.dumps(r, ensure_ascii=False, default=_json_default) for r in data)
-        return "[\n" + ",\n".join(lines) + "\n]\n"
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+        return json_escape_format("[\n" + ",\n".join(lines) + "\n]\n")
+    return json_escape_format(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n")
 
 
 def _json_default(o):

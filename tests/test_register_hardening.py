@@ -276,3 +276,32 @@ def test_init_names_a_missing_role(pg_roles):
     assert r.code == 2 and "role 'i16_nobody_there' does not exist" in r.err
     r = run_crc("register", "init", "--url", admin_url, "--owner", owner, "--writer", owner)
     assert r.code == 2 and "must be two roles" in r.err
+
+
+# --------------------------------------------------------------------------- import
+
+
+@pytest.mark.parametrize("suffix", ["csv", "json"])
+def test_import_reports_each_impossible_date_and_imports_the_good_rows(tmp_path, suffix):
+    """A row with recorded_at 0001-01-01 (with a time zone) ended in `internal error: OverflowError`, and no row was imported."""
+    bad = ["0001-01-01", "9999-12-31", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "2101-01-01", "1899-12-31T23:00:00-02:00"]
+    rows = [{"subject_id": NID, "criterion": "(a)", "status": "met", "recorded_by": "TG1", "role": "task_group", "recorded_at": when} for when in bad]
+    rows.insert(3, {"subject_id": NID, "criterion": "(b)(i)", "status": "met", "recorded_by": "TG1", "role": "task_group", "recorded_at": "2020-01-01"})
+    rows.append({"subject_id": NID, "criterion": "(b)(ii)", "status": "met", "recorded_by": "TG1", "role": "task_group", "recorded_at": "1999-05-01T10:00:00+02:00"})
+    path = tmp_path / f"dates.{suffix}"
+    if suffix == "json":
+        path.write_text(json.dumps(rows), encoding="utf-8")
+    else:
+        import csv
+
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+    r = run_crc("register", "import", path, "--data", CASES, "--format", "json")
+    assert r.code == 1 and "internal error" not in r.err, r.err
+    assert sorted(e["criterion"] for e in r.json()) == ["(b)(i)", "(b)(ii)"]
+    first = 2 if suffix == "csv" else 1  # a CSV row number counts the header
+    for i, when in enumerate(bad):
+        row = first + i + (1 if i >= 3 else 0)
+        assert f"{path}:{row}: recorded_at: '{when}' is outside the years 1900-2100 accepted" in r.err, r.err

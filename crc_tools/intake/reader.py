@@ -31,7 +31,7 @@ from ..convention.reference import (
     regions,
 )
 from ..errors import Problems
-from ..text import CONTROL_RE2, control_character, is_blank
+from ..text import CONTROL_RE2, FORMAT_RE2, control_character, format_character, is_blank
 from .fields import FieldSpec, Schema, notification_schema
 
 MAX_CASE_FILE_BYTES = 5 * 1024 * 1024
@@ -188,7 +188,7 @@ def parse_case_text(text: str, path: Path | str, problems: Problems):
     if _LOADER is None:
         _LOADER = _yaml_loader()
     try:
-        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a SafeLoader subclass
+        return _load_yaml(text, _LOADER)
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         if "unhashable" in str(exc.problem):  # '? [a, b]': a list or a mapping used as a key
@@ -202,7 +202,56 @@ def parse_case_text(text: str, path: Path | str, problems: Problems):
         problems.add(path, str(line) if line else None, "", f"not valid YAML: {what}")
     except RecursionError:
         problems.add(path, None, "", "YAML nested too deeply")
+    except CaseFileLimit as exc:
+        problems.add(path, str(exc.line) if exc.line else None, "", str(exc))
     return None
+
+
+class CaseFileLimit(ValueError):
+    """A case file past one of the documented limits (SECURITY.md), with the line where it went past."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+MAX_YAML_DEPTH = 100
+"""Deepest nesting of mappings and lists accepted in a YAML case file (a notification needs five)."""
+MAX_YAML_VALUES = 200_000
+"""Most keys and values (scalars) in one YAML case file: a notification has a few hundred, a file of
+:data:`MAX_RECORDS_PER_CASE_FILE` notifications under this; more is a bulk table's job."""
+_C_LOADER = None
+
+
+def _load_yaml(text: str, loader):
+    """Load YAML with libyaml's C parser when present (a 4 MB file in seconds, not minutes), else ``loader``.
+
+    The C composer cannot be told to refuse aliases, and recurses in C: the events are read
+    first, so that an alias (``*name``) or a nesting deeper than :data:`MAX_YAML_DEPTH` is
+    refused before anything is built. Dates stay text and tags are refused as by ``loader``.
+    """
+    import yaml
+
+    global _C_LOADER
+    if not getattr(yaml, "__with_libyaml__", False):
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
+    if _C_LOADER is None:
+        _C_LOADER = type("CaseFileCLoader", (yaml.CSafeLoader,), {"yaml_implicit_resolvers": loader.yaml_implicit_resolvers})
+    depth = scalars = 0
+    for event in yaml.parse(text, Loader=_C_LOADER):
+        if isinstance(event, yaml.ScalarEvent):
+            scalars += 1
+            if scalars > MAX_YAML_VALUES:
+                raise CaseFileLimit(f"more than {MAX_YAML_VALUES:,} keys and values in one case file (a notification has a few hundred); use a bulk table", event.start_mark.line + 1)
+        elif isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed in case files", event.start_mark)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise RecursionError
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return yaml.load(text, Loader=_C_LOADER)  # noqa: S506 - libyaml's safe loader
 
 
 def expand_paths(paths, problems: Problems) -> list[Path]:
@@ -290,6 +339,9 @@ CODED_TYPES = {"enum", "bool", "date", "cas_list", "hs_code", "party", "party_li
 """Field types whose columns hold few distinct values: read dictionary-encoded (see :func:`_read_csv`)."""
 
 CODED_TEXT = {"chemical", "chemical_name"}
+
+NAME_FIELDS = {"chemical", "chemical_name", "trade_names", "formulation_name", "active_ingredients", "replaces_notification", "member_states", "product"}
+"""Text fields that name something (besides identifiers): an invisible format character (U+202E …) is refused in them."""
 """Text fields that also hold few distinct values (a table names a few hundred chemicals over many notifications)."""
 
 
@@ -407,6 +459,7 @@ def flatten_case(doc: dict, schema: Schema, source: Path, record: str, problems:
     the wrong shape is an error naming its path.
     """
     by_path = schema.by_path()
+    prefixes = {k[:i] for k in by_path for i in range(1, len(k) + 1)}  # every path leading to a declared field
     top: dict[str, str] = {}
     blocks: list[dict[str, str]] = []
     errors_before = len(problems.errors)
@@ -451,11 +504,10 @@ def flatten_case(doc: dict, schema: Schema, source: Path, record: str, problems:
                         row[bspec.name] = _join_list(bval)
                     blocks.append(row)
                 continue
-            if isinstance(value, dict) and any(k[: len(path)] == path for k in by_path):
+            if isinstance(value, dict) and path in prefixes:
                 walk(value, path)
                 continue
-            known_prefix = any(k[: len(path)] == path for k in by_path)
-            if known_prefix:
+            if path in prefixes:
                 problems.add(source, record, ".".join(path), f"expected a mapping, found {type(value).__name__}")
             else:
                 problems.add(source, record, ".".join(path), "unknown field (ignored); see data/cases/README.md", "warning")
@@ -516,7 +568,7 @@ def check_determination(d: dict, item_set, source, record, where: str, problems:
         problems.add(source, record, f"{where}.justification", f"text is {len(justification):,} characters, more than {MAX_TEXT_CHARS:,}")
         ok = False
     for key in ("justification", "by", "references"):
-        msg = control_character(_join_list(d.get(key)))
+        msg = control_character(_join_list(d.get(key))) or (format_character(_join_list(d.get(key))) if key == "by" else None)
         if msg:
             problems.add(source, record, f"{where}.{key}", msg)
             ok = False
@@ -663,10 +715,6 @@ def _map_unique(series: pd.Series, func):
     return codes, norm, msgs, bad_u[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
-def _check_characters(value):
-    return (None, control_character(value))
-
-
 def _arrow_strings(s: pd.Series):
     """Return the Arrow data behind a ``string[pyarrow]`` column, or ``None`` for any other column."""
     if isinstance(s.dtype, pd.StringDtype) and getattr(s.dtype, "storage", "") == "pyarrow":
@@ -674,28 +722,29 @@ def _arrow_strings(s: pd.Series):
     return None
 
 
-def _control_characters(s: pd.Series):
+def _control_characters(s: pd.Series, check=control_character, pattern: str = CONTROL_RE2):
     """Return which rows hold a control character, and their messages as ``(codes, per_unique)``.
 
     A categorical column is checked once per category; an Arrow string column is scanned by
-    Arrow, and only the rows it flags are looked at one by one.
+    Arrow, and only the rows it flags are looked at one by one. ``check`` and ``pattern``
+    (its RE2 twin) choose other characters: :func:`crc_tools.text.format_character`.
     """
     arrow = _arrow_strings(s)
     if arrow is not None and len(s):
         import pyarrow.compute as pc
 
-        hit = pc.match_substring_regex(arrow, CONTROL_RE2)
+        hit = pc.match_substring_regex(arrow, pattern)
         mask = hit.to_numpy(zero_copy_only=False).astype(bool)
         if not mask.any():
             return mask, None
         codes = np.zeros(len(s), dtype=np.int64)
         flagged, flagged_codes = np.unique(s.to_numpy(dtype=object)[mask], return_inverse=True)
         codes[mask] = flagged_codes
-        per_unique = np.array([control_character(v) for v in flagged], dtype=object)
+        per_unique = np.array([check(v) for v in flagged], dtype=object)
         return mask, (codes, per_unique)
-    if isinstance(s.dtype, pd.CategoricalDtype) and not any(control_character(u) for u in s.cat.categories):
+    if isinstance(s.dtype, pd.CategoricalDtype) and not any(check(u) for u in s.cat.categories):
         return np.zeros(len(s), dtype=bool), None  # the few categories are clean: no row needs looking at
-    codes, _, msgs, bad = _map_unique(s, _check_characters)
+    codes, _, msgs, bad = _map_unique(s, lambda v: (None, check(v)))
     return bad, (codes, msgs)
 
 
@@ -959,6 +1008,12 @@ def validate_frame(
         bad, found = _control_characters(s)
         if bad.any():
             col.add(bad, spec.name, found)
+        if spec.type == "id" or spec.name in NAME_FIELDS:  # identifiers and names: no invisible format character either
+            bad_f, found_f = _control_characters(s, format_character, FORMAT_RE2)
+            if bad_f.any():
+                col.add(bad_f & ~bad, spec.name, found_f)
+                bad = bad | bad_f
+        if bad.any():
             s = s.where(~bad, "") if not isinstance(s.dtype, pd.CategoricalDtype) else s.astype(object).where(~bad, "")
         if spec.type in ("text", "text_list", "id"):
             lengths = s.str.len().to_numpy()

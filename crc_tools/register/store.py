@@ -160,10 +160,15 @@ def _iso(value) -> str:
     return value.isoformat(timespec="microseconds") + "Z"
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+"""The years a determination's date may fall in: outside them a date is a typo (0001-01-01, 9999-12-31)."""
+
+
 def parse_time(text) -> tuple[dt.datetime | None, str | None]:
     """Parse an ISO date or date-time; return it as naive UTC, or an error message.
 
-    A date alone means midnight UTC; a time without offset is taken as UTC.
+    A date alone means midnight UTC; a time without offset is taken as UTC. Dates outside
+    the years 1900-2100 are refused (before converting a time zone, which would overflow).
     """
     if isinstance(text, dt.datetime):
         value = text
@@ -175,10 +180,12 @@ def parse_time(text) -> tuple[dt.datetime | None, str | None]:
             value = dt.datetime.fromisoformat(raw)
         except ValueError:
             return None, f"'{raw}' is not an ISO date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        return None, f"'{text}' is outside the years {EARLIEST_YEAR}-{LATEST_YEAR} accepted"
     if value.tzinfo is not None:
         value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    if value.year < 1900:
-        return None, f"'{text}' is before 1900"
+    if value.year < EARLIEST_YEAR:
+        return None, f"'{text}' is before {EARLIEST_YEAR}"
     return value, None
 
 
@@ -329,11 +336,14 @@ def validate_entry(values: dict, *, known_subjects=None, now: dt.datetime | None
         if len(value) > MAX_SHORT_CHARS:
             problems.append((name, f"text is {len(value):,} characters, more than {MAX_SHORT_CHARS:,}"))
         out[name] = value
-    from ..text import control_character
+    from ..text import control_character, format_character
 
     for name in ("subject_id", "category", "criterion", "status", "justification", "references", "recorded_by", "role", "document_version", "document_hash", "origin"):
         value = out.get(name)
-        msg = control_character("\n".join(value) if isinstance(value, tuple) else value)
+        text = "\n".join(value) if isinstance(value, tuple) else value
+        msg = control_character(text)
+        if not msg and name in ("subject_id", "recorded_by", "document_version", "document_hash"):  # identifiers and names
+            msg = format_character(text)
         if msg and not any(f == name for f, _ in problems):
             problems.append((name, msg))
     return out, problems
