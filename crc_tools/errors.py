@@ -47,7 +47,8 @@ class Problem:
     message : str
         What is wrong and, where possible, how to put it right.
     severity : str
-        ``error`` (the record is not used) or ``warning`` (the record is used).
+        ``error`` (the record is not used), ``warning`` (the record is used) or ``note``
+        (what was read, e.g. which sheets of a workbook).
     """
 
     source: str
@@ -68,7 +69,7 @@ class Problem:
         where = self.source or "-"
         if self.record:
             where = f"{where}:{self.record}"
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = {"warning": "warning: ", "note": "note: "}.get(self.severity, "")
         message = self.message
         if len(message) > MAX_MESSAGE_CHARS:  # a megabyte-long value quoted in the message
             message = f"{message[:MAX_MESSAGE_CHARS]}… [message cut: {len(message):,} characters]"

@@ -191,3 +191,51 @@ def test_megabyte_values_are_refused_with_short_messages(tmp_path):
     lines = [x for x in r.err.splitlines() if x.startswith(str(path))]
     assert len(lines) == 6 and all(len(x) < 2_000 for x in lines)
     assert "message cut" in lines[0]
+
+
+# --------------------------------------------------------------------------- generated inputs (tests/corpus/generate.py)
+
+ADDRESS_SPACE = 1536 * 1024 * 1024
+"""Every generated input is read under a 1.5 GB address-space limit (issue 16): a bomb must be refused, not fill memory."""
+
+
+def _generated():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("corpus_generate", CORPUS / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.GENERATED
+
+
+GENERATED = _generated()
+
+
+@pytest.fixture(scope="module")
+def generated_inputs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("generated-corpus")
+    for name, case in GENERATED.items():
+        case["make"](folder / name)
+    return folder
+
+
+def _limited():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+
+@pytest.mark.xdist_group("generated-corpus")
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_generated_input_gets_its_expected_outcome_within_1_5_gb(name, generated_inputs, tmp_path):
+    import subprocess
+    import sys
+
+    expected = GENERATED[name]
+    crc = Path(sys.executable).parent / "crc"
+    r = subprocess.run([str(crc), "validate", str(generated_inputs / name), "--format", "json"], capture_output=True, text=True, cwd=tmp_path, preexec_fn=_limited, timeout=120)
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr and "MemoryError" not in r.stderr, r.stderr[-2000:]
+    assert r.returncode == expected["exit"], r.stderr[-2000:]
+    assert len(json.loads(r.stdout)) == expected["good"]
+    assert expected["stderr"] in r.stderr, r.stderr[-2000:]
+    assert len(r.stderr.splitlines()) < 50, "one line per problem kind, not one per key or cell"

@@ -48,11 +48,19 @@ def _emit(rows: list[dict], fmt: str, columns: list[str] | None = None, *, table
         sys.stdout.write(render_table(rows, table_columns or columns))
 
 
+def add_sheet_option(parser) -> None:
+    """Add ``--sheet NAME`` to a command that reads PATHs (one option, shared by every such command)."""
+    parser.add_argument(
+        "--sheet", default=None, metavar="NAME",
+        help="the sheet to read of each XLSX workbook (default: every visible sheet whose header is a table the suite reads; hidden sheets are named, not read)",
+    )
+
+
 def _load(args, *, register: bool = True):
     """Read the data and the determinations recorded on it (case files and, unless told not to, the register)."""
     from ..intake.reader import load
 
-    intake = load(args.paths or None)
+    intake = load(args.paths or None, sheet=getattr(args, "sheet", None))
     if not register:
         return intake, intake.determinations
     from ..register.store import all_determinations
@@ -400,6 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_, description=func.__doc__)
         if paths:
             sp.add_argument("paths", nargs="*", metavar="PATH", help="case files, folders of them, bulk tables (default: the shipped sample data in data/cases/)")
+            add_sheet_option(sp)
         if fmt:
             sp.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output format (default: a readable table)")
         sp.set_defaults(func=func)

@@ -66,7 +66,7 @@ def _known(args) -> tuple[dict, object]:
     from ..intake.reader import load
     from ..register.store import known_subject_ids
 
-    intake = load(args.data or [config.cases_dir()])
+    intake = load(args.data or [config.cases_dir()], sheet=args.sheet)
     return {kind: known_subject_ids(intake, kind) for kind in ("notification", "shpf_proposal")}, intake
 
 
@@ -153,7 +153,7 @@ def cmd_import(args) -> int:
     imported, present = [], 0
     with Register() as reg:
         for path in args.files:
-            result = import_file(reg, path, known_subjects=known)
+            result = import_file(reg, path, known_subjects=known, sheet=args.sheet)
             problems.extend(result.problems)
             imported.extend(result.imported)
             present += len(result.already_present)
@@ -238,8 +238,11 @@ def register(sub, add) -> None:
         p.set_defaults(func=func)
         return p
 
+    from .main import add_sheet_option
+
     def data_option(p):
         p.add_argument("--data", nargs="+", metavar="PATH", default=None, help="case files, folders, bulk tables the subjects must exist in (default: data/cases/)")
+        add_sheet_option(p)
 
     p = action("init", cmd_init, "create a new register (or bring one to the current schema); on PostgreSQL, --owner/--writer roles", fmt=False)
     p.add_argument("--url", default=None, metavar="URL", help="the register to create (default: CRC_DATABASE_URL, else data/local/register.sqlite); sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")

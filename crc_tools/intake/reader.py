@@ -36,7 +36,6 @@ from .fields import FieldSpec, Schema, notification_schema
 
 MAX_CASE_FILE_BYTES = 5 * 1024 * 1024
 """A case file is one notification or proposal; anything larger is not one."""
-MAX_TABLE_BYTES = 2 * 1024 * 1024 * 1024
 MAX_TEXT_CHARS = 100_000
 """Longest text accepted in one field (about 40 pages)."""
 MAX_RECORDS_PER_CASE_FILE = 1_000
@@ -95,42 +94,6 @@ class Intake:
 
 
 # --------------------------------------------------------------------------- reading files
-
-
-def _sniff(path: Path, problems: Problems, limit: int) -> bytes | None:
-    """Return the first bytes of a file after basic checks, or ``None`` with a problem recorded."""
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as fh:
-            head = fh.read(8192)
-    except OSError as exc:
-        problems.add(path, None, "", f"cannot read file: {exc.strerror or exc}")
-        return None
-    if size == 0:
-        problems.add(path, None, "", "file is empty")
-        return None
-    if size > limit:
-        problems.add(path, None, "", f"file is {size:,} bytes, more than the {limit:,} accepted for this kind of file")
-        return None
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.add(path, None, "", "file is UTF-16 text; save it as UTF-8 (with or without BOM)")
-        return None
-    if path.suffix.lower() != ".xlsx" and _looks_binary(head):
-        problems.add(path, None, "", "file is binary, not text; expected UTF-8 YAML, JSON or CSV")
-        return None
-    return head
-
-
-def _looks_binary(head: bytes) -> bool:
-    """Return whether the first bytes of a file are binary data rather than text.
-
-    A stray NUL byte in one cell does not make a table binary (the cell is refused, the
-    other rows go on); control bytes making up more than 1 % of the text do.
-    """
-    if b"\x00" not in head:
-        return False
-    controls = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 13))
-    return controls > max(1, len(head) // 100)
 
 
 def _decode(data: bytes, path: Path, problems: Problems) -> str | None:
@@ -290,144 +253,11 @@ def expand_paths(paths, problems: Problems) -> list[Path]:
     return unique
 
 
-def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
-    """Read a CSV or XLSX table as text cells; add ``_row`` (the spreadsheet row number)."""
-    head = _sniff(path, problems, MAX_TABLE_BYTES)
-    if head is None:
-        return None
-    if path.suffix.lower() == ".xlsx":
-        if not head.startswith(b"PK"):
-            problems.add(path, None, "", "not an XLSX workbook (expected an Office Open XML spreadsheet)")
-            return None
-        try:
-            df = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for corrupt workbooks
-            problems.add(path, None, "", f"cannot read the workbook: {type(exc).__name__}: {exc}")
-            return None
-        df = df.astype(str).replace({"nan": "", "NaT": "", "None": ""})
-    else:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if exc.start < len(head) - 4:  # not merely a character cut at the sniff boundary
-                line = head[: exc.start].count(b"\n") + 1
-                problems.add(path, str(line), "", f"not UTF-8 text (byte 0x{head[exc.start]:02x} at line {line}); save the table as UTF-8 CSV")
-                return None
-        df = _read_csv(path, problems)
-        if df is None:
-            return None
-    df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
-    named = [c for c in df.columns if c]
-    # pandas renames a repeated header 'x' to 'x.1': either way two columns claim one field
-    repeated = sorted({c for c in named if named.count(c) > 1} | {m.group(1) for c in named if (m := re.fullmatch(r"(.+)\.[1-9]\d*", c)) and m.group(1) in named})
-    if repeated:
-        problems.add(path, "1", "", f"column(s) named more than once in the header: {', '.join(repeated)}; which one holds the data is ambiguous, so the table is not read (remove or rename the copies)")
-        return None
-    if "_row" not in df.columns:
-        df["_row"] = np.arange(2, len(df) + 2)
-    cells = [c for c in df.columns if c != "_row"]
-    if len(df) and cells:  # blank rows (an empty line, a row of empty cells) separate records; they are none
-        blank = np.ones(len(df), dtype=bool)
-        for c in cells:
-            blank &= (df[c] == "").to_numpy(dtype=bool, na_value=True)
-        if blank.any():
-            df = df.loc[~blank].reset_index(drop=True)
-    return df
-
-
-CODED_TYPES = {"enum", "bool", "date", "cas_list", "hs_code", "party", "party_list", "formulation_type", "number"}
-"""Field types whose columns hold few distinct values: read dictionary-encoded (see :func:`_read_csv`)."""
-
-CODED_TEXT = {"chemical", "chemical_name"}
+from .tables import CODED_TEXT, MAX_TABLE_BYTES, _looks_binary, _sniff, read_table, read_tables  # noqa: E402,F401 - moved there; kept importable from here
 
 NAME_FIELDS = {"chemical", "chemical_name", "trade_names", "formulation_name", "active_ingredients", "replaces_notification", "member_states", "product"}
 """Text fields that name something (besides identifiers): an invisible format character (U+202E …) is refused in them."""
 """Text fields that also hold few distinct values (a table names a few hundred chemicals over many notifications)."""
-
-
-def _coded_columns() -> set[str]:
-    from .fields import notification_schema
-
-    names = {f.name for f in notification_schema().fields if f.type in CODED_TYPES} | CODED_TEXT
-    try:
-        from .fields import incident_schema, part2_schema, proposal_schema
-
-        for schema in (proposal_schema(), incident_schema(), part2_schema()):
-            names |= {f.name for f in schema.fields if f.type in CODED_TYPES}
-    except ImportError:  # pragma: no cover - older field declarations
-        pass
-    return names
-
-
-def _read_csv_fast(path: Path) -> pd.DataFrame:
-    """Read a well-formed UTF-8 CSV with pyarrow: multi-threaded, cells kept as text, no type guessing.
-
-    Columns of few distinct values (countries, categories, dates, CAS numbers) are read
-    dictionary-encoded, so a million rows carry a few thousand strings and every later
-    step works on integer codes.
-    """
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        import csv as _csv
-
-        header = next(_csv.reader(fh), [])
-    coded = _coded_columns()
-    types = {c: (pa.dictionary(pa.int32(), pa.string()) if c.strip() in coded else pa.string()) for c in header}
-    table = pcsv.read_csv(
-        path,
-        read_options=pcsv.ReadOptions(encoding="utf8"),
-        parse_options=pcsv.ParseOptions(ignore_empty_lines=False),  # a blank line is a spreadsheet row: numbering stays right
-        convert_options=pcsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False),
-    )
-    df = table.to_pandas()
-    for c in df.columns:
-        if not isinstance(df[c].dtype, pd.CategoricalDtype):
-            df[c] = df[c].astype("string[pyarrow]").fillna("")
-    return df
-
-
-def _read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
-    try:
-        return _read_csv_fast(path)
-    except Exception:  # noqa: BLE001 - ragged rows, multi-line cells, odd encodings: the careful path below
-        pass
-    kwargs = dict(dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig", skipinitialspace=False, skip_blank_lines=False)
-    try:
-        return pd.read_csv(path, **kwargs)
-    except UnicodeDecodeError as exc:
-        problems.add(path, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the table as UTF-8 CSV")
-        return None
-    except pd.errors.EmptyDataError:
-        problems.add(path, None, "", "table has no header row")
-        return None
-    except pd.errors.ParserError:
-        pass
-    # Rows with the wrong number of cells: report each and keep the rest.
-    bad: list[tuple[int, int]] = []
-    import csv as _csv
-
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = _csv.reader(fh)
-            header = next(reader)
-            rows, numbers = [], []
-            for number, row in enumerate(reader, start=2):  # the spreadsheet row: a quoted line break stays in its cell
-                if len(row) != len(header):
-                    if any(cell.strip() for cell in row):
-                        bad.append((number, len(row)))
-                    continue
-                rows.append(row)
-                numbers.append(number)
-    except (UnicodeDecodeError, _csv.Error) as exc:
-        problems.add(path, None, "", f"cannot parse the table: {exc}")
-        return None
-    for line, n in bad:
-        problems.add(path, str(line), "", f"row has {n} cells but the header has {len(header)}; row left out")
-    df = pd.DataFrame(rows, columns=header, dtype=str)
-    df["_row"] = numbers
-    return df
 
 
 # --------------------------------------------------------------------------- case files
@@ -1200,7 +1030,29 @@ def _builtin_readers() -> None:
     from ..proposals import shpf  # noqa: F401  registers READERS["shpf_proposal"]
 
 
-def load(paths=None, *, today: dt.date | None = None) -> Intake:
+def _add_table(df: pd.DataFrame, source: str, schema: Schema, frames: list, other_tables: dict, problems: Problems, doc_counter: int) -> int:
+    """Put a bulk table read from ``source`` with the notifications, or aside for its kind's reader; return the next document number."""
+    shpf_columns = {"proposal_id", "incident_date", "part2_item"}  # proposals, Part B reports, the Part 2 tracker
+    kind = "shpf_proposal" if shpf_columns & set(df.columns) and "notification_id" not in df.columns else "notification"
+    if kind != "notification":
+        other_tables.setdefault(kind, []).append(df.assign(_source=source))
+        return doc_counter
+    missing = [c for c in schema.required if c not in df.columns]
+    if missing:
+        problems.add(source, None, "", f"missing required column(s): {', '.join(missing)} (columns found: {', '.join(c for c in df.columns if c != '_row') or 'none'})")
+        return doc_counter
+    extra = [c for c in df.columns if c not in schema.names and c != "_row"]
+    if extra:
+        problems.add(source, None, "", f"column(s) not used by the suite, ignored: {', '.join(extra)}", "warning")
+    df = df[[c for c in df.columns if c in schema.names or c == "_row"]]
+    df["_source"] = pd.Categorical.from_codes(np.zeros(len(df), dtype=np.int8), categories=[source])  # one file name, not one per row
+    df["_record"] = df["_row"]  # the spreadsheet row number; made text only when a problem names it
+    df["_doc"] = np.arange(doc_counter, doc_counter + len(df))
+    frames.append(df.drop(columns=["_row"]))
+    return doc_counter + len(df)
+
+
+def load(paths=None, *, today: dt.date | None = None, sheet: str | None = None) -> Intake:
     """Read case files, folders and bulk tables; validate every record.
 
     Parameters
@@ -1209,6 +1061,9 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
         Files and folders. Without paths, the shipped sample data (``data/cases/``) is read.
     today : datetime.date, optional
         The date against which future dates are judged (default: today).
+    sheet : str, optional
+        The sheet to read of each workbook (``--sheet NAME``); default: every visible sheet
+        whose header names a table the suite reads (:mod:`crc_tools.intake.sheets`).
 
     Returns
     -------
@@ -1228,27 +1083,8 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
     doc_counter = 0
     for f in files:
         if f.suffix.lower() in TABLE_SUFFIXES:
-            df = read_table(f, problems)
-            if df is None:
-                continue
-            shpf_columns = {"proposal_id", "incident_date", "part2_item"}  # proposals, Part B reports, the Part 2 tracker
-            kind = "shpf_proposal" if shpf_columns & set(df.columns) and "notification_id" not in df.columns else "notification"
-            if kind != "notification":
-                other_tables.setdefault(kind, []).append(df.assign(_source=str(f)))
-                continue
-            missing = [c for c in schema.required if c not in df.columns]
-            if missing:
-                problems.add(f, None, "", f"missing required column(s): {', '.join(missing)} (columns found: {', '.join(c for c in df.columns if c != '_row') or 'none'})")
-                continue
-            extra = [c for c in df.columns if c not in schema.names and c != "_row"]
-            if extra:
-                problems.add(f, None, "", f"column(s) not used by the suite, ignored: {', '.join(extra)}", "warning")
-            df = df[[c for c in df.columns if c in schema.names or c == "_row"]]
-            df["_source"] = pd.Categorical.from_codes(np.zeros(len(df), dtype=np.int8), categories=[str(f)])  # one file name, not one per row
-            df["_record"] = df["_row"]  # the spreadsheet row number; made text only when a problem names it
-            df["_doc"] = np.arange(doc_counter, doc_counter + len(df))
-            doc_counter += len(df)
-            frames.append(df.drop(columns=["_row"]))
+            for source, df in read_tables(f, problems, sheet=sheet):
+                doc_counter = _add_table(df, source, schema, frames, other_tables, problems, doc_counter)
             continue
         head = _sniff(f, problems, MAX_CASE_FILE_BYTES)
         if head is None:

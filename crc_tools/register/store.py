@@ -1240,8 +1240,8 @@ def _entry_id(value, *, spreadsheet: bool = False) -> int | None:
     return number if 1 <= number < 2**63 else None
 
 
-def _read_import(path: Path, problems: Problems) -> list[tuple[str, dict]] | None:
-    from ..intake.reader import read_table
+def _read_import(path: Path, problems: Problems, sheet: str | None = None) -> list[tuple[str, dict]] | None:
+    from ..intake.tables import read_tables
 
     suffix = path.suffix.lower()
     if suffix in (".json", ".csv", ".xlsx") and not path.is_file():  # a FIFO or a device would block or never end
@@ -1279,19 +1279,21 @@ def _read_import(path: Path, problems: Problems) -> list[tuple[str, dict]] | Non
             out.append((str(i), item))
         return out
     if suffix in (".csv", ".xlsx"):
-        df = read_table(path, problems)
-        if df is None:
+        tables = read_tables(path, problems, sheet=sheet, known=lambda columns: {"criterion", "status"} <= {str(c).strip() for c in columns})
+        if not tables:
             return None
         rows = []
-        for rec in df.to_dict("records"):
-            row_no = str(rec.pop("_row"))
-            rows.append((row_no, {k: _unneutralize(v) for k, v in rec.items()}))
+        for source, df in tables:
+            sheet_name = source[len(str(path)) + 1: -1] if len(tables) > 1 else ""
+            for rec in df.to_dict("records"):
+                row_no = str(rec.pop("_row"))
+                rows.append((f"{sheet_name}!{row_no}" if sheet_name else row_no, {k: _unneutralize(v) for k, v in rec.items()}))
         return rows
     problems.add(path, None, "", "not a CSV, XLSX or JSON file of determinations")
     return None
 
 
-def import_file(register: Register, path: str | Path, *, known_subjects: dict[str, set[str] | None] | None = None) -> ImportResult:
+def import_file(register: Register, path: str | Path, *, known_subjects: dict[str, set[str] | None] | None = None, sheet: str | None = None) -> ImportResult:
     """Import determinations from a CSV, XLSX or JSON file (as written by :func:`export_text`, or by hand).
 
     Good rows are written in one transaction; bad rows are reported as
@@ -1310,16 +1312,19 @@ def import_file(register: Register, path: str | Path, *, known_subjects: dict[st
     known_subjects : dict, optional
         Subject kind → ids in the loaded data (``None`` for a kind whose ids cannot be
         checked); rows about other subjects are refused.
+    sheet : str, optional
+        The sheet of a workbook to read (default: every visible sheet with ``criterion``
+        and ``status`` columns).
     """
     import sqlalchemy as sa
     from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
     path = Path(path)
     problems = Problems()
-    rows = _read_import(path, problems)
+    rows = _read_import(path, problems, sheet)
     result = ImportResult([], [], problems)
     if not rows:
-        if rows is not None and not problems:
+        if rows is not None and not problems.errors:
             problems.add(path, None, "", "file holds no determinations")
         return result
     columns = set().union(*(r.keys() for _, r in rows))
