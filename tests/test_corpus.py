@@ -239,3 +239,26 @@ def test_generated_input_gets_its_expected_outcome_within_1_5_gb(name, generated
     assert len(json.loads(r.stdout)) == expected["good"]
     assert expected["stderr"] in r.stderr, r.stderr[-2000:]
     assert len(r.stderr.splitlines()) < 50, "one line per problem kind, not one per key or cell"
+
+
+FORMAT_CHARACTERS = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_free_text_may_hold_bidirectional_controls_but_the_terminal_gets_them_escaped(fmt):
+    """U+202E was accepted in names and shown reversed, in the terminal too."""
+    from crc_tools.intake.reader import load
+
+    (summary,) = load([CORPUS / "inputs" / "bidi-in-free-text.csv"]).notifications["fra_summary"]
+    assert "\u202e" in summary  # free text keeps it
+    justification = "the notification says \u202etxet desrever\u202c; see \u2066p. 3\u2069"
+    r = run_crc("register", "record", "THA-ENDOSULFAN-2004", "--criterion", "(a)", "--status", "not_met", "--justification", justification, "--by", "TG1", "--role", "task_group")
+    assert r.code == 0, r.err
+    r = run_crc("register", "current", "--format", fmt)
+    assert r.code == 0 and not FORMAT_CHARACTERS.search(r.out + r.err)
+    if fmt == "json":
+        assert r.json()[0]["justification"] == justification and "\\u202e" in r.out
+    else:
+        assert "\\u202etxet desrever" in r.out
+    r = run_crc("register", "record", "THA-ENDOSULFAN-2004", "--criterion", "(a)", "--status", "met", "--by", "TG\u202e1", "--role", "task_group")
+    assert r.code == 1 and "recorded_by: text holds the invisible format character U+202E" in r.err and not FORMAT_CHARACTERS.search(r.err)

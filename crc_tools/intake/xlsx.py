@@ -407,8 +407,8 @@ class _SheetReader:
         if not m:
             return
         cols, rows = _column(m.group(1)), int(m.group(2))
-        if cols > MAX_COLUMNS:
-            raise too_many_columns(cols, f"sheet '{self.name}' (its declared dimension {ref})")
+        if cols > MAX_COLUMNS:  # checked before any cell is read; where only formatting reaches that far, clearing it lets the sheet be read
+            raise LimitExceeded(f"{too_many_columns(cols, f'sheet {self.name!r} (its declared dimension {ref})')} (if only formatting reaches that far, clear the formatting of the unused columns)")
         if rows > MAX_ROWS + 1:
             raise too_many_rows(rows, f"sheet '{self.name}' (its declared dimension {ref})")
 
