@@ -403,7 +403,7 @@ def _unclaimed_owner(dfd: int, stem: str, files: dict[str, bytes], tag: str, sub
     for ext in dict.fromkeys([*files, *DOCUMENT_EXTS]):
         owner = _file_owner(dfd, f"{stem}.{ext}", ext, files.get(ext))
         if owner is not None:
-            owners.add(tag if owner in ("", subject, subject[:250]) else owner)
+            owners.add(tag if owner in ("", tag, subject, subject[:250], subject.strip()) else owner)
     if not owners:
         return None
     others = owners - {tag, UNKNOWN}

@@ -328,3 +328,13 @@ def test_crc_demo_tables_replace_their_own_earlier_run_but_not_a_stranger(tmp_pa
     assert run_crc("demo", "--out", out, "--force").code == 0
     assert run_crc("demo", "--out", out).code == 0
     assert json.loads((out / "review-status.json").read_text())
+
+
+def test_files_of_a_name_whose_claim_is_gone_are_recognised_by_the_subject_they_record(tmp_path):
+    """Documents rendered before claims existed (or whose .crc-names was deleted) keep their name."""
+    page = f'<html><head><meta name="crc-subject" content="{subject_tag("dgd | fra | Foo | industrial | ")}"></head></html>'
+    name, _ = write_set(tmp_path, "dgd-Foo-industrial", {"html": page}, subject="dgd | fra | Foo | industrial | ")
+    shutil.rmtree(tmp_path / ".crc-names")
+    again, _ = write_set(tmp_path, "dgd-Foo-industrial", {"html": page}, subject="dgd | fra | Foo | industrial | ")
+    other, _ = write_set(tmp_path, "dgd-Foo-industrial", {"html": "x"}, subject="dgd | fra | Bar | industrial | ")
+    assert (name, again, other) == ("dgd-Foo-industrial", "dgd-Foo-industrial", "dgd-Foo-industrial-2")
