@@ -139,7 +139,8 @@ REFUSALS = [
     pytest.param(dict(recorded_by=""), "recorded_by", "who recorded the determination is required (a name, a task group, 'CRC-20' …)", id="nobody recorded it"),
     pytest.param(dict(subject_kind="chemical"), "subject_kind", "'chemical' is not a kind of subject (notification, shpf_proposal)", id="unknown subject kind"),
     pytest.param(dict(category="fungicide"), "category", "'fungicide' is not a category (pesticide, industrial, or empty for every category)", id="unknown category"),
-    pytest.param(dict(recorded_at="2999-01-01"), "recorded_at", "2999-01-01T00:00:00.000000Z is in the future", id="recorded in the future"),
+    pytest.param(dict(recorded_at="2099-01-01"), "recorded_at", "2099-01-01T00:00:00.000000Z is in the future", id="recorded in the future"),
+    pytest.param(dict(recorded_at="2999-01-01"), "recorded_at", "'2999-01-01' is outside the years 1900-2100 accepted", id="recorded past 2100"),
     pytest.param(dict(supersedes=42), "supersedes", "entry 42 does not exist in the register", id="supersedes a missing entry"),
 ]
 

@@ -44,6 +44,13 @@ IN_THE_WAY = {
 }
 
 
+def _own_folder(tmp_path: Path) -> Path:
+    """A folder holding only what the test puts there (tmp_path also holds the test's register)."""
+    folder = tmp_path / "w"
+    folder.mkdir()
+    return folder
+
+
 def _snapshot(folder: Path) -> dict:
     return {p.name: (stat.S_IFMT(os.lstat(p).st_mode), p.read_bytes() if p.is_file() and not p.is_symlink() else os.readlink(p) if p.is_symlink() else None) for p in folder.iterdir()}
 
@@ -65,6 +72,7 @@ def test_register_export_never_replaces_a_file_without_force(tmp_path):
 @pytest.mark.parametrize("kind", sorted(IN_THE_WAY))
 @pytest.mark.parametrize("command", [("register", "export", "--out"), ("template", "notifications", "--out")], ids=["register-export", "template"])
 def test_only_a_regular_file_is_ever_replaced_even_with_force(tmp_path, kind, command):
+    tmp_path = _own_folder(tmp_path)
     (tmp_path / "precious.txt").write_text("precious", encoding="utf-8")
     target = tmp_path / "out.csv"
     IN_THE_WAY[kind](target)
@@ -102,6 +110,7 @@ def _umask() -> int:
 
 
 def test_a_set_is_written_whole_or_not_at_all_on_a_full_disk(tmp_path, monkeypatch):
+    tmp_path = _own_folder(tmp_path)
     write_set(tmp_path, "doc", {"html": "old html", "docx": b"old docx"}, subject="dgd A")
     real = writers._write_fd
 
@@ -120,6 +129,7 @@ def test_a_set_is_written_whole_or_not_at_all_on_a_full_disk(tmp_path, monkeypat
 
 
 def test_a_failure_while_putting_the_set_in_place_puts_the_earlier_files_back(tmp_path, monkeypatch):
+    tmp_path = _own_folder(tmp_path)
     write_set(tmp_path, "doc", {"html": "old html", "docx": b"old docx", "pdf": b"old pdf"}, subject="dgd A")
     real = writers._rename
     done = []
@@ -203,7 +213,7 @@ def _race(args):
 
 def test_two_processes_writing_names_that_sanitise_alike_never_share_one(tmp_path):
     """The free name was checked and then written in separate steps: two renders at once wrote one path."""
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("spawn")
     with ctx.Manager() as manager:
         for i in range(20):
             folder = tmp_path / f"round{i}"
