@@ -69,9 +69,9 @@ def _looks_binary(head: bytes) -> bool:
 
 
 def known_table(columns) -> bool:
-    """Return whether a header names a table the suite reads (notifications, SHPF proposals, incidents, the Part 2 tracker)."""
+    """Return whether a header names a table the suite reads (notifications, SHPF proposals, incidents, the Part 2 tracker, import responses)."""
     names = {str(c).strip() for c in columns}
-    return bool(names & {"notification_id", "proposal_id"})
+    return bool(names & {"notification_id", "proposal_id", "response_id"})
 
 
 def read_tables(path: Path, problems: Problems, *, sheet: str | None = None, known=known_table) -> list[tuple[str, pd.DataFrame]]:
@@ -185,9 +185,9 @@ def _coded_columns() -> set[str]:
 
     names = {f.name for f in notification_schema().fields if f.type in CODED_TYPES} | CODED_TEXT
     try:
-        from .fields import incident_schema, part2_schema, proposal_schema
+        from .fields import incident_schema, part2_schema, proposal_schema, response_schema
 
-        for schema in (proposal_schema(), incident_schema(), part2_schema()):
+        for schema in (proposal_schema(), incident_schema(), part2_schema(), response_schema()):
             names |= {f.name for f in schema.fields if f.type in CODED_TYPES}
     except ImportError:  # pragma: no cover - older field declarations
         pass
