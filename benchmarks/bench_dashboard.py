@@ -115,6 +115,10 @@ def main() -> dict:
     port = _free_port()
     base = f"http://localhost:{port}/"
     with tempfile.TemporaryDirectory() as tmp:
+        from crc_tools.register.store import Register
+
+        with Register(f"sqlite:///{tmp}/register.sqlite", create=True) as new:
+            new.init()  # a named register must exist (crc register init)
         env = {**os.environ, "CRC_DATABASE_URL": f"sqlite:///{tmp}/register.sqlite", "CRC_REGION_OVERRIDES": "none", "CRC_REPORTS_DIR": tmp}
         log = open(Path(tmp) / "server.log", "w")  # noqa: SIM115
         proc = subprocess.Popen([sys.executable, "-c", SERVER, str(data), str(port), str(SESSION_LIFETIME_MS)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)

@@ -20,13 +20,24 @@ def _print(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
+def _write(ctx, stem: str, **files: str) -> None:
+    """Write one of the demo's tables (its formats as a set) into the output folder.
+
+    The name is the demo's own: an earlier run's table is replaced, anything else of that
+    name (a file made by hand, a link, a folder) is not, unless ``--force`` (never a link).
+    """
+    from .writers import write_set
+
+    name, paths = write_set(ctx["out"], stem, files, subject=f"crc demo: {stem}", force=bool(getattr(ctx["args"], "force", False)), rename=False)
+    ctx["written"] += [p.name for p in paths.values()]
+
+
 def _tables_step(ctx) -> None:
     from .notifications.criteria import assess
     from .notifications.review import awaiting_second_region, review_status
     from .notifications.verification import verification_status
-    from .output import to_csv, to_json, write_text_atomic
+    from .output import to_csv, to_json
 
-    out: Path = ctx["out"]
     intake = ctx["intake"]
     status = review_status(intake.notifications, ctx["determinations"])
     ctx["status"] = status
@@ -36,10 +47,9 @@ def _tables_step(ctx) -> None:
     from .output import records as _records
 
     rows = _records(status, STATUS_JSON_COLUMNS)
-    write_text_atomic(out / "review-status.json", to_json(rows))
-    write_text_atomic(out / "review-status.csv", to_csv(rows, STATUS_JSON_COLUMNS))
-    write_text_atomic(out / "annex-i-verification.csv", to_csv(_records(ver, list(ver.columns))))
-    write_text_atomic(out / "annex-ii-assessment.csv", to_csv(_records(score, list(score.columns))))
+    _write(ctx, "review-status", json=to_json(rows), csv=to_csv(rows, STATUS_JSON_COLUMNS))
+    _write(ctx, "annex-i-verification", csv=to_csv(_records(ver, list(ver.columns))))
+    _write(ctx, "annex-ii-assessment", csv=to_csv(_records(score, list(score.columns))))
     _print(f"Annex I: {int(ver['verified'].sum())} of {len(ver)} notification(s) verified; {int((~ver['annex_i_complete']).sum())} with Annex I items missing.")
     _print(f"Annex II: {score['notification_id'].nunique()} notification(s) assessed criterion by criterion (aids and recorded determinations).")
     _print("")
@@ -51,33 +61,29 @@ def _tables_step(ctx) -> None:
     if len(waiting):
         _print("")
         _print("Awaiting a notification from a second PIC region (PIC Circular Appendix V): " + ", ".join(f"{r.chemical} ({r.category})" for r in waiting.itertuples()))
-    ctx["written"] += ["review-status.json", "review-status.csv", "annex-i-verification.csv", "annex-ii-assessment.csv"]
 
 
 def _shpf_step(ctx) -> None:
     """SHPF proposals (Article 6): eligibility, Annex IV Parts 1-2, Part 3 and the review status per formulation."""
     from .output import records as _records
-    from .output import render_table, to_csv, to_json, write_text_atomic
+    from .output import render_table, to_csv, to_json
     from .proposals.shpf import STATUS_COLUMNS, assess, from_intake, review_status, verification_status
 
     proposals = from_intake(ctx["intake"])
     if proposals.empty:
         return
-    out: Path = ctx["out"]
     status = review_status(proposals)
     ver = verification_status(proposals)
     score = assess(proposals)
     rows = _records(status, STATUS_COLUMNS)
-    write_text_atomic(out / "shpf-review-status.json", to_json(rows))
-    write_text_atomic(out / "shpf-review-status.csv", to_csv(rows, STATUS_COLUMNS))
-    write_text_atomic(out / "annex-iv-verification.csv", to_csv(_records(ver, list(ver.columns))))
-    write_text_atomic(out / "annex-iv-part3-assessment.csv", to_csv(_records(score, list(score.columns))))
+    _write(ctx, "shpf-review-status", json=to_json(rows), csv=to_csv(rows, STATUS_COLUMNS))
+    _write(ctx, "annex-iv-verification", csv=to_csv(_records(ver, list(ver.columns))))
+    _write(ctx, "annex-iv-part3-assessment", csv=to_csv(_records(score, list(score.columns))))
     _print("")
     _print(f"SHPF proposals: {len(proposals)} read with {len(proposals.incidents)} Part B incident report(s); "
            f"{int(ver['verified'].sum())} verified (Article 6.2); {int((ver['eligible'] == False).sum())} from a Party flagged under Article 6.1.")  # noqa: E712
     _print("Review status per formulation (Article 6.5: Annex IV Part 3 alone, no two-region rule):")
     _print(render_table(rows, ["chemical", "parties", "forward_to_crc", "recommend_listing", "listed_in_annex_iii", "annex_iii_wording"]).rstrip())
-    ctx["written"] += ["shpf-review-status.json", "shpf-review-status.csv", "annex-iv-verification.csv", "annex-iv-part3-assessment.csv"]
 
 
 def _documents_step(ctx) -> None:

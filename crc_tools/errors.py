@@ -47,7 +47,8 @@ class Problem:
     message : str
         What is wrong and, where possible, how to put it right.
     severity : str
-        ``error`` (the record is not used) or ``warning`` (the record is used).
+        ``error`` (the record is not used), ``warning`` (the record is used) or ``note``
+        (what was read, e.g. which sheets of a workbook).
     """
 
     source: str
@@ -68,7 +69,7 @@ class Problem:
         where = self.source or "-"
         if self.record:
             where = f"{where}:{self.record}"
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = {"warning": "warning: ", "note": "note: "}.get(self.severity, "")
         message = self.message
         if len(message) > MAX_MESSAGE_CHARS:  # a megabyte-long value quoted in the message
             message = f"{message[:MAX_MESSAGE_CHARS]}… [message cut: {len(message):,} characters]"
@@ -87,19 +88,56 @@ class Problem:
         }
 
 
+WARNINGS_SHOWN = 5
+"""Warnings of one kind (one message) shown per file; the rest are counted on one more line."""
+
+
 @dataclass
 class Problems:
-    """An ordered collection of problems with helpers used by every reader."""
+    """An ordered collection of problems with helpers used by every reader.
+
+    Errors are all kept (each names a record left out). A warning repeated with the same
+    message in one file — 400,000 unknown keys in one YAML file — is kept
+    :data:`WARNINGS_SHOWN` times, followed by one line counting the others.
+    """
 
     items: list[Problem] = field(default_factory=list)
+    _grouped: dict = field(default_factory=dict, repr=False)
 
     def add(self, source: str, record, field_name: str, message: str, severity: str = "error") -> None:
         """Record one problem."""
-        self.items.append(Problem(str(source), "" if record is None else str(record), field_name, message, severity))
+        problem = Problem(str(source), "" if record is None else str(record), field_name, message, severity)
+        if severity != "warning":
+            self.items.append(problem)
+            return
+        self._add_warning(problem)
+
+    def _add_warning(self, problem: Problem) -> None:
+        key = (problem.source, problem.message)
+        seen = self._grouped.get(key)
+        if seen is None:
+            self._grouped[key] = [1, None]
+            self.items.append(problem)
+            return
+        seen[0] += 1
+        if seen[0] <= WARNINGS_SHOWN:
+            self.items.append(problem)
+            return
+        more = seen[0] - WARNINGS_SHOWN
+        summary = Problem(problem.source, "", "", f"{problem.message} [and {more:,} more warning(s) like it in this file, not listed]", "warning")
+        if seen[1] is None:
+            seen[1] = len(self.items)
+            self.items.append(summary)
+        else:
+            self.items[seen[1]] = summary
 
     def extend(self, other: "Problems | list[Problem]") -> None:
-        """Append problems from another collection."""
-        self.items.extend(other.items if isinstance(other, Problems) else other)
+        """Append problems from another collection (its warnings grouped with these)."""
+        for p in other.items if isinstance(other, Problems) else other:
+            if p.severity == "warning":
+                self._add_warning(p)
+            else:
+                self.items.append(p)
 
     @property
     def errors(self) -> list[Problem]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from .text import printable
@@ -58,15 +56,19 @@ def render_table(rows: list[dict], columns: list[str] | None = None, *, max_widt
 
 
 def to_json(data) -> str:
-    """Return data as JSON (dates as ISO text); a list of records is written one record per line.
+    r"""Return data as JSON (dates as ISO text); a list of records is written one record per line.
 
     One record per line keeps a long answer readable and greppable while it is encoded by
     the json module's C encoder (an ``indent`` would fall back to the pure-Python one).
+    Invisible format characters (U+202E …) are written as ``\uXXXX`` escapes: the same
+    JSON value, but nothing that reorders a terminal's line.
     """
+    from .text import json_escape_format
+
     if isinstance(data, list) and data and all(isinstance(r, dict) for r in data):
         lines = (json.dumps(r, ensure_ascii=False, default=_json_default) for r in data)
-        return "[\n" + ",\n".join(lines) + "\n]\n"
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+        return json_escape_format("[\n" + ",\n".join(lines) + "\n]\n")
+    return json_escape_format(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n")
 
 
 def _json_default(o):
@@ -98,42 +100,6 @@ def _csv_cell(v):
     return v
 
 
-@contextlib.contextmanager
-def atomic_path(target: str | os.PathLike, *, suffix: str | None = None):
-    """Yield a temporary path beside ``target``; on success it replaces ``target`` atomically.
-
-    If the body raises (or the process dies), ``target`` keeps its earlier content and
-    the temporary file is removed (or left as an ignorable ``.tmp`` file after a kill).
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        with open(tmp_path, "rb+") as fh:
-            os.fsync(fh.fileno())
-        # mkstemp creates the file readable by its owner only; give it the mode a plain
-        # write would (the earlier file's, or the umask's), so shared reports stay readable.
-        try:
-            mode = target.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o666 & ~_umask()
-        os.chmod(tmp_path, mode)
-        os.replace(tmp_path, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp_path.unlink()
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def ensure_folder(path: str | os.PathLike) -> Path:
     """Create the output folder ``path`` if needed and return it.
 
@@ -155,36 +121,47 @@ def ensure_folder(path: str | os.PathLike) -> Path:
     return path
 
 
-def write_text_atomic(target: str | os.PathLike, text: str) -> Path:
-    """Write text to ``target`` atomically; return the path."""
-    with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-    return Path(target)
+def write_text_atomic(target: str | os.PathLike, text: str, *, force: bool = True) -> Path:
+    """Write text to ``target`` through :func:`crc_tools.writers.write_file`; return the path.
+
+    With ``force`` (the default for library callers that name their file) an existing regular
+    file is replaced; anything else in the way (a link, a device, a folder) never is.
+    """
+    from .writers import write_file
+
+    return write_file(target, text, force=force)
 
 
-def write_bytes_atomic(target: str | os.PathLike, data: bytes) -> Path:
-    """Write bytes to ``target`` atomically; return the path."""
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
-    return Path(target)
+def write_bytes_atomic(target: str | os.PathLike, data: bytes, *, force: bool = True) -> Path:
+    """Write bytes to ``target`` through :func:`crc_tools.writers.write_file`; return the path."""
+    from .writers import write_file
+
+    return write_file(target, data, force=force)
 
 
-def write_xlsx_atomic(target: str | os.PathLike, sheets: dict) -> Path:
-    """Write DataFrames (sheet name → frame) to an XLSX workbook atomically, formulas neutralised."""
+def xlsx_bytes(sheets: dict) -> bytes:
+    """Return DataFrames (sheet name → frame) as an XLSX workbook, formulas neutralised."""
     import pandas as pd
 
-    with atomic_path(target, suffix=".xlsx") as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            for name, frame in sheets.items():
-                safe = frame.copy()
-                for c in safe.columns:
-                    col = safe[c]
-                    if not (pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_datetime64_any_dtype(col.dtype)):
-                        # every column that may hold text: object, string, categorical (ids, countries …)
-                        safe[c] = col.astype(object).map(_xlsx_cell)
-                safe.columns = [_xlsx_cell(str(c)) for c in safe.columns]
-                safe.to_excel(xw, sheet_name=str(name)[:31], index=False)
-    return Path(target)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name, frame in sheets.items():
+            safe = frame.copy()
+            for c in safe.columns:
+                col = safe[c]
+                if not (pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_datetime64_any_dtype(col.dtype)):
+                    # every column that may hold text: object, string, categorical (ids, countries …)
+                    safe[c] = col.astype(object).map(_xlsx_cell)
+            safe.columns = [_xlsx_cell(str(c)) for c in safe.columns]
+            safe.to_excel(xw, sheet_name=str(name)[:31], index=False)
+    return buf.getvalue()
+
+
+def write_xlsx_atomic(target: str | os.PathLike, sheets: dict, *, force: bool = True) -> Path:
+    """Write DataFrames (sheet name → frame) to an XLSX workbook through :func:`crc_tools.writers.write_file`."""
+    from .writers import write_file
+
+    return write_file(target, xlsx_bytes(sheets), force=force)
 
 
 def _xlsx_cell(value):
@@ -327,8 +304,10 @@ def frame_to_json(df, columns: list[str]) -> str:
     cols = [c for c in columns if c in df.columns]
     if not len(df) or not cols:
         return to_json(records(df, cols))
+    from .text import json_escape_format
+
     rows = _json_rows(df, cols)
-    return "[\n" + "".join(rows.to_pylist()) + "]\n"
+    return json_escape_format("[\n" + "".join(rows.to_pylist()) + "]\n")
 
 
 def write_frame_json(df, columns: list[str], stream) -> None:
@@ -338,6 +317,9 @@ def write_frame_json(df, columns: list[str], stream) -> None:
         stream.write(to_json(records(df, cols)).encode("utf-8"))
         return
     rows = _json_rows(df, cols)
+    if _has_format_characters(rows):  # escaped as to_json escapes them (rare: go through Python text)
+        stream.write(frame_to_json(df, columns).encode("utf-8"))
+        return
     offsets, data = rows.buffers()[1], rows.buffers()[2]
     import numpy as np
 
@@ -345,3 +327,12 @@ def write_frame_json(df, columns: list[str], stream) -> None:
     stream.write(b"[\n")
     stream.write(memoryview(data)[int(bounds[0]) : int(bounds[-1])])
     stream.write(b"]\n")
+
+
+def _has_format_characters(rows) -> bool:
+    """Return whether any of pyarrow's JSON rows holds an invisible format character (Unicode Cf), found by Arrow."""
+    import pyarrow.compute as pc
+
+    from .text import FORMAT_RE2
+
+    return bool(len(rows)) and bool(pc.any(pc.match_substring_regex(rows, FORMAT_RE2)).as_py())

@@ -13,6 +13,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 CONTROL_RE2 = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}]"
 """The same characters for Arrow's (RE2) regular expressions; Arrow strings are valid UTF-8, so hold no surrogate."""
 _CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC", 0x7F: "DEL", 0x9B: "CSI"}
+_FORMAT_CLASS = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_FORMAT = re.compile(f"[{_FORMAT_CLASS}]")
+"""Invisible format characters (Unicode category Cf): bidirectional controls such as U+202E, zero-width
+spaces and joiners, U+FEFF, tags. In an identifier or a name they make one text look like another, or
+reverse what follows it on the screen."""
+FORMAT_RE2 = r"\p{Cf}"
+"""The same characters for Arrow's (RE2) regular expressions."""
 
 
 def normalize_name(value) -> str:
@@ -112,16 +123,58 @@ def control_character(value) -> str | None:
     return f"text holds the control character U+{code:04X}{name} at character {m.start() + 1}; remove it (only printable text, tabs and line breaks are accepted)"
 
 
-def printable(text: str) -> str:
-    r"""Return text with control characters and unpaired surrogates shown as escapes (``\x1b``, ``\n``).
+def format_character(value) -> str | None:
+    """Return a message when text holds an invisible format character (Unicode Cf), else ``None``.
 
-    For messages and tables on a terminal: data can neither drive the terminal nor break the
-    one-problem-per-line layout.
+    Refused in identifiers and names (a notification id, a chemical's name): U+202E reverses
+    what follows it on screen, a zero-width space makes two ids look alike. Free text may hold
+    them (a right-to-left language needs some); they are shown escaped on a terminal.
+    """
+    if not isinstance(value, str):
+        return None
+    m = _FORMAT.search(value)
+    if m is None:
+        return None
+    code = ord(m.group())
+    name = unicodedata.name(m.group(), "")
+    return f"text holds the invisible format character U+{code:04X}{f' ({name})' if name else ''} at character {m.start() + 1}; identifiers and names may not hold one (remove it)"
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if 0xD800 <= code <= 0xDFFF or code > 0xFF:
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    return ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+
+
+_UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{_FORMAT_CLASS}]")
+
+
+def printable(text: str) -> str:
+    r"""Return text with control characters, unpaired surrogates and invisible format characters shown as escapes.
+
+    ``\x1b``, ``\n``, ``\u202e``: for messages and tables on a terminal, data can neither drive
+    the terminal, nor reverse what is printed after it, nor break the one-problem-per-line layout.
     """
     text = str(text)
-    if _CONTROL.search(text) is None and "\n" not in text and "\t" not in text and "\r" not in text:
+    if _UNPRINTABLE.search(text) is None:
         return text
-    return re.sub(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]", lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii") if not 0xD800 <= ord(m.group()) <= 0xDFFF else f"\\u{ord(m.group()):04x}", text)
+    return _UNPRINTABLE.sub(lambda m: _escape(m.group()), text)
+
+
+def json_escape_format(text: str) -> str:
+    r"""Return JSON text with invisible format characters written as ``\uXXXX`` escapes (the same JSON value)."""
+    if _FORMAT.search(text) is None:
+        return text
+
+    def esc(m) -> str:
+        code = ord(m.group())
+        if code <= 0xFFFF:
+            return f"\\u{code:04x}"
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+    return _FORMAT.sub(esc, text)
 
 
 def safe_filename(value: str, *, default: str = "document", max_length: int = 80) -> str:

@@ -405,8 +405,12 @@ def analysis_table(wb: Workbench, chemical: str | None = None) -> pd.DataFrame:
     return wide.reset_index()
 
 
-def export_analysis_table(wb: Workbench, path: str | Path | None = None, chemical: str | None = None) -> Path:
-    """Write the analysis table (and the aids, on a second sheet) to an XLSX file, atomically."""
+def export_analysis_table(wb: Workbench, path: str | Path | None = None, chemical: str | None = None, *, force: bool = True) -> Path:
+    """Write the analysis table (and the aids, on a second sheet) to an XLSX file, atomically.
+
+    An existing regular file of that name is replaced (``force=False`` refuses); a link, a
+    folder or a device in its place never is (:func:`crc_tools.writers.write_file`).
+    """
     from .notifications.criteria import assess
     from .output import write_xlsx_atomic
     from .text import safe_filename
@@ -414,4 +418,6 @@ def export_analysis_table(wb: Workbench, path: str | Path | None = None, chemica
     table = analysis_table(wb, chemical)
     aids = assess(wb.notifications, wb.determinations)[["notification_id", "category", "criterion", "aid", "aid_reason"]]
     target = Path(path) if path else config.reports_dir() / f"analysis-table-{safe_filename(chemical or 'all')}.xlsx"
-    return write_xlsx_atomic(target, {"analysis table": table, "aids (not conclusions)": aids})
+    if path is None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    return write_xlsx_atomic(target, {"analysis table": table, "aids (not conclusions)": aids}, force=force)

@@ -72,10 +72,29 @@ def crc():
     return run_crc
 
 
+@pytest.fixture(scope="session")
+def _empty_register(tmp_path_factory) -> Path:
+    """An empty register made once (``crc register init``); each test gets a copy of it."""
+    from crc_tools.register.store import Register
+
+    path = tmp_path_factory.mktemp("register-template") / "register.sqlite"
+    with Register(f"sqlite:///{path}", create=True) as reg:
+        reg.init()
+    return path
+
+
+def new_register(path: Path, template: Path) -> str:
+    """Copy the empty register to ``path``; return its URL."""
+    import shutil
+
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture(autouse=True)
-def _isolated_state(tmp_path, monkeypatch):
-    """Keep tests away from the developer's register, overrides and reports."""
-    monkeypatch.setenv("CRC_DATABASE_URL", f"sqlite:///{tmp_path / 'register.sqlite'}")
+def _isolated_state(tmp_path, monkeypatch, _empty_register):
+    """Keep tests away from the developer's register, overrides and reports (each test has an empty register of its own)."""
+    monkeypatch.setenv("CRC_DATABASE_URL", new_register(tmp_path / "register.sqlite", _empty_register))
     monkeypatch.setenv("CRC_REPORTS_DIR", str(tmp_path / "reports"))
     monkeypatch.setenv("CRC_REGION_OVERRIDES", "none")
     from crc_tools.convention import reference

@@ -191,3 +191,74 @@ def test_megabyte_values_are_refused_with_short_messages(tmp_path):
     lines = [x for x in r.err.splitlines() if x.startswith(str(path))]
     assert len(lines) == 6 and all(len(x) < 2_000 for x in lines)
     assert "message cut" in lines[0]
+
+
+# --------------------------------------------------------------------------- generated inputs (tests/corpus/generate.py)
+
+ADDRESS_SPACE = 1536 * 1024 * 1024
+"""Every generated input is read under a 1.5 GB address-space limit (issue 16): a bomb must be refused, not fill memory."""
+
+
+def _generated():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("corpus_generate", CORPUS / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.GENERATED
+
+
+GENERATED = _generated()
+
+
+@pytest.fixture(scope="module")
+def generated_inputs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("generated-corpus")
+    for name, case in GENERATED.items():
+        case["make"](folder / name)
+    return folder
+
+
+def _limited():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+
+@pytest.mark.xdist_group("generated-corpus")
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_generated_input_gets_its_expected_outcome_within_1_5_gb(name, generated_inputs, tmp_path):
+    import subprocess
+    import sys
+
+    expected = GENERATED[name]
+    crc = Path(sys.executable).parent / "crc"
+    r = subprocess.run([str(crc), "validate", str(generated_inputs / name), "--format", "json"], capture_output=True, text=True, cwd=tmp_path, preexec_fn=_limited, timeout=120)
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr and "MemoryError" not in r.stderr, r.stderr[-2000:]
+    assert r.returncode == expected["exit"], r.stderr[-2000:]
+    assert len(json.loads(r.stdout)) == expected["good"]
+    assert expected["stderr"] in r.stderr, r.stderr[-2000:]
+    assert len(r.stderr.splitlines()) < 50, "one line per problem kind, not one per key or cell"
+
+
+FORMAT_CHARACTERS = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_free_text_may_hold_bidirectional_controls_but_the_terminal_gets_them_escaped(fmt):
+    """U+202E was accepted in names and shown reversed, in the terminal too."""
+    from crc_tools.intake.reader import load
+
+    (summary,) = load([CORPUS / "inputs" / "bidi-in-free-text.csv"]).notifications["fra_summary"]
+    assert "\u202e" in summary  # free text keeps it
+    justification = "the notification says \u202etxet desrever\u202c; see \u2066p. 3\u2069"
+    r = run_crc("register", "record", "THA-ENDOSULFAN-2004", "--criterion", "(a)", "--status", "not_met", "--justification", justification, "--by", "TG1", "--role", "task_group")
+    assert r.code == 0, r.err
+    r = run_crc("register", "current", "--format", fmt)
+    assert r.code == 0 and not FORMAT_CHARACTERS.search(r.out + r.err)
+    if fmt == "json":
+        assert r.json()[0]["justification"] == justification and "\\u202e" in r.out
+    else:
+        assert "\\u202etxet desrever" in r.out
+    r = run_crc("register", "record", "THA-ENDOSULFAN-2004", "--criterion", "(a)", "--status", "met", "--by", "TG\u202e1", "--role", "task_group")
+    assert r.code == 1 and "recorded_by: text holds the invisible format character U+202E" in r.err and not FORMAT_CHARACTERS.search(r.err)

@@ -341,7 +341,7 @@ def test_the_data_is_loaded_once_per_process(tmp_path, monkeypatch):
 
 
 def test_register_latest_entry_id(tmp_path):
-    reg = Register(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    reg = Register(f"sqlite:///{tmp_path / 'r.sqlite'}", create=True)  # a new register (crc register init)
     assert reg.latest_entry_id() == 0  # no file yet
     e = reg.record("CHL-CHRYSOTILE-2001", "(a)", "met", recorded_by="CRC-1", role="committee")
     assert reg.latest_entry_id() == e.entry_id

@@ -94,6 +94,10 @@ def server(tmp_path_factory):
     reports.mkdir()
     (reports / "dgd-Chrysotile-asbestos-industrial.html").write_text("<html><body><h1>Draft DGD: Chrysotile asbestos</h1></body></html>")
     port = _free_port()
+    from crc_tools.register.store import Register
+
+    with Register(f"sqlite:///{tmp / 'register.sqlite'}", create=True) as reg:
+        reg.init()  # a named register must exist (crc register init)
     env = {
         **os.environ,
         "CRC_DATABASE_URL": f"sqlite:///{tmp / 'register.sqlite'}",

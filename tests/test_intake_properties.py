@@ -16,7 +16,8 @@ COUNTRIES = [p.country for p in reference.regions().parties if p.pic_region]
 CAS = [c for e in reference.annex_iii() for c in e.cas_numbers][:40]
 COLUMNS = ["notification_id", "chemical", "category", "notifying_party", "cas_number", "fra_type", "fra_date", "received_date", "annex_i_verified", "annex_ii_conclusion"]
 
-text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=40).map(str.strip).filter(bool)
+text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")), min_size=1, max_size=40).map(str.strip).filter(bool)
+"""Names as a Party may write them: any script, no control or invisible format character (Cf, refused in names)."""
 dates = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2026, 11, 1))
 record = st.fixed_dictionaries(
     {
@@ -86,3 +87,22 @@ def test_an_invalid_record_is_always_reported_and_the_rest_kept(tmp_path, rows, 
     errors = result.problems.errors
     assert [(e.record, e.field) for e in errors] == [(str(bad_at + 2), field)]
     assert sorted(result.notifications["notification_id"]) == sorted(r["notification_id"] for i, r in enumerate(rows) if i != bad_at)
+
+
+@PROP
+@given(name=text, invisible=st.characters(whitelist_categories=("Cf",)), at=st.integers(min_value=0, max_value=40))
+def test_an_invisible_format_character_in_a_name_is_always_refused(tmp_path, name, invisible, at):
+    """A bidirectional control or zero-width character anywhere in a chemical's name or an id is reported, never accepted."""
+    bad = name[:at] + invisible + name[at:]
+    rows = [{"notification_id": "N-1", "chemical": bad, "category": "pesticide", "notifying_party": "Japan"},
+            {"notification_id": "N-2" + invisible, "chemical": "Endosulfan", "category": "pesticide", "notifying_party": "Japan"},
+            {"notification_id": "N-3", "chemical": "Endosulfan", "category": "pesticide", "notifying_party": "Japan"}]
+    path = tmp_path / "t.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=["notification_id", "chemical", "category", "notifying_party"])
+        w.writeheader()
+        w.writerows(rows)
+    result = load([path], today=dt.date(2026, 11, 22))
+    assert list(result.notifications["notification_id"]) == ["N-3"]
+    assert sorted((p.record, p.field) for p in result.problems.errors) == [("2", "chemical"), ("3", "notification_id")]
+    assert all(f"U+{ord(invisible):04X}" in p.message for p in result.problems.errors)

@@ -53,6 +53,7 @@ def register_url(request, tmp_path, monkeypatch):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'register' / 'register.sqlite'}"
         monkeypatch.setenv("CRC_DATABASE_URL", url)
+        Register(url, create=True).init()
         yield url
         return
     if not PG_URL:
@@ -63,6 +64,8 @@ def register_url(request, tmp_path, monkeypatch):
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     url = _pg_schema_url(admin.url.render_as_string(hide_password=False), schema)
     monkeypatch.setenv("CRC_DATABASE_URL", url)
+    with Register(url, create=True) as reg:
+        reg.init()
     try:
         yield url
     finally:
@@ -138,7 +141,8 @@ REFUSALS = [
     pytest.param(dict(recorded_by=""), "recorded_by", "who recorded the determination is required (a name, a task group, 'CRC-20' …)", id="nobody recorded it"),
     pytest.param(dict(subject_kind="chemical"), "subject_kind", "'chemical' is not a kind of subject (notification, shpf_proposal)", id="unknown subject kind"),
     pytest.param(dict(category="fungicide"), "category", "'fungicide' is not a category (pesticide, industrial, or empty for every category)", id="unknown category"),
-    pytest.param(dict(recorded_at="2999-01-01"), "recorded_at", "2999-01-01T00:00:00.000000Z is in the future", id="recorded in the future"),
+    pytest.param(dict(recorded_at="2099-01-01"), "recorded_at", "2099-01-01T00:00:00.000000Z is in the future", id="recorded in the future"),
+    pytest.param(dict(recorded_at="2999-01-01"), "recorded_at", "'2999-01-01' is outside the years 1900-2100 accepted", id="recorded past 2100"),
     pytest.param(dict(supersedes=42), "supersedes", "entry 42 does not exist in the register", id="supersedes a missing entry"),
 ]
 
@@ -294,7 +298,8 @@ def test_the_database_refuses_updates_and_deletes(register, register_url):
 def test_no_operation_of_the_register_changes_or_deletes_a_row(register, tmp_path):
     """Every statement the register sends, through every operation, only reads or appends."""
     statements: list[str] = []
-    sa.event.listen(register._open(), "before_cursor_execute", lambda conn, cursor, statement, *a: statements.append(statement))
+    for engine in {register._engine(True), register._engine(False)}:  # the writer's and the reader's
+        sa.event.listen(engine, "before_cursor_execute", lambda conn, cursor, statement, *a: statements.append(statement))
     a, b, _ = _seed(register)
     register.current(), register.history(), register.history("N1"), register.entries()
     path = tmp_path / "x.json"
@@ -309,7 +314,6 @@ def test_no_operation_of_the_register_changes_or_deletes_a_row(register, tmp_pat
     for statement in statements:
         verb = statement.lstrip().split(None, 1)[0].upper()
         assert verb in ("SELECT", "INSERT", "CREATE", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "PRAGMA", "SHOW", "COMMIT"), statement
-    assert [v for v in (st.lstrip().split(None, 1)[0].upper() for st in statements) if v == "CREATE"], "the migration ran unseen"
 
 
 def test_schema_matches_the_declared_tables_after_migration(register):
@@ -498,7 +502,7 @@ def test_export_then_import_reproduces_the_register(register, register_url, tmp_
         assert [e["uid"] for e in json.loads(text)["entries"]] == [e.uid for e in seeded]
     path = tmp_path / f"tg.{fmt}"
     path.write_text(text, encoding="utf-8")
-    target = Register(f"sqlite:///{tmp_path / 'secretariat.sqlite'}")
+    target = Register(f"sqlite:///{tmp_path / 'secretariat.sqlite'}", create=True)
     try:
         result = import_file(target, path)
         assert not result.problems.errors, [p.format() for p in result.problems]
@@ -628,19 +632,40 @@ def test_cli_record_hashes_the_case_file_it_was_made_on(register):
 # --------------------------------------------------------------------------- SQLite and PostgreSQL specifics
 
 
-def test_sqlite_register_is_created_on_first_write_in_wal_mode(tmp_path):
+def test_a_named_sqlite_register_must_exist_and_init_creates_it_in_wal_mode(tmp_path):
+    """A typo in a SQLite path silently started a new register and its folders."""
+    from crc_tools.register.url import RegisterSettingError
+
     path = tmp_path / "new" / "folder" / "register.sqlite"
     reg = Register(f"sqlite:///{path}")
+    for action in (reg.history, reg.current, lambda: reg.record("N1", "(a)", "met", **TG)):
+        with pytest.raises(RegisterSettingError, match="no register there .* create a new register there with `crc register init`"):
+            action()
+    assert not (tmp_path / "new").exists(), "a folder was created for a register that does not exist"
+    created = Register(f"sqlite:///{path}", create=True)
     try:
-        assert reg.history().empty and reg.current().empty and not path.exists(), "reading created the register"
-        reg.record("N1", "(a)", "met", **TG)
+        assert created.init().startswith("created a new register of determinations at sqlite:///")
         assert path.exists()
+        reg.record("N1", "(a)", "met", **TG)
         with reg._open().connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() >= 10_000
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+        assert "already there and up to date" in created.init()
     finally:
         reg.close()
+        created.close()
+
+
+def test_the_default_register_reads_as_empty_and_is_created_by_the_first_entry(tmp_path, monkeypatch):
+    monkeypatch.delenv("CRC_DATABASE_URL")
+    monkeypatch.setenv("CRC_DATA_DIR", str(tmp_path / "data"))
+    path = tmp_path / "data" / "local" / "register.sqlite"
+    r = run_crc("register", "history", "--format", "json")
+    assert r.code == 0 and r.json() == [] and not path.exists(), "reading created the register"
+    r = run_crc("register", "record", "THA-ENDOSULFAN-2004", "--criterion", "(a)", "--status", "met", "--by", "TG1", "--role", "task_group", "--data", ROOT / "data" / "cases")
+    assert r.code == 0, r.err
+    assert path.exists() and f"created a new register at sqlite:///{path}" in r.err
 
 
 def test_default_register_lives_under_data_local(monkeypatch, tmp_path):

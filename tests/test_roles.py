@@ -298,7 +298,7 @@ def test_a_conflict_is_never_counted(recs, committee):
 @given(attempts=st.lists(st.tuples(st.sampled_from(["N1", "N2"]), st.sampled_from(["(a)", "(d)", "overall"]), st.sampled_from(["", "pesticide"]), st.sampled_from(["task_group", "committee", "contact_group"]), st.integers(1, 8)), min_size=1, max_size=10))
 def test_a_correction_never_crosses_subjects_or_criteria(attempts):
     with tempfile.TemporaryDirectory() as tmp:
-        reg = Register(f"sqlite:///{Path(tmp) / 'r.sqlite'}")
+        reg = Register(f"sqlite:///{Path(tmp) / 'r.sqlite'}", create=True)
         try:
             for subject, criterion, category, role, target in attempts:
                 reg.record(subject, criterion, "met", recorded_by="X", role=role, category=category)

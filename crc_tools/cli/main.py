@@ -48,11 +48,19 @@ def _emit(rows: list[dict], fmt: str, columns: list[str] | None = None, *, table
         sys.stdout.write(render_table(rows, table_columns or columns))
 
 
+def add_sheet_option(parser) -> None:
+    """Add ``--sheet NAME`` to a command that reads PATHs (one option, shared by every such command)."""
+    parser.add_argument(
+        "--sheet", default=None, metavar="NAME",
+        help="the sheet to read of each XLSX workbook (default: every visible sheet whose header is a table the suite reads; hidden sheets are named, not read)",
+    )
+
+
 def _load(args, *, register: bool = True):
     """Read the data and the determinations recorded on it (case files and, unless told not to, the register)."""
     from ..intake.reader import load
 
-    intake = load(args.paths or None)
+    intake = load(args.paths or None, sheet=getattr(args, "sheet", None))
     if not register:
         return intake, intake.determinations
     from ..register.store import all_determinations
@@ -440,6 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_, description=func.__doc__)
         if paths:
             sp.add_argument("paths", nargs="*", metavar="PATH", help="case files, folders of them, bulk tables (default: the shipped sample data in data/cases/)")
+            add_sheet_option(sp)
         if fmt:
             sp.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output format (default: a readable table)")
         sp.set_defaults(func=func)
@@ -447,6 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("demo", cmd_demo, "main job on the shipped sample cases: validate, verify, score, status, documents into reports/", paths=False, fmt=False)
     sp.add_argument("--out", type=Path, default=None, help="folder for the results (default: reports/)")
+    sp.add_argument("--force", action="store_true", help="replace files of the demo's names that an earlier run did not write (never a link, folder or device)")
     add("validate", cmd_validate, "parse and validate case files, folders of them, and bulk tables")
     sp = add("verify", cmd_verify, "Annex I / Annex IV Part 1 completeness, item by item")
     sp.add_argument("--today", type=_date, default=None, help="reference date for deadlines (default: today)")
@@ -507,6 +517,12 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return EXIT_OK
+    except OSError as exc:  # a full disk, a permission, a folder in the way: PATH: message, never an internal error
+        from ..text import printable
+
+        where = exc.filename or f"crc {args.command}"
+        print(printable(f"{where}: {exc.strerror or exc}"), file=sys.stderr)
+        return EXIT_BAD_RECORDS
     except Exception as exc:  # the last guard: never a traceback for the user
         if os.environ.get("CRC_DEBUG"):
             traceback.print_exc()

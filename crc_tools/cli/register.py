@@ -3,6 +3,7 @@
 A thin layer over :mod:`crc_tools.register.store` (option for option); ``crc`` picks it
 up through its ``_extra_commands`` hook::
 
+    crc register init [--url URL] [--owner ROLE --writer ROLE]
     crc register record SUBJECT --criterion C --status S --by WHO --role R [--justification T] [--reference R]...
     crc register import FILE...            CSV, XLSX or JSON; bad rows reported as FILE:ROW: field: message
     crc register export [--format csv|json] [--out FILE] [--current] [--subject ID]
@@ -65,12 +66,39 @@ def _known(args) -> tuple[dict, object]:
     from ..intake.reader import load
     from ..register.store import known_subject_ids
 
-    intake = load(args.data or [config.cases_dir()])
+    intake = load(args.data or [config.cases_dir()], sheet=args.sheet)
     return {kind: known_subject_ids(intake, kind) for kind in ("notification", "shpf_proposal")}, intake
 
 
 def _not_checked(kind: str, subject: str) -> None:
     print(f"register: subject_id: warning: SHPF proposals are not read by this version of crc-tools; proposal '{subject}' was not checked against the data", file=sys.stderr)
+
+
+def _note_created(reg) -> None:
+    if reg.created:
+        print(f"register: note: created a new register at {reg.display_url} (the default register; `crc register init` creates one explicitly)", file=sys.stderr)
+
+
+def cmd_init(args) -> int:
+    """Create a new register (SQLite file or PostgreSQL tables), or bring an existing one to the current schema.
+
+    With --owner and --writer (PostgreSQL, run with an administrator's URL), the tables are
+    owned by the owner role and the writer role, the one the application connects as, may
+    only read and append.
+    """
+    from ..register.admin import grant_roles
+    from ..register.store import Register
+
+    if bool(args.owner) != bool(args.writer):
+        raise UsageError("give both --owner and --writer (or neither)")
+    with Register(args.url, create=True) as reg:
+        if args.owner and reg.dialect != "postgresql":
+            raise UsageError("--owner and --writer apply to a register on PostgreSQL; a SQLite register is guarded by its file's permissions")
+        print(reg.init(), file=sys.stderr)
+        if args.owner:
+            for line in grant_roles(reg, owner=args.owner, writer=args.writer):
+                print(line, file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_record(args) -> int:
@@ -107,6 +135,7 @@ def cmd_record(args) -> int:
             origin="crc register record",
         )
         where = reg.display_url
+        _note_created(reg)
     row = entry.as_dict()
     if args.format != "json":
         row["references"] = "\n".join(row["references"])
@@ -124,13 +153,14 @@ def cmd_import(args) -> int:
     imported, present = [], 0
     with Register() as reg:
         for path in args.files:
-            result = import_file(reg, path, known_subjects=known)
+            result = import_file(reg, path, known_subjects=known, sheet=args.sheet)
             problems.extend(result.problems)
             imported.extend(result.imported)
             present += len(result.already_present)
             if known.get("shpf_proposal") is None and any(e.subject_kind == "shpf_proposal" for e in result.imported):
                 print(f"{path}: subject_id: warning: SHPF proposals are not read by this version of crc-tools; proposal ids were not checked against the data", file=sys.stderr)
         where = reg.display_url
+        _note_created(reg)
     rows = [e.as_dict() for e in imported]
     if args.format != "json":
         for r in rows:
@@ -145,8 +175,8 @@ def cmd_import(args) -> int:
 
 def cmd_export(args) -> int:
     """Export the register's entries (every entry, or the current view) as CSV or JSON."""
-    from ..output import write_text_atomic
     from ..register.store import Register, export_rows, format_export
+    from ..writers import write_file
 
     fmt = args.format
     if fmt is None:
@@ -158,10 +188,7 @@ def cmd_export(args) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return EXIT_OK
-    try:
-        write_text_atomic(args.out, text)
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    write_file(args.out, text, force=args.force, parents=True)
     print(f"{n} entr{'y' if n == 1 else 'ies'} exported to {args.out}", file=sys.stderr)
     return EXIT_OK
 
@@ -212,8 +239,16 @@ def register(sub, add) -> None:
         p.set_defaults(func=func)
         return p
 
+    from .main import add_sheet_option
+
     def data_option(p):
         p.add_argument("--data", nargs="+", metavar="PATH", default=None, help="case files, folders, bulk tables the subjects must exist in (default: data/cases/)")
+        add_sheet_option(p)
+
+    p = action("init", cmd_init, "create a new register (or bring one to the current schema); on PostgreSQL, --owner/--writer roles", fmt=False)
+    p.add_argument("--url", default=None, metavar="URL", help="the register to create (default: CRC_DATABASE_URL, else data/local/register.sqlite); sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
+    p.add_argument("--owner", default=None, metavar="ROLE", help="PostgreSQL: the role that owns the tables (run as an administrator)")
+    p.add_argument("--writer", default=None, metavar="ROLE", help="PostgreSQL: the role the application connects as; granted SELECT and INSERT only")
 
     p = action("record", cmd_record, "record one determination (for scripted use)")
     p.add_argument("subject", metavar="SUBJECT", help="notification id (or SHPF proposal id with --kind shpf_proposal)")
@@ -236,7 +271,8 @@ def register(sub, add) -> None:
 
     p = action("export", cmd_export, "export the register's entries as CSV or JSON", fmt=False)
     p.add_argument("--format", choices=["csv", "json"], default=None, help="csv (default) or json; taken from --out's suffix when not given")
-    p.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE atomically (default: standard output)")
+    p.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE atomically (default: standard output); an existing FILE is kept unless --force")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists (a regular file only: never a link, folder or device)")
     p.add_argument("--current", action="store_true", help="only the current view, not the superseded entries")
     p.add_argument("--subject", default=None, metavar="ID", help="only the entries about one notification or proposal")
 

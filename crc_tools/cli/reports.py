@@ -56,6 +56,15 @@ def _report_problems(problems) -> int:
     return EXIT_FAILED if any(p.severity == "error" for p in problems) else EXIT_OK
 
 
+def _data(args, *, intake: bool = False):
+    """Return what the documents are built from: the ``--data`` paths, or, with ``--sheet`` (or ``intake``), what they hold."""
+    if not intake and not getattr(args, "sheet", None):
+        return args.data or None
+    from ..intake.reader import load
+
+    return load(args.data or None, sheet=getattr(args, "sheet", None))
+
+
 def _run(requests, args) -> int:
     """Render one request (mirroring ``render``) or a batch; print results; return the exit status."""
     from ..documents.dgd import CaseData
@@ -74,7 +83,7 @@ def _run(requests, args) -> int:
                 chemical=req.chemical,
                 category=req.category,
                 notification_id=req.notification_id,
-                data=args.data or None,
+                data=_data(args),
                 date_from=req.date_from,
                 date_to=req.date_to,
                 out=out,
@@ -88,7 +97,7 @@ def _run(requests, args) -> int:
         code = max(code, _report_problems(r.problems))
         problems += _print_rendered(r)
     else:
-        data = CaseData.load(args.data or None)
+        data = CaseData.from_intake(_data(args, intake=True))
         code = max(code, _report_problems(data.problems))
         results = render_many(requests, data=data, out=out, formats=formats, jobs=args.jobs, template=args.template)
         for r in results:
@@ -131,6 +140,9 @@ def _common(sp, *, jobs: bool = True) -> None:
     sp.add_argument("--out", type=Path, default=None, metavar="DIR", help="folder for the documents (default: reports/)")
     sp.add_argument("--format", default="html,docx", metavar="FORMATS", help=f"comma-separated output formats among {', '.join(FORMATS)} (default: html,docx; pdf needs chromium)")
     sp.add_argument("--template", type=Path, default=None, metavar="NOTEBOOK", help=argparse.SUPPRESS)
+    from .main import add_sheet_option
+
+    add_sheet_option(sp)
     if jobs:
         sp.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes for several documents (default: the machine's cores for large batches, else 1)")
 

@@ -26,14 +26,14 @@ from ..errors import report as _report
 HISTORY_COLUMNS = ["response_id", "party", "chemical", "category", "kind", "decision", "conditions", "received_date", "published_date", "issued_date", "applies_from", "superseded_by", "source"]
 
 
-def _load_responses(paths):
+def _load_responses(paths, sheet=None):
     """Read the import responses of ``paths`` (default: the shipped sample responses, ``data/cases/responses/``)."""
     from .. import config
     from ..intake.reader import load
     from ..responses.status import from_intake
 
     default = config.cases_dir() / "responses"
-    intake = load(paths or ([default] if default.is_dir() else None), kinds={"import_response"})
+    intake = load(paths or ([default] if default.is_dir() else None), kinds={"import_response"}, sheet=sheet)
     return intake, from_intake(intake)
 
 
@@ -55,7 +55,7 @@ def cmd_responses(args) -> int:
     from ..responses.status import RESPONSE_COLUMNS, response_history, response_status, status_json, status_records
     from .main import _emit
 
-    intake, responses = _load_responses(args.paths)
+    intake, responses = _load_responses(args.paths, getattr(args, "sheet", None))
     problems = Problems(list(intake.problems.items))
     if args.history:
         from ..output import records

@@ -110,7 +110,7 @@ def _start_server(workdir: Path, env: dict) -> tuple[subprocess.Popen, str]:
         except OSError:
             time.sleep(0.5)
     proc.kill()
-    raise RuntimeError("crc dashboard did not answer within 120 s")
+    raise RuntimeError(f"crc dashboard did not answer within 120 s: {(workdir / 'server.log').read_text()[-2000:]}")
 
 
 def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | None = None, serve: bool = True, settle: float = 0.0) -> LoadResult:
@@ -138,6 +138,8 @@ def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | N
     with tempfile.TemporaryDirectory(prefix="crc-load-") as tmp:
         work = Path(tmp)
         url = f"sqlite:///{work / 'register.sqlite'}"
+        with Register(url, create=True) as new:
+            new.init()  # a named register must exist (crc register init)
         env = {**os.environ, "CRC_DATABASE_URL": url, "CRC_REGION_OVERRIDES": os.environ.get("CRC_REGION_OVERRIDES", "none"), "CRC_REPORTS_DIR": str(work / "reports")}
         old_url = os.environ.get("CRC_DATABASE_URL")
         os.environ["CRC_DATABASE_URL"] = url

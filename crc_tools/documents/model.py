@@ -782,7 +782,7 @@ def document_subject(model: dict) -> str:
     """Return what a document is about, as one line: kind, variant, chemical, category, notification or proposal.
 
     Two documents with the same subject are the same document (a later render replaces the
-    earlier one); two with different subjects never share a file (:func:`crc_tools.documents.render.free_stem`).
+    earlier one); two with different subjects never share a file (:func:`crc_tools.writers.write_set`).
     """
     meta = model.get("meta", {}) or {}
     parts = [model.get("kind", ""), meta.get("variant", ""), meta.get("chemical", ""), meta.get("category", ""), meta.get("notification_id", "") or meta.get("proposal_id", "")]

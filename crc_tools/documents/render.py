@@ -18,8 +18,9 @@ What happens:
    no script), and the model is written to DOCX with real headings and tables
    (:mod:`crc_tools.documents.word`); the executed notebook itself is kept when ``ipynb`` is asked.
 
-Every output is written atomically: a failed or interrupted render never replaces a good
-earlier file. A template that raises leaves its partial notebook beside the outputs as
+Every output goes through :mod:`crc_tools.writers`: the formats of one document are
+written as a set under a name reserved for its subject (a failed or interrupted render never
+replaces a good earlier file, and two documents never share a name). A template that raises leaves its partial notebook beside the outputs as
 ``<name>.failed.ipynb`` and raises :class:`DocumentRenderError`, which the command line
 reports without a traceback.
 
@@ -36,6 +37,7 @@ import contextlib
 import copy
 import datetime as dt
 import html
+import io
 import json
 import os
 import re
@@ -48,8 +50,8 @@ from pathlib import Path
 
 from .. import config
 from ..errors import CrcError, UsageError
-from ..output import atomic_path, ensure_folder, write_bytes_atomic, write_text_atomic
-from ..text import safe_filename
+from ..output import ensure_folder
+from ..writers import SUBJECT_META, fit_stem, remove_own, subject_tag, write_set
 from . import model as dm
 
 KINDS = ("dgd", "rationale", "synopsis")
@@ -388,70 +390,34 @@ def notebook_to_html(nb, title: str) -> str:
     return body
 
 
-def _html_to_pdf(html_path: Path, target: Path) -> None:
+def _html_to_pdf(html_path: Path) -> bytes:
+    """Return the PDF chromium prints of an HTML file (written in a private folder, then read)."""
     exe = chromium_path()
     if exe is None:  # checked by parse_formats; kept for direct callers
         raise UsageError("the pdf format needs chromium")
-    with atomic_path(target, suffix=".pdf") as tmp:
-        proc = subprocess.run(
-            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", f"--print-to-pdf={tmp}", html_path.resolve().as_uri()],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if proc.returncode != 0 or not tmp.exists() or tmp.stat().st_size == 0:
-            raise CrcError(f"chromium could not print the page to PDF: {proc.stderr.strip()[-300:]}", source=str(html_path))
-
-
-SUBJECT_META = "crc-subject"
-"""Name of the HTML ``<meta>`` (and the DOCX identifier) that says whose document a file is."""
-
-
-def _file_subject(out: Path, stem: str) -> str | None:
-    """Return the subject recorded in an existing document ``stem`` in ``out``; None when there is none or it cannot be told."""
-    html_file = out / f"{stem}.html"
-    if html_file.is_file():
-        with contextlib.suppress(OSError):
-            head = html_file.read_text(encoding="utf-8", errors="replace")[:20_000]
-            m = re.search(rf'<meta name="{SUBJECT_META}" content="([^"]*)"', head)
-            if m:
-                return html.unescape(m.group(1))
-    docx_file = out / f"{stem}.docx"
-    if docx_file.is_file():
-        with contextlib.suppress(Exception):  # a file edited by hand, or not a workbook at all: cannot tell
-            import docx
-
-            return docx.Document(str(docx_file)).core_properties.identifier or None
-    return None
-
-
-def free_stem(out: Path, stem: str, subject: str) -> str:
-    """Return ``stem``, or ``stem-2``, ``stem-3`` … when files of that name belong to another subject.
-
-    Names come from data: two chemicals whose names sanitise alike (``A/B``, ``A-B``) would
-    otherwise write over each other's drafts in separate runs. A file whose subject cannot be
-    told (rendered by an older version, or edited) is taken to be the same document.
-    """
-    for n in range(1, 1000):
-        candidate = stem if n == 1 else f"{stem}-{n}"
-        owner = _file_subject(out, candidate)
-        if owner is None or owner == subject:
-            return candidate
-    raise CrcError(f"more than 999 documents named {stem} in {out}", source=str(out))
+    pdf = html_path.with_suffix(".pdf")
+    proc = subprocess.run(
+        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html_path.resolve().as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if proc.returncode != 0 or not pdf.exists() or pdf.stat().st_size == 0:
+        raise CrcError(f"chromium could not print the page to PDF: {proc.stderr.strip()[-300:]}", source=str(html_path))
+    return pdf.read_bytes()
 
 
 def _mark_subject(page: str, subject: str) -> str:
-    """Record the subject in an HTML page's head."""
-    tag = f'<meta name="{SUBJECT_META}" content="{html.escape(subject, quote=True)}">'
+    """Record the subject (its :func:`crc_tools.writers.subject_tag`) in an HTML page's head."""
+    tag = f'<meta name="{SUBJECT_META}" content="{html.escape(subject_tag(subject), quote=True)}">'
     head = re.search(r"<head[^>]*>", page)
     return page[: head.end()] + tag + page[head.end():] if head else tag + page
 
 
-def _target(out: Path, stem: str, ext: str) -> Path:
-    path = (out / f"{stem}.{ext}").resolve()
-    if path.parent != out.resolve():  # pragma: no cover - safe_filename makes this impossible
-        raise CrcError(f"refusing to write outside {out}", source=str(path))
-    return path
+def document_stem(model: dict) -> str:
+    """Return the file-name stem of a document: its kind first and its category last, whatever the name's length."""
+    meta = model.get("meta", {}) or {}
+    return fit_stem(meta.get("file_stem") or model["kind"], subject=dm.document_subject(model), keep_end=str(meta.get("category") or ""), default=model["kind"])
 
 
 # --------------------------------------------------------------------------- rendering
@@ -494,20 +460,20 @@ def render_model(model: dict, *, out: Path, formats=DEFAULT_FORMATS, template: s
     out = Path(out)
     ensure_folder(out)
     subject = dm.document_subject(model)
-    stem = free_stem(out, safe_filename(model.get("meta", {}).get("file_stem") or model["kind"], default=model["kind"]), subject)
+    stem = document_stem(model)
     template = Path(template) if template else template_path(model["kind"])
     nb = _load_template(template)
     nb.metadata["title"] = model.get("title", stem)
     own_session = session is None
     session = session or KernelSession()
     tmpdir = Path(tempfile.mkdtemp(prefix="crc-render-"))
-    executed_path = tmpdir / f"{stem}.ipynb"
-    failed_path = _target(out, stem, "failed.ipynb")
+    executed_path = tmpdir / "executed.ipynb"
+    failed = (out, stem, subject)
     try:
         try:
             executed = session.execute(copy.deepcopy(nb), parameters={"document": model}, output_path=executed_path)
         except PapermillExecutionError as exc:
-            partial = _keep_partial(executed_path, failed_path)
+            partial = _keep_partial(executed_path, *failed)
             evalue = " ".join(str(exc.evalue).split())[:300]
             raise DocumentRenderError(
                 f"{exc.ename}: {evalue}; the partial notebook is {partial or '(not saved)'}",
@@ -520,7 +486,7 @@ def render_model(model: dict, *, out: Path, formats=DEFAULT_FORMATS, template: s
         except DocumentRenderError:
             raise
         except Exception as exc:  # kernel died, timed out, could not start
-            partial = _keep_partial(executed_path, failed_path)
+            partial = _keep_partial(executed_path, *failed)
             if not own_session:
                 session.restart_if_dead()
             raise DocumentRenderError(
@@ -530,32 +496,24 @@ def render_model(model: dict, *, out: Path, formats=DEFAULT_FORMATS, template: s
                 ename=type(exc).__name__,
                 evalue=str(exc)[:300],
             ) from None
-        # Build every output in memory first, then replace the files one by one.
-        payloads: dict[str, object] = {}
-        if "html" in formats or "pdf" in formats:
-            payloads["html"] = _mark_subject(notebook_to_html(executed, model.get("title", stem)), subject)
+        # Build every output in memory first, then write them as one set (all replaced or none).
+        payloads: dict[str, bytes] = {}
+        page = _mark_subject(notebook_to_html(executed, model.get("title", stem)), subject) if "html" in formats or "pdf" in formats else ""
+        if "html" in formats:
+            payloads["html"] = page.encode("utf-8")
         if "docx" in formats:
-            payloads["docx"] = build_docx(model)
+            buf = io.BytesIO()
+            build_docx(model).save(buf)
+            payloads["docx"] = buf.getvalue()
         if "ipynb" in formats:
-            payloads["ipynb"] = nbformat.writes(executed)
-        paths: dict[str, str] = {}
-        if "html" in payloads and "html" in formats:
-            paths["html"] = str(write_text_atomic(_target(out, stem, "html"), payloads["html"]))
-        if "docx" in payloads:
-            target = _target(out, stem, "docx")
-            with atomic_path(target, suffix=".docx") as tmp:
-                payloads["docx"].save(str(tmp))
-            paths["docx"] = str(target)
-        if "ipynb" in payloads:
-            paths["ipynb"] = str(write_text_atomic(_target(out, stem, "ipynb"), payloads["ipynb"]))
+            payloads["ipynb"] = nbformat.writes(executed).encode("utf-8")
         if "pdf" in formats:
-            html_file = tmpdir / f"{stem}.html"
-            html_file.write_text(payloads["html"], encoding="utf-8")
-            target = _target(out, stem, "pdf")
-            _html_to_pdf(html_file, target)
-            paths["pdf"] = str(target)
-        with contextlib.suppress(FileNotFoundError):
-            failed_path.unlink()  # an earlier failure is superseded
+            html_file = tmpdir / "page.html"
+            html_file.write_text(page, encoding="utf-8")
+            payloads["pdf"] = _html_to_pdf(html_file)
+        stem, written = write_set(out, stem, payloads, subject=subject)
+        paths = {fmt: str(written[fmt]) for fmt in formats}
+        remove_own(out, f"{stem}.failed.ipynb")  # an earlier failure is superseded
         return Rendered(kind=model["kind"], title=model.get("title", ""), stem=stem, paths=paths, checks=list(model.get("checks", [])), notices=list(model.get("notices", [])), meta=dict(model.get("meta", {})))
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
@@ -563,14 +521,14 @@ def render_model(model: dict, *, out: Path, formats=DEFAULT_FORMATS, template: s
             session.shutdown()
 
 
-def _keep_partial(executed_path: Path, failed_path: Path) -> Path | None:
+def _keep_partial(executed_path: Path, out: Path, stem: str, subject: str) -> Path | None:
     if not executed_path.exists():
         return None
     try:
-        write_bytes_atomic(failed_path, executed_path.read_bytes())
-    except OSError:
+        _, written = write_set(out, stem, {"failed.ipynb": executed_path.read_bytes()}, subject=subject)
+    except (OSError, CrcError):
         return None
-    return failed_path
+    return written["failed.ipynb"].resolve()
 
 
 def _case_data(data, today: dt.date | None):
@@ -734,18 +692,14 @@ def render_many(
     try:
         case_data = _case_data(data, today)
         models: list[tuple[int, dict]] = []
-        stems: dict[str, int] = {}
         for i, req in enumerate(requests):
             try:
                 model = build_model(req, case_data, today=today)
             except CrcError as exc:
                 results[i] = Failed(kind=req.kind, label=req.label, message=str(exc))
                 continue
-            # Two names that sanitise alike ("A/B", "A-B") must not overwrite each other.
-            stem = safe_filename(model["meta"].get("file_stem") or model["kind"])
-            stems[stem] = stems.get(stem, 0) + 1
-            if stems[stem] > 1:
-                model["meta"]["file_stem"] = f"{stem}-{stems[stem]}"
+            # Two names that sanitise alike ("A/B", "A-B") never overwrite each other: each
+            # render reserves its name for its subject when it writes (crc_tools.writers).
             models.append((i, model))
         from tqdm import tqdm
 

@@ -9,7 +9,7 @@ lack are written as :data:`crc_tools.documents.model.MISSING` (or the model's ``
 them. A chart is written as the table of the data it shows.
 
 Characters that XML 1.0 forbids (control characters) are removed, since Word cannot
-store them. Writing is atomic (:func:`crc_tools.output.atomic_path`).
+store them. Writing goes through :mod:`crc_tools.writers`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..output import atomic_path
+from ..writers import subject_tag
 from . import model as dm
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -54,7 +54,7 @@ def build_docx(document: dict):
         "synopsis": "Synopsis of notifications (Article 5.4)",
     }.get(document["kind"], document["kind"])
     props.author = "crc-tools (draft)"
-    props.identifier = xml_safe(dm.document_subject(document))[:250]  # whose document this is: see reports.free_stem
+    props.identifier = xml_safe(subject_tag(dm.document_subject(document)))  # whose document this is: see crc_tools.writers
     missing = dm.missing_text(document)
     props.comments = f"Draft generated from the data by crc-tools; edit freely. Items marked '{missing}' need completing."
 
@@ -169,9 +169,11 @@ def _block(d, b: dict, missing: str = dm.MISSING) -> None:
 
 
 def write_docx(document: dict, target: str | Path) -> Path:
-    """Write a document model to a DOCX file atomically; return the path."""
-    target = Path(target)
-    d = build_docx(document)
-    with atomic_path(target, suffix=".docx") as tmp:
-        d.save(str(tmp))
-    return target
+    """Write a document model to a DOCX file atomically (:func:`crc_tools.writers.write_file`); return the path."""
+    import io
+
+    from ..writers import write_file
+
+    buf = io.BytesIO()
+    build_docx(document).save(buf)
+    return write_file(target, buf.getvalue(), force=True)

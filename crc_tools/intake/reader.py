@@ -32,12 +32,11 @@ from ..convention.reference import (
     regions,
 )
 from ..errors import Problems
-from ..text import CONTROL_RE2, clean_text_many, control_character, is_blank, stripped_text_many
+from ..text import CONTROL_RE2, FORMAT_RE2, clean_text_many, control_character, format_character, is_blank, stripped_text_many
 from .fields import FieldSpec, Schema, notification_schema
 
 MAX_CASE_FILE_BYTES = 5 * 1024 * 1024
 """A case file is one notification or proposal; anything larger is not one."""
-MAX_TABLE_BYTES = 2 * 1024 * 1024 * 1024
 MAX_TEXT_CHARS = 100_000
 """Longest text accepted in one field (about 40 pages)."""
 MAX_RECORDS_PER_CASE_FILE = 1_000
@@ -103,42 +102,6 @@ class Intake:
 # --------------------------------------------------------------------------- reading files
 
 
-def _sniff(path: Path, problems: Problems, limit: int) -> bytes | None:
-    """Return the first bytes of a file after basic checks, or ``None`` with a problem recorded."""
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as fh:
-            head = fh.read(8192)
-    except OSError as exc:
-        problems.add(path, None, "", f"cannot read file: {exc.strerror or exc}")
-        return None
-    if size == 0:
-        problems.add(path, None, "", "file is empty")
-        return None
-    if size > limit:
-        problems.add(path, None, "", f"file is {size:,} bytes, more than the {limit:,} accepted for this kind of file")
-        return None
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.add(path, None, "", "file is UTF-16 text; save it as UTF-8 (with or without BOM)")
-        return None
-    if path.suffix.lower() != ".xlsx" and _looks_binary(head):
-        problems.add(path, None, "", "file is binary, not text; expected UTF-8 YAML, JSON or CSV")
-        return None
-    return head
-
-
-def _looks_binary(head: bytes) -> bool:
-    """Return whether the first bytes of a file are binary data rather than text.
-
-    A stray NUL byte in one cell does not make a table binary (the cell is refused, the
-    other rows go on); control bytes making up more than 1 % of the text do.
-    """
-    if b"\x00" not in head:
-        return False
-    controls = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 13))
-    return controls > max(1, len(head) // 100)
-
-
 def _decode(data: bytes, path: Path, problems: Problems) -> str | None:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -194,7 +157,7 @@ def parse_case_text(text: str, path: Path | str, problems: Problems):
     if _LOADER is None:
         _LOADER = _yaml_loader()
     try:
-        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a SafeLoader subclass
+        return _load_yaml(text, _LOADER)
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         if "unhashable" in str(exc.problem):  # '? [a, b]': a list or a mapping used as a key
@@ -208,7 +171,56 @@ def parse_case_text(text: str, path: Path | str, problems: Problems):
         problems.add(path, str(line) if line else None, "", f"not valid YAML: {what}")
     except RecursionError:
         problems.add(path, None, "", "YAML nested too deeply")
+    except CaseFileLimit as exc:
+        problems.add(path, str(exc.line) if exc.line else None, "", str(exc))
     return None
+
+
+class CaseFileLimit(ValueError):
+    """A case file past one of the documented limits (SECURITY.md), with the line where it went past."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+MAX_YAML_DEPTH = 100
+"""Deepest nesting of mappings and lists accepted in a YAML case file (a notification needs five)."""
+MAX_YAML_VALUES = 200_000
+"""Most keys and values (scalars) in one YAML case file: a notification has a few hundred, a file of
+:data:`MAX_RECORDS_PER_CASE_FILE` notifications under this; more is a bulk table's job."""
+_C_LOADER = None
+
+
+def _load_yaml(text: str, loader):
+    """Load YAML with libyaml's C parser when present (a 4 MB file in seconds, not minutes), else ``loader``.
+
+    The C composer cannot be told to refuse aliases, and recurses in C: the events are read
+    first, so that an alias (``*name``) or a nesting deeper than :data:`MAX_YAML_DEPTH` is
+    refused before anything is built. Dates stay text and tags are refused as by ``loader``.
+    """
+    import yaml
+
+    global _C_LOADER
+    if not getattr(yaml, "__with_libyaml__", False):
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
+    if _C_LOADER is None:
+        _C_LOADER = type("CaseFileCLoader", (yaml.CSafeLoader,), {"yaml_implicit_resolvers": loader.yaml_implicit_resolvers})
+    depth = scalars = 0
+    for event in yaml.parse(text, Loader=_C_LOADER):
+        if isinstance(event, yaml.ScalarEvent):
+            scalars += 1
+            if scalars > MAX_YAML_VALUES:
+                raise CaseFileLimit(f"more than {MAX_YAML_VALUES:,} keys and values in one case file (a notification has a few hundred); use a bulk table", event.start_mark.line + 1)
+        elif isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed in case files", event.start_mark)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise RecursionError
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return yaml.load(text, Loader=_C_LOADER)  # noqa: S506 - libyaml's safe loader
 
 
 def expand_paths(paths, problems: Problems) -> list[Path]:
@@ -247,141 +259,11 @@ def expand_paths(paths, problems: Problems) -> list[Path]:
     return unique
 
 
-def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
-    """Read a CSV or XLSX table as text cells; add ``_row`` (the spreadsheet row number)."""
-    head = _sniff(path, problems, MAX_TABLE_BYTES)
-    if head is None:
-        return None
-    if path.suffix.lower() == ".xlsx":
-        if not head.startswith(b"PK"):
-            problems.add(path, None, "", "not an XLSX workbook (expected an Office Open XML spreadsheet)")
-            return None
-        try:
-            df = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for corrupt workbooks
-            problems.add(path, None, "", f"cannot read the workbook: {type(exc).__name__}: {exc}")
-            return None
-        df = df.astype(str).replace({"nan": "", "NaT": "", "None": ""})
-    else:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if exc.start < len(head) - 4:  # not merely a character cut at the sniff boundary
-                line = head[: exc.start].count(b"\n") + 1
-                problems.add(path, str(line), "", f"not UTF-8 text (byte 0x{head[exc.start]:02x} at line {line}); save the table as UTF-8 CSV")
-                return None
-        df = _read_csv(path, problems)
-        if df is None:
-            return None
-    df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
-    named = [c for c in df.columns if c]
-    # pandas renames a repeated header 'x' to 'x.1': either way two columns claim one field
-    repeated = sorted({c for c in named if named.count(c) > 1} | {m.group(1) for c in named if (m := re.fullmatch(r"(.+)\.[1-9]\d*", c)) and m.group(1) in named})
-    if repeated:
-        problems.add(path, "1", "", f"column(s) named more than once in the header: {', '.join(repeated)}; which one holds the data is ambiguous, so the table is not read (remove or rename the copies)")
-        return None
-    if "_row" not in df.columns:
-        df["_row"] = np.arange(2, len(df) + 2)
-    cells = [c for c in df.columns if c != "_row"]
-    if len(df) and cells:  # blank rows (an empty line, a row of empty cells) separate records; they are none
-        blank = np.ones(len(df), dtype=bool)
-        for c in cells:
-            blank &= (df[c] == "").to_numpy(dtype=bool, na_value=True)
-        if blank.any():
-            df = df.loc[~blank].reset_index(drop=True)
-    return df
+from .tables import CODED_TEXT, MAX_TABLE_BYTES, _looks_binary, _sniff, read_table, read_tables  # noqa: E402,F401 - moved there; kept importable from here
 
-
-CODED_TYPES = {"enum", "bool", "date", "cas_list", "hs_code", "party", "party_list", "formulation_type", "number"}
-"""Field types whose columns hold few distinct values: read dictionary-encoded (see :func:`_read_csv`)."""
-
-CODED_TEXT = {"chemical", "chemical_name"}
+NAME_FIELDS = {"chemical", "chemical_name", "trade_names", "formulation_name", "active_ingredients", "replaces_notification", "member_states", "product"}
+"""Text fields that name something (besides identifiers): an invisible format character (U+202E …) is refused in them."""
 """Text fields that also hold few distinct values (a table names a few hundred chemicals over many notifications)."""
-
-
-def _coded_columns() -> set[str]:
-    from .fields import notification_schema
-
-    names = {f.name for f in notification_schema().fields if f.type in CODED_TYPES} | CODED_TEXT
-    try:
-        from .fields import incident_schema, part2_schema, proposal_schema, response_schema
-
-        for schema in (proposal_schema(), incident_schema(), part2_schema(), response_schema()):
-            names |= {f.name for f in schema.fields if f.type in CODED_TYPES}
-    except ImportError:  # pragma: no cover - older field declarations
-        pass
-    return names
-
-
-def _read_csv_fast(path: Path) -> pd.DataFrame:
-    """Read a well-formed UTF-8 CSV with pyarrow: multi-threaded, cells kept as text, no type guessing.
-
-    Columns of few distinct values (countries, categories, dates, CAS numbers) are read
-    dictionary-encoded, so a million rows carry a few thousand strings and every later
-    step works on integer codes.
-    """
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        import csv as _csv
-
-        header = next(_csv.reader(fh), [])
-    coded = _coded_columns()
-    types = {c: (pa.dictionary(pa.int32(), pa.string()) if c.strip() in coded else pa.string()) for c in header}
-    table = pcsv.read_csv(
-        path,
-        read_options=pcsv.ReadOptions(encoding="utf8"),
-        parse_options=pcsv.ParseOptions(ignore_empty_lines=False),  # a blank line is a spreadsheet row: numbering stays right
-        convert_options=pcsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False),
-    )
-    df = table.to_pandas()
-    for c in df.columns:
-        if not isinstance(df[c].dtype, pd.CategoricalDtype):
-            df[c] = df[c].astype("string[pyarrow]").fillna("")
-    return df
-
-
-def _read_csv(path: Path, problems: Problems) -> pd.DataFrame | None:
-    try:
-        return _read_csv_fast(path)
-    except Exception:  # noqa: BLE001 - ragged rows, multi-line cells, odd encodings: the careful path below
-        pass
-    kwargs = dict(dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig", skipinitialspace=False, skip_blank_lines=False)
-    try:
-        return pd.read_csv(path, **kwargs)
-    except UnicodeDecodeError as exc:
-        problems.add(path, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the table as UTF-8 CSV")
-        return None
-    except pd.errors.EmptyDataError:
-        problems.add(path, None, "", "table has no header row")
-        return None
-    except pd.errors.ParserError:
-        pass
-    # Rows with the wrong number of cells: report each and keep the rest.
-    bad: list[tuple[int, int]] = []
-    import csv as _csv
-
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = _csv.reader(fh)
-            header = next(reader)
-            rows, numbers = [], []
-            for number, row in enumerate(reader, start=2):  # the spreadsheet row: a quoted line break stays in its cell
-                if len(row) != len(header):
-                    if any(cell.strip() for cell in row):
-                        bad.append((number, len(row)))
-                    continue
-                rows.append(row)
-                numbers.append(number)
-    except (UnicodeDecodeError, _csv.Error) as exc:
-        problems.add(path, None, "", f"cannot parse the table: {exc}")
-        return None
-    for line, n in bad:
-        problems.add(path, str(line), "", f"row has {n} cells but the header has {len(header)}; row left out")
-    df = pd.DataFrame(rows, columns=header, dtype=str)
-    df["_row"] = numbers
-    return df
 
 
 # --------------------------------------------------------------------------- case files
@@ -413,6 +295,7 @@ def flatten_case(doc: dict, schema: Schema, source: Path, record: str, problems:
     the wrong shape is an error naming its path.
     """
     by_path = schema.by_path()
+    prefixes = {k[:i] for k in by_path for i in range(1, len(k) + 1)}  # every path leading to a declared field
     top: dict[str, str] = {}
     blocks: list[dict[str, str]] = []
     errors_before = len(problems.errors)
@@ -457,11 +340,10 @@ def flatten_case(doc: dict, schema: Schema, source: Path, record: str, problems:
                         row[bspec.name] = _join_list(bval)
                     blocks.append(row)
                 continue
-            if isinstance(value, dict) and any(k[: len(path)] == path for k in by_path):
+            if isinstance(value, dict) and path in prefixes:
                 walk(value, path)
                 continue
-            known_prefix = any(k[: len(path)] == path for k in by_path)
-            if known_prefix:
+            if path in prefixes:
                 problems.add(source, record, ".".join(path), f"expected a mapping, found {type(value).__name__}")
             else:
                 problems.add(source, record, ".".join(path), "unknown field (ignored); see data/cases/README.md", "warning")
@@ -522,7 +404,7 @@ def check_determination(d: dict, item_set, source, record, where: str, problems:
         problems.add(source, record, f"{where}.justification", f"text is {len(justification):,} characters, more than {MAX_TEXT_CHARS:,}")
         ok = False
     for key in ("justification", "by", "references"):
-        msg = control_character(_join_list(d.get(key)))
+        msg = control_character(_join_list(d.get(key))) or (format_character(_join_list(d.get(key))) if key == "by" else None)
         if msg:
             problems.add(source, record, f"{where}.{key}", msg)
             ok = False
@@ -672,10 +554,6 @@ def _map_unique(series: pd.Series, func):
     return codes, norm, msgs, bad_u[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
-def _check_characters(value):
-    return (None, control_character(value))
-
-
 def _arrow_strings(s: pd.Series):
     """Return the Arrow data behind a ``string[pyarrow]`` column, or ``None`` for any other column."""
     if isinstance(s.dtype, pd.StringDtype) and getattr(s.dtype, "storage", "") == "pyarrow":
@@ -683,28 +561,30 @@ def _arrow_strings(s: pd.Series):
     return None
 
 
-def _control_characters(s: pd.Series):
+def _control_characters(s: pd.Series, check=control_character, pattern: str = CONTROL_RE2):
     """Return which rows hold a control character, and their messages as ``(codes, per_unique)``.
 
     A categorical column is checked once per category; an Arrow string column is scanned by
-    Arrow, and only the rows it flags are looked at one by one.
+    Arrow, and only the rows it flags are looked at one by one. ``check`` and ``pattern``
+    (its RE2 twin) choose other characters: :func:`crc_tools.text.format_character`.
     """
     arrow = _arrow_strings(s)
     if arrow is not None and len(s):
         import pyarrow.compute as pc
 
-        hit = pc.match_substring_regex(arrow, CONTROL_RE2)
+        hit = pc.match_substring_regex(arrow, pattern)
         mask = hit.to_numpy(zero_copy_only=False).astype(bool)
         if not mask.any():
             return mask, None
         codes = np.zeros(len(s), dtype=np.int64)
         flagged, flagged_codes = np.unique(s.to_numpy(dtype=object)[mask], return_inverse=True)
         codes[mask] = flagged_codes
-        per_unique = np.array([control_character(v) for v in flagged], dtype=object)
+        per_unique = np.array([check(v) for v in flagged], dtype=object)
         return mask, (codes, per_unique)
-    if isinstance(s.dtype, pd.CategoricalDtype) and clean_text_many(s.cat.categories.to_numpy(dtype=object)):
+    categories = s.cat.categories.to_numpy(dtype=object) if isinstance(s.dtype, pd.CategoricalDtype) else None
+    if categories is not None and (clean_text_many(categories) if check is control_character else not any(check(u) for u in categories)):
         return np.zeros(len(s), dtype=bool), None  # the few categories are clean: no row needs looking at
-    codes, _, msgs, bad = _map_unique(s, _check_characters)
+    codes, _, msgs, bad = _map_unique(s, lambda v: (None, check(v)))
     return bad, (codes, msgs)
 
 
@@ -971,6 +851,12 @@ def validate_frame(
         bad, found = _control_characters(s)
         if bad.any():
             col.add(bad, spec.name, found)
+        if spec.type == "id" or spec.name in NAME_FIELDS:  # identifiers and names: no invisible format character either
+            bad_f, found_f = _control_characters(s, format_character, FORMAT_RE2)
+            if bad_f.any():
+                col.add(bad_f & ~bad, spec.name, found_f)
+                bad = bad | bad_f
+        if bad.any():
             s = s.where(~bad, "") if not isinstance(s.dtype, pd.CategoricalDtype) else s.astype(object).where(~bad, "")
         if spec.type in ("text", "text_list", "id"):
             lengths = s.str.len().to_numpy()
@@ -1236,6 +1122,30 @@ def _builtin_readers() -> None:
     from ..responses import reader  # noqa: F401  registers READERS["import_response"]
 
 
+def _add_table(df: pd.DataFrame, source: str, schema: Schema, frames: list, other_tables: dict, problems: Problems, doc_counter: int) -> int:
+    """Put a bulk table read from ``source`` with the notifications, or aside for its kind's reader; return the next document number."""
+    shpf_columns = {"proposal_id", "incident_date", "part2_item"}  # proposals, Part B reports, the Part 2 tracker
+    kind = "shpf_proposal" if shpf_columns & set(df.columns) and "notification_id" not in df.columns else "notification"
+    if "response_id" in df.columns and "notification_id" not in df.columns:
+        kind = "import_response"  # import responses (Article 10)
+    if kind != "notification":
+        other_tables.setdefault(kind, []).append(df.assign(_source=source))
+        return doc_counter
+    missing = [c for c in schema.required if c not in df.columns]
+    if missing:
+        problems.add(source, None, "", f"missing required column(s): {', '.join(missing)} (columns found: {', '.join(c for c in df.columns if c != '_row') or 'none'})")
+        return doc_counter
+    extra = [c for c in df.columns if c not in schema.names and c != "_row"]
+    if extra:
+        problems.add(source, None, "", f"column(s) not used by the suite, ignored: {', '.join(extra)}", "warning")
+    df = df[[c for c in df.columns if c in schema.names or c == "_row"]]
+    df["_source"] = pd.Categorical.from_codes(np.zeros(len(df), dtype=np.int8), categories=[source])  # one file name, not one per row
+    df["_record"] = df["_row"]  # the spreadsheet row number; made text only when a problem names it
+    df["_doc"] = np.arange(doc_counter, doc_counter + len(df))
+    frames.append(df.drop(columns=["_row"]))
+    return doc_counter + len(df)
+
+
 def _left_out(problems: Problems, files: list[str], what: str, kinds) -> None:
     """Say, once per kind of record, which files hold records a ``load(kinds=...)`` does not read."""
     if files:
@@ -1243,7 +1153,7 @@ def _left_out(problems: Problems, files: list[str], what: str, kinds) -> None:
         problems.add(files[0], None, "", f"holds {what}, not records of the kind read here ({', '.join(sorted(kinds))}); left out{more}", "warning")
 
 
-def load(paths=None, *, today: dt.date | None = None, kinds=None) -> Intake:
+def load(paths=None, *, today: dt.date | None = None, kinds=None, sheet: str | None = None) -> Intake:
     """Read case files, folders and bulk tables; validate every record.
 
     Parameters
@@ -1255,6 +1165,9 @@ def load(paths=None, *, today: dt.date | None = None, kinds=None) -> Intake:
     kinds : set of str, optional
         Only these kinds of record (``notification``, ``shpf_proposal``, ``import_response``):
         the others are neither validated nor reported (default: every kind).
+    sheet : str, optional
+        The sheet to read of each workbook (``--sheet NAME``); default: every visible sheet
+        whose header names a table the suite reads (:mod:`crc_tools.intake.sheets`).
 
     Returns
     -------
@@ -1274,29 +1187,8 @@ def load(paths=None, *, today: dt.date | None = None, kinds=None) -> Intake:
     doc_counter = 0
     for f in files:
         if f.suffix.lower() in TABLE_SUFFIXES:
-            df = read_table(f, problems)
-            if df is None:
-                continue
-            shpf_columns = {"proposal_id", "incident_date", "part2_item"}  # proposals, Part B reports, the Part 2 tracker
-            kind = "shpf_proposal" if shpf_columns & set(df.columns) and "notification_id" not in df.columns else "notification"
-            if "response_id" in df.columns and "notification_id" not in df.columns:
-                kind = "import_response"  # import responses (Article 10)
-            if kind != "notification":
-                other_tables.setdefault(kind, []).append(df.assign(_source=str(f)))
-                continue
-            missing = [c for c in schema.required if c not in df.columns]
-            if missing:
-                problems.add(f, None, "", f"missing required column(s): {', '.join(missing)} (columns found: {', '.join(c for c in df.columns if c != '_row') or 'none'})")
-                continue
-            extra = [c for c in df.columns if c not in schema.names and c != "_row"]
-            if extra:
-                problems.add(f, None, "", f"column(s) not used by the suite, ignored: {', '.join(extra)}", "warning")
-            df = df[[c for c in df.columns if c in schema.names or c == "_row"]]
-            df["_source"] = pd.Categorical.from_codes(np.zeros(len(df), dtype=np.int8), categories=[str(f)])  # one file name, not one per row
-            df["_record"] = df["_row"]  # the spreadsheet row number; made text only when a problem names it
-            df["_doc"] = np.arange(doc_counter, doc_counter + len(df))
-            doc_counter += len(df)
-            frames.append(df.drop(columns=["_row"]))
+            for source, df in read_tables(f, problems, sheet=sheet):
+                doc_counter = _add_table(df, source, schema, frames, other_tables, problems, doc_counter)
             continue
         head = _sniff(f, problems, MAX_CASE_FILE_BYTES)
         if head is None:

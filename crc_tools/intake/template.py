@@ -84,7 +84,8 @@ def write_template(kind: str, out: str | Path | None = None, *, fmt: str | None 
     force : bool
         Replace an existing file (refused otherwise: nothing is overwritten silently).
     """
-    from ..output import write_text_atomic, write_xlsx_atomic
+    from ..output import xlsx_bytes
+    from ..writers import write_file
 
     columns = template_columns(kind)
     buf = io.StringIO()
@@ -97,14 +98,8 @@ def write_template(kind: str, out: str | Path | None = None, *, fmt: str | None 
     fmt = fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
     if fmt not in ("csv", "xlsx"):
         raise UsageError(f"unknown format '{fmt}'; choose csv or xlsx")
-    if out.is_dir():
-        raise UsageError(f"{out} is a folder; give the file to write")
-    if out.exists() and not force:
-        raise UsageError(f"{out} exists; choose another name or add --force to replace it")
-    if not out.parent.exists():
-        raise UsageError(f"folder {out.parent} does not exist")
     if fmt == "xlsx":
         import pandas as pd
 
-        return write_xlsx_atomic(out, {kind: pd.DataFrame(columns=columns), "fields": field_guide(kind)})
-    return write_text_atomic(out, buf.getvalue())
+        return write_file(out, xlsx_bytes({kind: pd.DataFrame(columns=columns), "fields": field_guide(kind)}), force=force)
+    return write_file(out, buf.getvalue(), force=force)

@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import time
 import uuid
 from collections.abc import Iterable
@@ -65,7 +66,7 @@ MAX_SHORT_CHARS = 1_000
 CLOCK_SKEW = dt.timedelta(minutes=5)
 """How far in the future a given ``recorded_at`` may lie (clocks of different machines differ)."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SQLITE_BUSY_TIMEOUT_S = 30
 WRITE_ATTEMPTS = 5
 APPEND_ONLY_MESSAGE = "the register of determinations is append-only: entries are never changed or deleted; record a correction that supersedes the entry"
@@ -163,10 +164,15 @@ def _iso(value) -> str:
     return value.isoformat(timespec="microseconds") + "Z"
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+"""The years a determination's date may fall in: outside them a date is a typo (0001-01-01, 9999-12-31)."""
+
+
 def parse_time(text) -> tuple[dt.datetime | None, str | None]:
     """Parse an ISO date or date-time; return it as naive UTC, or an error message.
 
-    A date alone means midnight UTC; a time without offset is taken as UTC.
+    A date alone means midnight UTC; a time without offset is taken as UTC. Dates outside
+    the years 1900-2100 are refused (before converting a time zone, which would overflow).
     """
     if isinstance(text, dt.datetime):
         value = text
@@ -178,10 +184,12 @@ def parse_time(text) -> tuple[dt.datetime | None, str | None]:
             value = dt.datetime.fromisoformat(raw)
         except ValueError:
             return None, f"'{raw}' is not an ISO date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        return None, f"'{text}' is outside the years {EARLIEST_YEAR}-{LATEST_YEAR} accepted"
     if value.tzinfo is not None:
         value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    if value.year < 1900:
-        return None, f"'{text}' is before 1900"
+    if value.year < EARLIEST_YEAR:
+        return None, f"'{text}' is before {EARLIEST_YEAR}"
     return value, None
 
 
@@ -331,11 +339,14 @@ def validate_entry(values: dict, *, known_subjects=None, now: dt.datetime | None
         if len(value) > MAX_SHORT_CHARS:
             problems.append((name, f"text is {len(value):,} characters, more than {MAX_SHORT_CHARS:,}"))
         out[name] = value
-    from ..text import control_character
+    from ..text import control_character, format_character
 
     for name in ("subject_id", "category", "criterion", "status", "justification", "references", "recorded_by", "role", "document_version", "document_hash", "origin"):
         value = out.get(name)
-        msg = control_character("\n".join(value) if isinstance(value, tuple) else value)
+        text = "\n".join(value) if isinstance(value, tuple) else value
+        msg = control_character(text)
+        if not msg and name in ("subject_id", "recorded_by", "document_version", "document_hash"):  # identifiers and names
+            msg = format_character(text)
         if msg and not any(f == name for f, _ in problems):
             problems.append((name, msg))
     return out, problems
@@ -437,7 +448,33 @@ def _migrate_1(conn) -> None:
         conn.exec_driver_sql(ddl)
 
 
-MIGRATIONS = [(1, "determination log, append-only triggers", _migrate_1)]
+_SQLITE_NO_REPLACE = [
+    # INSERT OR REPLACE (and REPLACE INTO, an upsert) deletes the row it collides with, and
+    # SQLite fires no delete trigger for it unless recursive_triggers is on, which a raw
+    # connection never sets: refuse the insert itself, before the conflict is resolved.
+    ("determination_no_replace", "determination", "id = NEW.id", APPEND_ONLY_MESSAGE),
+    ("determination_no_replace_uid", "determination", "uid = NEW.uid", "UNIQUE constraint failed: determination.uid"),
+    ("determination_no_replace_supersedes", "determination", "NEW.supersedes IS NOT NULL AND supersedes = NEW.supersedes", "UNIQUE constraint failed: determination.supersedes"),
+    ("schema_version_no_replace", "schema_version", "version = NEW.version", APPEND_ONLY_MESSAGE),
+]
+
+
+def _migrate_2(conn) -> None:
+    """Version 2: on SQLite, an insert that would replace an entry (INSERT OR REPLACE, REPLACE, upsert) is refused.
+
+    PostgreSQL has no REPLACE, and its upsert (``ON CONFLICT DO UPDATE``) runs the update
+    trigger of version 1, which refuses it.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    for name, table, clash, message in _SQLITE_NO_REPLACE:
+        conn.exec_driver_sql(f"CREATE TRIGGER {name} BEFORE INSERT ON {table} WHEN EXISTS (SELECT 1 FROM {table} WHERE {clash}) BEGIN SELECT RAISE(ABORT, '{message}'); END")
+
+
+MIGRATIONS = [
+    (1, "determination log, append-only triggers", _migrate_1),
+    (2, "refuse inserts that would replace an entry (SQLite INSERT OR REPLACE)", _migrate_2),
+]
 """Ordered migrations: (version, description, function(connection)). Never edit one that shipped; add the next."""
 
 
@@ -445,10 +482,10 @@ MIGRATIONS = [(1, "determination log, append-only triggers", _migrate_1)]
 
 
 def _normalize_url(url: str) -> str:
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
+    """Return the URL the register uses (see :func:`crc_tools.register.url.check_url`)."""
+    from .url import check_url
+
+    return check_url(url)
 
 
 class Register:
@@ -457,38 +494,55 @@ class Register:
     Parameters
     ----------
     url : str, optional
-        A SQLAlchemy database URL: ``sqlite:///path/register.sqlite`` or
-        ``postgresql+psycopg://user@host/db`` (``postgresql://`` is read as psycopg 3).
-        Default: ``CRC_DATABASE_URL``, else SQLite in ``data/local/register.sqlite``.
+        ``sqlite:///path/register.sqlite`` or ``postgresql+psycopg://user@host/db``
+        (``postgresql://`` is read as psycopg 3); nothing else is accepted
+        (:func:`crc_tools.register.url.check_url`). Default: ``CRC_DATABASE_URL``, else
+        SQLite in ``data/local/register.sqlite``.
+    create : bool
+        Create the register when there is none (``crc register init``).
 
     Notes
     -----
-    The constructor only stores the setting; the database is opened (and created, and
-    migrated) on first use. A SQLite file that does not exist yet reads as an empty
-    register and is created by the first write.
+    The constructor only stores the setting; the database is opened on first use. A
+    register named explicitly (``url``, ``CRC_DATABASE_URL``) must exist: a SQLite file
+    that does not, or a database without the register's tables, is a usage error (a typo
+    must not start a new register). The default register under ``data/local/`` reads as
+    empty until the first entry creates it. Reading never writes: a SQLite register is
+    opened read-only for reading (on a read-only file system, as immutable).
     """
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, *, create: bool = False):
         self.url = url
-        self._engine = None
-        self._ready = False
+        self.create = create
+        self.created = False
+        self._engines: dict = {}
+        self._version_seen: int | None = None
 
     # ----------------------------------------------------------------- connection
 
     @property
+    def _raw_url(self) -> str:
+        return str(self.url or config.database_url())
+
+    @property
     def database_url(self) -> str:
-        """Return the URL in use (the setting, or the configured default)."""
-        return _normalize_url(self.url or config.database_url())
+        """Return the URL in use (the setting, or the configured default), checked."""
+        return _normalize_url(self._raw_url)
+
+    @property
+    def explicit(self) -> bool:
+        """Return whether the register was named (``url`` or ``CRC_DATABASE_URL``) rather than the default."""
+        return self.url is not None or bool(os.environ.get("CRC_DATABASE_URL"))
 
     @property
     def display_url(self) -> str:
         """Return the URL with any password hidden, for messages."""
-        from sqlalchemy.engine import make_url
+        from .url import RegisterSettingError, shown
 
         try:
-            return make_url(self.database_url).render_as_string(hide_password=True)
-        except Exception:  # an unparseable URL is reported by _open
-            return self.database_url
+            return shown(self.database_url)
+        except RegisterSettingError:
+            return shown(self._raw_url)
 
     @property
     def dialect(self) -> str:
@@ -496,77 +550,101 @@ class Register:
         return "postgresql" if self.database_url.startswith("postgresql") else "sqlite"
 
     def _sqlite_path(self) -> Path | None:
-        url = self.database_url
-        if url.startswith("sqlite:///") and "?" not in url:  # the common case, without importing SQLAlchemy
-            db = url[len("sqlite:///"):]
-            if not db or db == ":memory:" or db.startswith("file:"):
-                return None
-            return Path(db)
-        from sqlalchemy.engine import make_url
+        from .url import sqlite_path
 
-        db = make_url(self.database_url).database
-        if not db or db == ":memory:" or db.startswith("file:"):
-            return None
-        return Path(db)
+        return sqlite_path(self.database_url) if self.dialect == "sqlite" else None
+
+    def _present(self, *, write: bool = False) -> bool:
+        """Return whether there is a register file to open; raise when a named one is missing.
+
+        ``False`` means: the default register not created yet (reads are empty; a write,
+        or ``create``, makes it).
+        """
+        from .url import RegisterSettingError
+
+        path = self._sqlite_path()
+        if path is None:
+            return True
+        if path.exists():
+            if not path.is_file():
+                raise RegisterSettingError(f"{path}: not a register file (a folder, device or pipe); check CRC_DATABASE_URL")
+            return True
+        if self.create or not self.explicit:
+            return False
+        raise RegisterSettingError(
+            f"{path}: no register there (the register URL names a SQLite file that does not exist); "
+            f"check CRC_DATABASE_URL, or create a new register there with `crc register init`"
+        )
 
     def _exists(self) -> bool:
-        if self.dialect != "sqlite":
-            return True
-        path = self._sqlite_path()
-        return path is None or path.exists()
+        return self._present(write=False)
+
+    def _engine(self, write: bool):
+        key = "rw" if write or self.dialect != "sqlite" else "ro"
+        if key not in self._engines:
+            self._engines[key] = self._build_engine(key)
+        return self._engines[key]
 
     def _open(self):
-        if self._engine is not None:
-            return self._engine
+        """Return the engine that writes (the one engine on PostgreSQL)."""
+        return self._engine(True)
+
+    def _build_engine(self, key: str):
         import sqlalchemy as sa
-        from sqlalchemy import event
         from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-        url = self.database_url
         try:
             if self.dialect == "sqlite":
-                path = self._sqlite_path()
-                if path is not None:
-                    try:
-                        path.parent.mkdir(parents=True, exist_ok=True)
-                    except OSError as exc:
-                        raise RegisterError(f"cannot create the folder of the register {path.parent}: {exc.strerror or exc}", source="register") from None
-                engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
-
-                @event.listens_for(engine, "connect")
-                def _on_connect(dbapi_connection, _record):
-                    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
-                    cur = dbapi_connection.cursor()
-                    cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
-                    cur.execute("PRAGMA journal_mode = WAL")
-                    cur.execute("PRAGMA synchronous = FULL")
-                    cur.execute("PRAGMA foreign_keys = ON")
-                    cur.close()
-
-                @event.listens_for(engine, "begin")
-                def _on_begin(conn):
-                    # Writers take the lock up front, so two writers never deadlock
-                    # upgrading read locks; readers get a snapshot without blocking.
-                    write = conn.get_execution_options().get("crc_write", False)
-                    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-            else:
-                engine = sa.create_engine(url, pool_pre_ping=True)
+                return self._sqlite_engine(read_only=key == "ro")
+            return sa.create_engine(self.database_url, pool_pre_ping=True)
         except NoSuchModuleError:
             raise RegisterError(f"CRC_DATABASE_URL names a database this version cannot use: {self.display_url} (use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB)", source="register") from None
         except ArgumentError as exc:
             raise RegisterError(f"CRC_DATABASE_URL is not a database URL: {exc}", source="register") from None
         except ModuleNotFoundError as exc:
             raise RegisterError(f"the PostgreSQL driver is not installed ({exc.name}); install it with: pip install 'psycopg[binary]'", source="register") from None
-        self._engine = engine
+
+    def _sqlite_engine(self, *, read_only: bool):
+        """Return an engine on the SQLite file: a reader opens it read-only and sets nothing persistent."""
+        import sqlite3
+
+        import sqlalchemy as sa
+        from sqlalchemy import event
+
+        from .url import read_only_uri
+
+        path = self._sqlite_path()
+        if read_only:
+            engine = sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(read_only_uri(path), uri=True, timeout=SQLITE_BUSY_TIMEOUT_S, check_same_thread=False))
+        else:
+            engine = sa.create_engine(self.database_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+            cur = dbapi_connection.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
+            if not read_only:  # journal mode is stored in the file: only a writer sets it
+                cur.execute("PRAGMA journal_mode = WAL")
+                cur.execute("PRAGMA synchronous = FULL")
+            cur.execute("PRAGMA foreign_keys = ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            # Writers take the lock up front, so two writers never deadlock
+            # upgrading read locks; readers get a snapshot without blocking.
+            write = conn.get_execution_options().get("crc_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write and not read_only else "BEGIN")
+
         return engine
 
     def close(self) -> None:
         """Release the database connections."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
-            self._ready = False
+        for engine in self._engines.values():
+            engine.dispose()
+        self._engines = {}
+        self._version_seen = None
 
     def __enter__(self):
         return self
@@ -575,35 +653,89 @@ class Register:
         self.close()
 
     def _fail(self, action: str, exc: Exception) -> RegisterError:
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        """Return the error to show for a database error: its first line only (never the SQL or its parameters)."""
+        from .url import integrity_answer, is_damage
+
+        orig = getattr(exc, "orig", None) or exc
+        detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(exc).__name__
+        path = self._sqlite_path()
+        if path is not None and is_damage(detail):
+            return RegisterError(f"the register is damaged ({detail}); PRAGMA integrity_check says: {integrity_answer(path)}; restore it from a backup (or an export)", source=str(path))
+        if path is not None and action != "read" and path.exists() and not (os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)):
+            return RegisterError(f"the register is read-only here (a read-only file system, or no permission to write it or its folder): it can be read, not written ({detail})", source=str(path))
         return RegisterError(f"cannot {action} the register at {self.display_url}: {detail}", source="register")
 
     def _connect(self, *, write: bool):
-        engine = self._open()
-        conn = engine.connect()
+        conn = self._engine(write).connect()
         if write:
             conn = conn.execution_options(crc_write=True)
         return conn
 
-    def _ensure_schema(self) -> None:
-        if self._ready:
+    def _read_version(self) -> int:
+        with self._connect(write=False) as conn:
+            version = self._version(conn)
+            conn.rollback()
+        return version
+
+    def _ensure_schema(self, *, write: bool = False) -> None:
+        """Check the schema (reads); bring it to the current version, creating the register if allowed (writes)."""
+        if self._version_seen is not None and (not write or self._version_seen >= SCHEMA_VERSION):
             return
         from sqlalchemy.exc import SQLAlchemyError
 
+        from .url import RegisterSettingError
+
+        path = self._sqlite_path()
+        creating = path is not None and not path.exists()
         try:
-            with self._connect(write=False) as conn:
-                version = self._version(conn)
-                conn.rollback()
-            if version < SCHEMA_VERSION:
-                self._with_retries(self._migrate, "migrate")
-            elif version > SCHEMA_VERSION:
+            version = 0 if creating else self._read_version()
+            if version == 0 and not (self.create or creating):
+                raise RegisterSettingError(f"{path or self.display_url}: holds no register of determinations (no schema_version table); check the URL, or create a register with `crc register init`")
+            if version > SCHEMA_VERSION:
                 raise RegisterError(
                     f"the register at {self.display_url} has schema version {version}, newer than this version of crc-tools knows ({SCHEMA_VERSION}); upgrade crc-tools",
                     source="register",
                 )
+            if write and version < SCHEMA_VERSION:
+                if creating:
+                    self._make_folder(path)
+                self._with_retries(self._migrate, "migrate")
+                self.created = self.created or creating
+                version = SCHEMA_VERSION
         except SQLAlchemyError as exc:
             raise self._fail("open", exc) from None
-        self._ready = True
+        self._version_seen = version
+
+    @staticmethod
+    def _make_folder(path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RegisterError(f"cannot create the folder of the register: {exc.strerror or exc}", source=str(path.parent)) from None
+
+    def _prepare_write(self) -> None:
+        """Before a write: the register must exist (or be the default, or ``create``); bring its schema up to date."""
+        self._present(write=True)
+        self._ensure_schema(write=True)
+
+    def init(self) -> str:
+        """Create the register, or bring an existing one to the current schema; return what was done (``crc register init``)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        self.create = True
+        before = 0
+        if self._present(write=True):
+            try:
+                before = self._read_version()
+            except SQLAlchemyError as exc:
+                raise self._fail("open", exc) from None
+        self._version_seen = None
+        self._ensure_schema(write=True)
+        if before == 0:
+            return f"created a new register of determinations at {self.display_url} (schema version {SCHEMA_VERSION})"
+        if before < SCHEMA_VERSION:
+            return f"brought the register at {self.display_url} from schema version {before} to {SCHEMA_VERSION}"
+        return f"the register at {self.display_url} is already there and up to date (schema version {SCHEMA_VERSION}); nothing created"
 
     @staticmethod
     def _version(conn) -> int:
@@ -629,14 +761,14 @@ class Register:
                 conn.execute(sa.insert(_tables().tables["schema_version"]).values(version=version, description=description, applied_at=_utcnow()))
 
     def _with_retries(self, func, action: str):
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DatabaseError, OperationalError
 
         delay = 0.05
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 return func()
-            except OperationalError as exc:
-                busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
+            except DatabaseError as exc:  # busy: wait and try again; anything else (damaged, read-only …): say so
+                busy = isinstance(exc, OperationalError) and ("locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower())
                 if not busy or attempt == WRITE_ATTEMPTS:
                     if busy:
                         raise RegisterError(f"the register at {self.display_url} stayed busy (locked by another writer) for too long; try again", source="register") from None
@@ -647,11 +779,15 @@ class Register:
 
     def schema_version(self) -> int:
         """Return the schema version of the register (0 for a SQLite register not created yet)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
         if not self._exists():
             return 0
         self._ensure_schema()
-        with self._connect(write=False) as conn:
-            return self._version(conn)
+        try:
+            return self._read_version()
+        except SQLAlchemyError as exc:
+            raise self._fail("read", exc) from None
 
     def latest_entry_id(self) -> int:
         """Return the id of the newest entry (0 for an empty register or one not created yet).
@@ -768,7 +904,7 @@ class Register:
             raise RefusedEntry(problems)
         values["supersedes"] = supersedes
         values["uid"] = str(uuid.uuid4())
-        self._ensure_schema()
+        self._prepare_write()
         return self._with_retries(lambda: self._write_one(values), "write to")
 
     def _write_one(self, values: dict) -> Entry:
@@ -1149,8 +1285,8 @@ def _entry_id(value, *, spreadsheet: bool = False) -> int | None:
     return number if 1 <= number < 2**63 else None
 
 
-def _read_import(path: Path, problems: Problems) -> list[tuple[str, dict]] | None:
-    from ..intake.reader import read_table
+def _read_import(path: Path, problems: Problems, sheet: str | None = None) -> list[tuple[str, dict]] | None:
+    from ..intake.tables import read_tables
 
     suffix = path.suffix.lower()
     if suffix in (".json", ".csv", ".xlsx") and not path.is_file():  # a FIFO or a device would block or never end
@@ -1188,19 +1324,21 @@ def _read_import(path: Path, problems: Problems) -> list[tuple[str, dict]] | Non
             out.append((str(i), item))
         return out
     if suffix in (".csv", ".xlsx"):
-        df = read_table(path, problems)
-        if df is None:
+        tables = read_tables(path, problems, sheet=sheet, known=lambda columns: {"criterion", "status"} <= {str(c).strip() for c in columns})
+        if not tables:
             return None
         rows = []
-        for rec in df.to_dict("records"):
-            row_no = str(rec.pop("_row"))
-            rows.append((row_no, {k: _unneutralize(v) for k, v in rec.items()}))
+        for source, df in tables:
+            sheet_name = source[len(str(path)) + 1: -1] if len(tables) > 1 else ""
+            for rec in df.to_dict("records"):
+                row_no = str(rec.pop("_row"))
+                rows.append((f"{sheet_name}!{row_no}" if sheet_name else row_no, {k: _unneutralize(v) for k, v in rec.items()}))
         return rows
     problems.add(path, None, "", "not a CSV, XLSX or JSON file of determinations")
     return None
 
 
-def import_file(register: Register, path: str | Path, *, known_subjects: dict[str, set[str] | None] | None = None) -> ImportResult:
+def import_file(register: Register, path: str | Path, *, known_subjects: dict[str, set[str] | None] | None = None, sheet: str | None = None) -> ImportResult:
     """Import determinations from a CSV, XLSX or JSON file (as written by :func:`export_text`, or by hand).
 
     Good rows are written in one transaction; bad rows are reported as
@@ -1219,16 +1357,19 @@ def import_file(register: Register, path: str | Path, *, known_subjects: dict[st
     known_subjects : dict, optional
         Subject kind → ids in the loaded data (``None`` for a kind whose ids cannot be
         checked); rows about other subjects are refused.
+    sheet : str, optional
+        The sheet of a workbook to read (default: every visible sheet with ``criterion``
+        and ``status`` columns).
     """
     import sqlalchemy as sa
     from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
     path = Path(path)
     problems = Problems()
-    rows = _read_import(path, problems)
+    rows = _read_import(path, problems, sheet)
     result = ImportResult([], [], problems)
     if not rows:
-        if rows is not None and not problems:
+        if rows is not None and not problems.errors:
             problems.add(path, None, "", "file holds no determinations")
         return result
     columns = set().union(*(r.keys() for _, r in rows))
@@ -1280,7 +1421,7 @@ def import_file(register: Register, path: str | Path, *, known_subjects: dict[st
         prepared.append((row_no, clean))
     if not prepared:
         return result
-    register._ensure_schema()
+    register._prepare_write()
     t = _tables().tables["determination"]
 
     def write():
