@@ -1127,6 +1127,8 @@ def _case_kind(doc: dict) -> str:
         return "shpf_proposal"
     if kind in ("notification", "fra", "final_regulatory_action"):
         return "notification"
+    if kind == "substance":  # DGD substance data (crc_tools.intake.substance)
+        return "substance"
     if "proposal_id" in doc:
         return "shpf_proposal"
     return "notification"
@@ -1143,6 +1145,7 @@ that kind, ``tables`` the bulk tables recognised as that kind (text cells with `
 def _builtin_readers() -> None:
     """Register the readers shipped with the suite (imported here, not at module import, to keep the one-way dependencies)."""
     from ..proposals import shpf  # noqa: F401  registers READERS["shpf_proposal"]
+    from . import substance  # noqa: F401  registers READERS["substance"]
 
 
 def load(paths=None, *, today: dt.date | None = None) -> Intake:
