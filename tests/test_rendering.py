@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crc_tools.documents.dgd import CaseData
+from crc_tools.documents.casedata import CaseData
 from crc_tools.documents import render as reports
 
 from .conftest import run_crc

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from crc_tools.documents import dgd as documents
+from crc_tools.documents import build as documents
 from crc_tools.documents import model as dm
 from crc_tools.documents import word
 from crc_tools.errors import UsageError

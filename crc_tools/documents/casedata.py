@@ -172,46 +172,8 @@ class CaseData:
         return hit.iloc[0].to_dict() if len(hit) else None
 
     def find_chemical(self, query: str) -> str:
-        """Return the key of the chemical a name, CAS number or Annex III name refers to.
-
-        Raises
-        ------
-        DocumentDataError
-            When no notification concerns such a chemical (with close names), or the
-            query names several chemicals.
-        """
-        from ..convention.cas import split_cas
-        from ..convention.reference import annex_iii_matches
-
-        q = normalize_name(query)
-        if not q:
-            raise UsageError("name a chemical (common name, CAS number or Annex III name)")
-        df = self.prepared
-        if df.empty:
-            raise DocumentDataError("no notifications in the data", source=str(query), field_name="chemical")
-        hits: set[str] = set()
-        names = df["chemical"].astype(str)
-        hits.update(df.loc[names.map(normalize_name) == q, "chemical_key"])
-        for key, ident in self.identities.items():
-            if normalize_name(ident.name) == q or str(query).strip() in ident.cas_numbers:
-                hits.add(key)
-        if not hits:
-            wanted = {e.entry_id for e in annex_iii_matches(str(query), split_cas(str(query)) if any(ch.isdigit() for ch in str(query)) else [])}
-            for key, ident in self.identities.items():
-                if wanted & {e.entry_id for e in ident.annex_iii}:
-                    hits.add(key)
-        if not hits:
-            contains = {k for k, n in zip(df["chemical_key"], names, strict=True) if q in normalize_name(n)}
-            if len(contains) == 1:
-                hits = contains
-        if len(hits) == 1:
-            return hits.pop()
-        known = sorted({i.name for i in self.identities.values()}, key=str.casefold)
-        if not hits:
-            close = difflib.get_close_matches(str(query), known, n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else f"; chemicals in the data: {', '.join(known[:12])}{' …' if len(known) > 12 else ''}"
-            raise DocumentDataError(f"no notification in the data concerns '{query}'{hint}", source=str(query), field_name="chemical")
-        raise DocumentDataError(f"'{query}' matches several chemicals: {', '.join(sorted(self.identities[k].name for k in hits))}; name one of them", source=str(query), field_name="chemical")
+        """Return the key of the chemical a name, CAS number or Annex III name refers to (:func:`find_chemical`)."""
+        return find_chemical(self, query)
 
     def recommended(self, *, include_listed: bool = False) -> list[tuple[str, str]]:
         """Return ``(chemical, category)`` pairs the committee recommends (Article 5.6).
@@ -224,6 +186,49 @@ class CaseData:
             return []
         rec = st[st["recommend_listing"] & (include_listed | ~st["listed_in_annex_iii"])]
         return list(zip(rec["chemical"], rec["category"], strict=True))
+
+
+def find_chemical(data: "CaseData", query: str) -> str:
+    """Return the key of the chemical a name, CAS number or Annex III name refers to.
+
+    Raises
+    ------
+    DocumentDataError
+        When no notification concerns such a chemical (with close names), or the
+        query names several chemicals.
+    """
+    from ..convention.cas import split_cas
+    from ..convention.reference import annex_iii_matches
+
+    q = normalize_name(query)
+    if not q:
+        raise UsageError("name a chemical (common name, CAS number or Annex III name)")
+    df = data.prepared
+    if df.empty:
+        raise DocumentDataError("no notifications in the data", source=str(query), field_name="chemical")
+    hits: set[str] = set()
+    names = df["chemical"].astype(str)
+    hits.update(df.loc[names.map(normalize_name) == q, "chemical_key"])
+    for key, ident in data.identities.items():
+        if normalize_name(ident.name) == q or str(query).strip() in ident.cas_numbers:
+            hits.add(key)
+    if not hits:
+        wanted = {e.entry_id for e in annex_iii_matches(str(query), split_cas(str(query)) if any(ch.isdigit() for ch in str(query)) else [])}
+        for key, ident in data.identities.items():
+            if wanted & {e.entry_id for e in ident.annex_iii}:
+                hits.add(key)
+    if not hits:
+        contains = {k for k, n in zip(df["chemical_key"], names, strict=True) if q in normalize_name(n)}
+        if len(contains) == 1:
+            hits = contains
+    if len(hits) == 1:
+        return hits.pop()
+    known = sorted({i.name for i in data.identities.values()}, key=str.casefold)
+    if not hits:
+        close = difflib.get_close_matches(str(query), known, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else f"; chemicals in the data: {', '.join(known[:12])}{' …' if len(known) > 12 else ''}"
+        raise DocumentDataError(f"no notification in the data concerns '{query}'{hint}", source=str(query), field_name="chemical")
+    raise DocumentDataError(f"'{query}' matches several chemicals: {', '.join(sorted(data.identities[k].name for k in hits))}; name one of them", source=str(query), field_name="chemical")
 
 
 def case_data(data) -> CaseData:
@@ -255,4 +260,4 @@ def resolve_category(data: CaseData, key: str, category: str | None) -> str:
     raise UsageError(f"{name} is notified in the {' and '.join(notified)} categories; choose one with --category")
 
 
-__all__ = ["CaseData", "DocumentDataError", "case_data", "resolve_category"]
+__all__ = ["CaseData", "DocumentDataError", "case_data", "find_chemical", "resolve_category"]

@@ -47,7 +47,7 @@ from .parts import (
     text,
     title_block,
 )
-from .style import join, party_prose, region_prose, sentence_start
+from .style import join, region_prose, sentence_start
 
 HS_PROVENANCE = {"wco_subheading": "subheading", "wco_recommendation": "code recommended by the World Customs Organization", "notifying_party": "code given by a notifying Party"}
 """How section 1 says where an HS code comes from (``data/reference/hs_codes.csv`` provenance)."""
@@ -73,6 +73,7 @@ class Fra:
 
     @classmethod
     def build(cls, data: CaseData, chemical: str, category: str | None, today: dt.date) -> "Fra":
+        """Return the context of the DGD of a chemical and category (the recommended one by default)."""
         key = data.find_chemical(chemical)
         cat = resolve_category(data, key, category)
         ctx = cls(data, key, cat, today)
@@ -93,11 +94,13 @@ class Fra:
 
     @property
     def other_categories(self) -> pd.DataFrame:
+        """Return the notifications of the chemical in the other category."""
         df = self.data.prepared
         return df[(df["chemical_key"] == self.key) & (df["category"] != self.category)]
 
     @property
     def meetings(self) -> list[str]:
+        """Return the meetings at which the Committee concluded on the notifications presented."""
         return sorted({m for e in self.basis if e["concluded"] for m in [text(e["row"], "committee_meeting")] if m})
 
 
@@ -115,7 +118,7 @@ def _hs_codes(ctx: Fra) -> list[str]:
         code = text(e["row"], "hs_code")
         if code and code not in codes:
             codes.add(code)
-            out.append(f"{code} (as given in the notification of {party_prose(e['party'])})")
+            out.append(f"{code} (as given in the notification of {e['prose']})")
     return list(dict.fromkeys(out))
 
 
@@ -314,7 +317,7 @@ def annex_3(ctx: Fra) -> list[dict]:
 
 
 def annex_4(ctx: Fra) -> list[dict]:
-    """References: the final regulatory actions, the notifications and their supporting documents, the evaluations cited."""
+    """Return Annex 4, the references: final regulatory actions, notifications, supporting documents, evaluations cited."""
     refs = ctx.refs
     groups = References.GROUPS
     for e in ctx.basis:
@@ -337,7 +340,7 @@ PARTS = (section_1, section_2, section_3, section_4, annex_1, annex_2, annex_3, 
 
 
 def _review_notes(document: dict, ctx: Fra) -> None:
-    """What the review knows and the DGD does not say: status, other notifications, provenance of the data."""
+    """Note what the review knows and the DGD does not say: status, other notifications, provenance of the data."""
     note = dm.add_note
     listed = [a for a in ctx.annex_iii if a.category == ctx.category]
     if listed:

@@ -114,10 +114,12 @@ def ingredients(row) -> list[tuple[str, str, str]]:
 
 
 def ingredient_text(name: str, cas: str, conc: str) -> str:
+    """Return an active ingredient with its CAS number and concentration."""
     return name + (f" (CAS {cas})" if cas else "") + (f": {conc}" if conc else "")
 
 
 def type_text(code: str) -> str | None:
+    """Return formulation type codes in words (``UL`` → ultra-low volume liquid)."""
     codes = [c for c in str(code or "").split(";") if c]
     if not codes:
         return None
@@ -151,6 +153,7 @@ def _missing(hint: str = "") -> dict:
 
 
 def eligibility_text(v: dict) -> str:
+    """Return whether the proposing Party may propose (Article 6.1), in words."""
     ok = v.get("eligible")
     status = str(v.get("development_status") or "")
     if ok is None or (isinstance(ok, float) and ok != ok):
@@ -267,9 +270,11 @@ class Facts:
         self.incidents = {str(pid): g for pid, g in inc.groupby("proposal_id", sort=False)} if len(inc) else {}
 
     def status(self, pid: str) -> str:
+        """Return the Annex IV Part 3 status of a proposal."""
         return str(self.conclusions.get(pid, {}).get("part3_status") or "pending")
 
     def incident_rows(self, pid: str) -> list:
+        """Return the incident reports of a proposal, by date."""
         g = self.incidents.get(pid)
         if g is None or g.empty:
             return []
@@ -292,6 +297,7 @@ def proposal_entries(rows: pd.DataFrame) -> list[dict]:
 
 
 def incident_table(facts: Facts, e: dict, *, caption: str) -> dict:
+    """Return the table of a proposal's incident reports."""
     rows = []
     for r in facts.incident_rows(e["pid"]):
         affected = _t(r, "affected")

@@ -106,9 +106,11 @@ ABBREVIATIONS = {
     "SOR": "Statutory Orders and Regulations (Canada)",
     "TBT": "Tributyltin",
     "TWA": "Time-weighted average",
+    "UL": "Ultra-low volume liquid (formulation code)",
     "ULV": "Ultra low volume (formulation)",
     "UN": "United Nations",
     "UNEP": "United Nations Environment Programme",
+    "US": "United States of America",
     "WCO": "World Customs Organization",
     "WHO": "World Health Organization",
 }

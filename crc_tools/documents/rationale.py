@@ -21,7 +21,7 @@ from . import model as dm
 from .casedata import CaseData, DocumentDataError, case_data
 from .parts import FRA_TYPE_LABELS, category_label, committee_concluded, date, entries, finish, text
 from .reasoning import Paragraphs, aid_notes, criterion_paragraph, documents_reviewed, matrix
-from .style import region_prose, sentence_start
+from .style import name_in_prose, region_prose, sentence_start
 
 GROUP_TITLES = {
     "(a)": "protection of human health or the environment",
@@ -56,7 +56,7 @@ def _select(data: CaseData, nid: str, category: str | None):
 
 
 def _scope(e: dict, chem: str, cat: str, number: Paragraphs, data: CaseData) -> list[dict]:
-    """The scope paragraph: the notifying Party, the action, the category, the uses, the documents reviewed."""
+    """Return the scope paragraphs: the notifying Party, the action, the category, the uses, the documents reviewed."""
     r = e["row"]
     fra = FRA_TYPE_LABELS.get(str(r.get("fra_type") or ""))
     region = region_prose(e["region"])
@@ -64,12 +64,12 @@ def _scope(e: dict, chem: str, cat: str, number: Paragraphs, data: CaseData) -> 
     symbols = documents_reviewed([text(r, "regulatory_document"), *[x for x in str(text(r, "evaluation_references") or "").split("\n")], *[c.get("references") for c in crit]])
     uses = [x for x in (("the uses prohibited: " + text(r, "uses_prohibited")) if text(r, "uses_prohibited") else None, ("the uses that remain allowed: " + text(r, "uses_allowed")) if text(r, "uses_allowed") else None) if x]
     first = (
-        f"The notification of final regulatory action submitted by {e['prose']}{f' ({region} region)' if region else ''} in respect of {chem} "
+        f"The notification of final regulatory action submitted by {e['prose']}{f' ({region})' if region else ''} in respect of {name_in_prose(chem)} "
         f"under the {cat} category was reviewed together with its supporting documentation"
         + (f", made available in document{'s' if len(symbols) > 1 else ''} {', '.join(symbols)}." if symbols else ".")
     )
     second = (
-        (f"By the final regulatory action {chem} is {fra} in the {cat} category" if fra else f"The final regulatory action concerns {chem} in the {cat} category")
+        (f"By the final regulatory action {name_in_prose(chem)} is {fra} in the {cat} category" if fra else f"The final regulatory action concerns {name_in_prose(chem)} in the {cat} category")
         + (f", with effect from {date(r, 'fra_date')}" if date(r, "fra_date") else "")
         + ". "
         + (text(r, "fra_summary") or "")
@@ -94,13 +94,13 @@ def _criteria_sections(rows: dict, subject: str, number: Paragraphs) -> list[dic
 
 
 def _conclusion(concl: dict, concluded: bool, e: dict, chem: str, number: Paragraphs) -> list[dict]:
-    """The conclusion paragraph: the Committee's, or what the task group proposes; a conflict stated with its entries."""
+    """Return the conclusion paragraph: the Committee's, or what the task group proposes; a conflict stated with its entries."""
     status = str(concl.get("annex_ii_status") or "pending")
     meeting = text(e["row"], "committee_meeting")
     verdict = {"met": "meets", "not_met": "does not meet"}
     out = []
     if concluded and status in verdict:
-        out.append(number(f"The Committee concluded{' at ' + meeting if meeting else ''} that the notification of final regulatory action by {e['prose']} in respect of {chem} {verdict[status]} the criteria of Annex II."))
+        out.append(number(f"The Committee concluded{' at ' + meeting if meeting else ''} that the notification of final regulatory action by {e['prose']} in respect of {name_in_prose(chem)} {verdict[status]} the criteria of Annex II."))
     else:
         proposal = str(concl.get("latest_proposal") or "").strip()
         if proposal:
@@ -138,7 +138,7 @@ def rationale_document(*, notification_id: str, category: str | None = None, dat
     concl = data.conclusions.get((nid, cat), {})
     concluded = committee_concluded(concl, crit)
     status = str(concl.get("annex_ii_status") or "pending")
-    what = f"the notification of final regulatory action submitted by {e['prose']} in respect of {chem} under the {cat} category"
+    what = f"the notification of final regulatory action submitted by {e['prose']} in respect of {name_in_prose(chem)} under the {cat} category"
     if concluded and status in ("met", "not_met"):
         title = f"Rationale for the conclusion by the Chemical Review Committee that {what} {'meets' if status == 'met' else 'does not meet'} the criteria of Annex II to the Rotterdam Convention"
     else:

@@ -36,6 +36,7 @@ class Paragraphs:
         self.n = 0
 
     def __call__(self, text: str, style: str = "") -> dict:
+        """Return the next numbered paragraph."""
         self.n += 1
         return dm.p(text, style, number=str(self.n))
 

@@ -44,7 +44,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -52,7 +51,7 @@ from pathlib import Path
 
 from .. import config
 from ..errors import CrcError, UsageError
-from ..output import atomic_path, ensure_folder, write_bytes_atomic, write_text_atomic
+from ..output import ensure_folder, write_bytes_atomic, write_text_atomic
 from ..text import safe_filename
 from . import model as dm
 

@@ -65,6 +65,7 @@ class Shpf:
 
     @classmethod
     def build(cls, data: CaseData, chemical: str, today: dt.date) -> "Shpf":
+        """Return the context of the DGD of a formulation."""
         from ..proposals.shpf import annex_iii_coverage
         from .formulation import proposal_entries
 
@@ -82,18 +83,22 @@ class Shpf:
 
     @property
     def name(self) -> str:
+        """Return the formulation's name."""
         return self.f.name
 
     @property
     def ingredients(self) -> list[tuple[str, str, str]]:
+        """Return (name, CAS number, concentration) per active ingredient, over all proposals."""
         return list(dict.fromkeys((n, c, conc) for r in self.f.rows.to_dict("records") for n, c, conc in ingredients(r)))
 
     @property
     def entry(self) -> str | None:
+        """Return the Annex III entry the listing needs."""
         return entry_text(self.f.status)
 
     @property
     def pops(self) -> list:
+        """Return the Stockholm Convention listings of the active ingredients."""
         return [s for n, c, _ in self.ingredients for s in stockholm_for(n, [c] if c else [])]
 
 
@@ -191,7 +196,7 @@ def _lead(ctx: Shpf) -> list[dict]:
 
 
 def _part3_paragraphs(ctx: Shpf, e: dict) -> list[dict]:
-    """The Committee's conclusion on each criterion of Annex IV Part 3, as prose; to be completed where it has not concluded."""
+    """Return the Committee's conclusion on each criterion of Annex IV Part 3, as prose; to be completed where it has not concluded."""
     out = []
     crit = ctx.facts.criteria.get(e["pid"], {})
     for it in items("annex_iv_part3").items:
@@ -279,7 +284,7 @@ def _annex2_rows(ctx: Shpf, e: dict) -> list[dict]:
 
 
 def annex_2(ctx: Shpf) -> list[dict]:
-    """The proposal and its incident reports (Annex IV Part 1; Part B reports)."""
+    """Return Annex 2: the proposal and its incident reports (Annex IV Part 1; Part B reports)."""
     a2: list[dict] = []
     for e in ctx.basis:
         a2.append(dm.heading(e["label"], party=e["party"]))
@@ -296,12 +301,12 @@ def annex_2(ctx: Shpf) -> list[dict]:
 
 
 def annex_3(ctx: Shpf) -> list[dict]:
-    """The designated national authority of the proposing Party."""
+    """Return Annex 3: the designated national authority of the proposing Party."""
     return [dna_annex(ctx.basis, "Pesticides", title="Addresses of designated national authorities", party_heading="Proposing Party")]
 
 
 def annex_4(ctx: Shpf) -> list[dict]:
-    """References: the proposal, the documents collected under Annex IV Part 2, those the Committee cited, the substance references."""
+    """Return Annex 4: the proposal, the documents collected under Annex IV Part 2, those the Committee cited, the substance references."""
     g = References.GROUPS
     for e in ctx.basis:
         r = e["row"]

@@ -17,7 +17,19 @@ from ..convention.reference import items
 from ..text import safe_filename
 from . import model as dm
 from .casedata import DocumentDataError, case_data
-from .formulation import CATEGORY, CATEGORY_LABEL, PART3_TITLES, Facts, eligibility_text, entry_text, formulation_for, incident_table, ingredients, proposal_entries, type_text
+from .formulation import (
+    CATEGORY,
+    CATEGORY_LABEL,
+    PART3_TITLES,
+    Facts,
+    eligibility_text,
+    entry_text,
+    formulation_for,
+    incident_table,
+    ingredients,
+    proposal_entries,
+    type_text,
+)
 from .parts import committee_concluded, date, finish, text
 from .reasoning import Paragraphs, aid_notes, criterion_paragraph, documents_reviewed, matrix
 from .style import join, region_prose, sentence_start
@@ -29,7 +41,7 @@ def _scope(e: dict, name: str, entry: str | None, facts: Facts, number: Paragrap
     symbols = documents_reviewed([text(r, "summary_published"), *[it.get("source") for it in facts.part2.get(e["pid"], {}).values()], *[c.get("references") for c in facts.criteria.get(e["pid"], {}).values()]])
     what = f"a formulation of type {type_text(text(r, 'formulation_type') or '') or 'to be completed'} containing {join([f'{n} {c}'.strip() for n, _, c in ings])}" if ings else "a formulation"
     out = [
-        number(f"The proposal submitted by {e['prose']}{f' ({region_prose(e['region'])} region)' if e['region'] else ''} referred to {name}, {what}" + (f"; the Annex III entry it would need reads: {entry}." if entry else ".")),
+        number(f"The proposal submitted by {e['prose']}{f' ({region_prose(e['region'])})' if e['region'] else ''} referred to {name}, {what}" + (f"; the Annex III entry it would need reads: {entry}." if entry else ".")),
         number("The proposal and its supporting documentation were made available to the Committee" + (f" in document{'s' if len(symbols) > 1 else ''} {', '.join(symbols)}." if symbols else ".")),
     ]
     if not symbols:

@@ -104,6 +104,14 @@ def sentence_start(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def name_in_prose(name: str) -> str:
+    """Return a chemical's common name as running text writes it mid-sentence: "chrysotile asbestos", "carbosulfan"; "PFOA" and "DDT" unchanged."""
+    text = str(name or "")
+    if len(text) > 1 and text[0].isupper() and text[1].islower() and not any(c.isupper() for c in text[1:].split(" ")[0]):
+        return text[0].lower() + text[1:]
+    return text
+
+
 def region_prose(region: str) -> str:
     """Return a PIC region as prose writes it (decision RC-1/2: "South West Pacific")."""
     return REGION_PROSE.get(str(region or ""), str(region or ""))
@@ -135,4 +143,4 @@ def _as_date(value) -> dt.date | None:
         return None
 
 
-__all__ = ["un_date", "party_prose", "party_label", "sentence_start", "region_prose", "join"]
+__all__ = ["un_date", "name_in_prose", "party_prose", "party_label", "sentence_start", "region_prose", "join"]

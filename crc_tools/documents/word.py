@@ -130,7 +130,7 @@ def reference_template():
 
 
 def _header_footer(d, document: dict) -> None:
-    """The running header (symbol left, date right) and the footer "page X of Y"."""
+    """Write the running header (symbol left, date right) and the footer "page X of Y"."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
     from docx.shared import Pt, Twips
 
