@@ -268,7 +268,12 @@ def check_shpf_dgd(document: dict) -> list[dict]:
         out.add("identity", dm.RESULT_OK, f"'{name}' is named alike on the cover, in the title block, in section 1 and in Annex 2; Annex III entry '{_first(_field(document, '1', 'annex_iii_entry'))}'")
     basis = _basis(document)
     have = _presence(document, "annex2")
-    needs = {"its incidents in 2.1": have["2.1"], "its proposal in Annex 2": have["Annex 2"], "its designated national authority in Annex 3": have["Annex 3"], "its documents in Annex 4": have["Annex 4"]}
+    incidents_21 = {b.get("party") for b in _blocks(document, "2.1", type_="table", key="incidents") if b.get("rows")}
+    reports = {b.get("party") for b in _blocks(document, "annex2", type_="fields", key="incident")}
+    needs = {
+        "its incidents in 2.1": have["2.1"] & incidents_21, "its proposal in Annex 2": have["Annex 2"], "an incident report in Annex 2": reports,
+        "its designated national authority in Annex 3": have["Annex 3"], "its documents in Annex 4": have["Annex 4"],
+    }
     check_parties(document, basis, word="proposing", needs=needs, out=out)
     for b in basis:
         if b.get("status") != "met":
@@ -276,13 +281,31 @@ def check_shpf_dgd(document: dict) -> list[dict]:
         eligible = str(b.get("eligibility") or "")
         if not eligible or eligible.startswith("not classified"):
             out.add("basis", dm.RESULT_TO_COMPLETE, f"{b['party']}: no development classification, so Article 6.1 eligibility is not checked")
-        elif eligible.split()[0] == "no":
+        elif eligible.startswith("no:") or eligible == "no":
             out.add("basis", dm.RESULT_PROBLEM, f"{b['party']} is classified as neither a developing country nor an economy in transition; Article 6.1 admits proposals from those only (flagged: the classification is contestable)")
     if basis and not out.has("basis", dm.RESULT_PROBLEM):
         out.add("basis", dm.RESULT_OK, f"compared each proposal of section 2 with its Annex IV Part 3 conclusion: {len(basis)} meet(s) it; one proposal suffices (Article 6: no second PIC region is needed)")
+    _check_part2(document, basis, out)
     _check_other_uses(document, out)
     check_abbreviations(document, out)
     return list(out)
+
+
+def _check_part2(document: dict, basis: list[dict], out: Findings) -> None:
+    """The Annex IV Part 2 items the Secretariat has not collected, or collected without a summary, are named (Article 6.3)."""
+    blocks = _blocks(document, "annex1", type_="fields", key="part2")
+    if not blocks:
+        if basis:
+            out.add("Annex IV Part 2", dm.RESULT_PROBLEM, "Annex 1 gives no Annex IV Part 2 item for the proposals named in section 2")
+        return
+    open_items = [f"{b.get('item', '?')} ({b.get('party')})" for b in blocks if b.get("status") in ("awaited", "not recorded")]
+    unsummarised = [f"{b.get('item', '?')} ({b.get('party')})" for b in blocks if b.get("status") == "collected" and dm.is_missing({r.get("key"): r["value"] for r in b["rows"]}.get("summary"))]
+    if open_items:
+        out.add("Annex IV Part 2", dm.RESULT_TO_COMPLETE, f"information not yet collected by the Secretariat for item(s) {', '.join(open_items)} (Article 6.3)")
+    if unsummarised:
+        out.add("Annex IV Part 2", dm.RESULT_TO_COMPLETE, f"information collected but not summarised in Annex 1 for item(s) {', '.join(unsummarised)}")
+    if not open_items and not unsummarised:
+        out.add("Annex IV Part 2", dm.RESULT_OK, f"compared the {len(blocks)} Annex IV Part 2 item(s) of Annex 1 with the Secretariat's collection: each is collected and summarised, or was looked for (Article 6.3)")
 
 
 def _check_shpf_identity(document: dict, out: Findings) -> None:
@@ -300,6 +323,9 @@ def _check_shpf_identity(document: dict, out: Findings) -> None:
         extra = sorted(_cas(rows.get("cas_as_proposed")) - sec1_cas)
         if extra:
             out.add("identity", dm.RESULT_PROBLEM, f"Annex 2 ({party}) gives CAS number(s) {', '.join(extra)} that section 1 does not list")
+        ftype, sec1_type = _first(rows.get("type_as_proposed")), _first(_field(document, "1", "formulation_type"))
+        if ftype and sec1_type and _norm(ftype) != _norm(sec1_type):
+            out.add("identity", dm.RESULT_PROBLEM, f"Annex 2 ({party}) gives the formulation type '{ftype}', section 1 '{sec1_type}'")
     if _first(_field(document, "1", "annex_iii_entry")) is None:
         out.add("identity", dm.RESULT_PROBLEM, "section 1 gives no Annex III entry (formulation type and concentration threshold)")
     check_cas_identities(pairs, out)
