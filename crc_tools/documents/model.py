@@ -105,6 +105,7 @@ ABBREVIATIONS = {
     "SL": "Soluble concentrate (formulation)",
     "SOR": "Statutory Orders and Regulations (Canada)",
     "TBT": "Tributyltin",
+    "TBTO": "Tributyltin oxide",
     "TWA": "Time-weighted average",
     "UL": "Ultra-low volume liquid (formulation code)",
     "ULV": "Ultra low volume (formulation)",

@@ -101,6 +101,8 @@ def _entry(raw, section: str, where: tuple, problems, refs: set[str] | None) -> 
     out = {}
     for spec in schema.fields:
         value = _value(raw, spec, where, problems)
+        if value is None and section == "fields" and not spec.required:
+            value = [] if spec.type in ("text_list", "cas_list") else ""  # reported; the file's other data stay usable
         if value is None:
             return None
         if spec.required and not value:
