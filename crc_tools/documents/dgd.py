@@ -325,7 +325,7 @@ def annex_4(ctx: Fra) -> list[dict]:
         refs.add(groups[0], text(r, "regulatory_document"), party=e["party"])
         refs.add(groups[0], notification_citation(e, ctx.name), party=e["party"])
         for x in items(r, "evaluation_references"):
-            refs.add(groups[1], x, party=e["party"])
+            refs.add(groups[1], x, party=e["party"])  # a data file named here is left out by model.scrub, with a note
         refs.add(groups[1], text(r, "bridging_source"), party=e["party"])
     general = ["Rotterdam Convention on the Prior Informed Consent Procedure for Certain Hazardous Chemicals and Pesticides in International Trade."]
     general += [f"Stockholm Convention on Persistent Organic Pollutants, Annex {s.stockholm_annex}" + (f", decision {s.cop_decision}." if s.cop_decision else ".") for s in ctx.pops]

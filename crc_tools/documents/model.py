@@ -124,6 +124,15 @@ _ROMAN_RE = re.compile(r"^[IVX]+$")
 _SYMBOL_RE = re.compile(r"\b(?:UNEP/)?FAO/RC/[\w./-]+|\bUNEP/[A-Z][\w./-]+")
 """UN document symbols (UNEP/FAO/RC/CRC.12/3/Rev.1): their parts are not abbreviations of the text."""
 
+FILE_NAME_RE = re.compile(r"[\w./-]+\.(?:ya?ml|csv|json|xlsx|ipynb|py)\b|\bdata/(?:cases|reference)/\S*", re.IGNORECASE)
+"""A file name of the suite's data (``crc_cases.csv``, ``data/cases/x.yaml``): internal, never in a document."""
+
+
+def is_internal(text) -> bool:
+    """Return whether a text names one of the suite's data files (a provenance note, not a reference)."""
+    return bool(FILE_NAME_RE.search(str(text or "")))
+
+
 PROVENANCE_RE = re.compile(r"\s*\((?=[^()]*\b(?:illustrative|see sources|not read|not from a source|unverified)\b)[^()]*\)", re.IGNORECASE)
 """A parenthetical provenance marker in a value: ``(illustrative)``, ``(illustrative, see sources)``."""
 
@@ -385,7 +394,11 @@ def _scrub_block(b: dict, document: dict, where: str) -> None:
     elif b.get("type") in ("table", "chart"):
         b["rows"] = [[_scrub_value(c, document, where) for c in row] for row in b["rows"]]
     elif b.get("type") == "list":
-        b["items"] = [_scrub_text(i, document, where) for i in b["items"]]
+        kept = [i for i in b["items"] if not is_internal(i)]
+        for i in b["items"]:
+            if is_internal(i):
+                add_note(document, "Internal references left out", f"{where}: {i}")
+        b["items"] = [_scrub_text(i, document, where) for i in kept]
 
 
 def _scrub_value(value, document: dict, where: str):

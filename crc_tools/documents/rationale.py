@@ -154,6 +154,8 @@ def rationale_document(*, notification_id: str, category: str | None = None, dat
     document = dm.new_document("rationale", title, sections_, meta=meta)
     from ..notifications.criteria import AID_LABEL
 
+    for topic, note in number.notes:
+        dm.add_note(document, topic, note)
     aid_notes(document, crit, AID_LABEL)
     for s in [x for x in str(text(e["row"], "sources") or "").split("\n") if x.strip()]:
         dm.add_note(document, f"Sources of the notification {nid}", s)

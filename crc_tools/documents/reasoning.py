@@ -34,6 +34,7 @@ class Paragraphs:
 
     def __init__(self) -> None:
         self.n = 0
+        self.notes: list[tuple[str, str]] = []
 
     def __call__(self, text: str, style: str = "") -> dict:
         """Return the next numbered paragraph."""
@@ -75,7 +76,8 @@ def criterion_paragraph(item, row: dict | None, number: Paragraphs, subject: str
     row = row or {}
     label = f"Criterion {item.id}"
     status, why = committee_entry(row)
-    refs = references_of(row)
+    refs = [r for r in references_of(row) if not dm.is_internal(r)]
+    number.notes += [("Internal references left out", f"criterion {item.id}: {r}") for r in references_of(row) if dm.is_internal(r)]
     cite = f" ({'; '.join(refs)})" if refs else ""
     if status:
         return number(f"{label}: the Committee concluded that the criterion {VERDICT.get(status, status)} for {subject}." + (f" {why}" if why else "") + cite)

@@ -110,6 +110,8 @@ def proposal_rationale_document(*, proposal_id: str, data=None, today: dt.date |
         dm.add_note(document, "Article 6.1", str(v.get("eligibility_basis")))
     from ..notifications.criteria import AID_LABEL
 
+    for topic, note in number.notes:
+        dm.add_note(document, topic, note)
     aid_notes(document, list(crit.values()), AID_LABEL)
     return finish(document)
 
