@@ -125,9 +125,9 @@ def test_section_1_identification(chrysotile):
 
 def test_hs_code_from_the_reference_table_is_not_attributed_to_a_party():
     data = documents.CaseData.load(today=TODAY)
-    doc = documents.dgd_document(chemical="Carbosulfan", data=data, today=TODAY)
-    hs = _fields(doc, "1", "hs_code") or []
-    assert not any("notification" in h for h in hs if h.split()[0] in {"3808.91", "2932.99"}), hs
+    doc = documents.dgd_document(chemical="Tributyltin compounds", category="industrial", data=data, today=TODAY)
+    hs = _fields(doc, "1", "hs_code")
+    assert hs and hs[0].startswith("2931.20 (HS 2022 subheading") and not any("notification" in h for h in hs), hs
 
 
 def test_items_the_data_lack_are_said_visibly(chrysotile):
