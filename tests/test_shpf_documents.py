@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 
 from crc_tools.documents import build as documents
-from crc_tools.documents import checks
+from crc_tools.documents import checks, word
 from crc_tools.documents import html as dm_html
 from crc_tools.documents import model as dm
-from crc_tools.documents import word
 from crc_tools.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]

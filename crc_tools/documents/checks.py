@@ -292,7 +292,7 @@ def check_shpf_dgd(document: dict) -> list[dict]:
 
 
 def _check_part2(document: dict, basis: list[dict], out: Findings) -> None:
-    """The Annex IV Part 2 items the Secretariat has not collected, or collected without a summary, are named (Article 6.3)."""
+    """Name the Annex IV Part 2 items the Secretariat has not collected, or collected without a summary (Article 6.3)."""
     blocks = _blocks(document, "annex1", type_="fields", key="part2")
     if not blocks:
         if basis:

@@ -706,6 +706,25 @@ def default_jobs(n_documents: int) -> int:
     return max(1, min(os.cpu_count() or 1, n_documents, 8))
 
 
+def _build_models(requests: list, case_data, today, results: list) -> list[tuple[int, dict]]:
+    """Build the model of each request; a request that cannot be built becomes a :class:`Failed` in ``results``."""
+    models: list[tuple[int, dict]] = []
+    stems: dict[str, int] = {}
+    for i, req in enumerate(requests):
+        try:
+            model = build_model(req, case_data, today=today)
+        except CrcError as exc:
+            results[i] = Failed(kind=req.kind, label=req.label, message=str(exc))
+            continue
+        # Two names that sanitise alike ("A/B", "A-B") must not overwrite each other.
+        stem = safe_filename(model["meta"].get("file_stem") or model["kind"])
+        stems[stem] = stems.get(stem, 0) + 1
+        if stems[stem] > 1:
+            model["meta"]["file_stem"] = f"{stem}-{stems[stem]}"
+        models.append((i, model))
+    return models
+
+
 def render_many(
     requests,
     *,
@@ -738,21 +757,7 @@ def render_many(
     local: KernelSession | None = KernelSession().start() if in_process and requests else None
     results: list = [None] * len(requests)
     try:
-        case_data = _case_data(data, today)
-        models: list[tuple[int, dict]] = []
-        stems: dict[str, int] = {}
-        for i, req in enumerate(requests):
-            try:
-                model = build_model(req, case_data, today=today)
-            except CrcError as exc:
-                results[i] = Failed(kind=req.kind, label=req.label, message=str(exc))
-                continue
-            # Two names that sanitise alike ("A/B", "A-B") must not overwrite each other.
-            stem = safe_filename(model["meta"].get("file_stem") or model["kind"])
-            stems[stem] = stems.get(stem, 0) + 1
-            if stems[stem] > 1:
-                model["meta"]["file_stem"] = f"{stem}-{stems[stem]}"
-            models.append((i, model))
+        models = _build_models(requests, _case_data(data, today), today, results)
         from tqdm import tqdm
 
         bar = tqdm(total=len(requests), desc="documents", unit="doc", file=sys.stderr, disable=(not progress) if progress is not None else None, leave=False)
