@@ -105,12 +105,12 @@ def aid_notes(document: dict, rows: list[dict], aid_label: str) -> None:
             dm.add_note(document, aid_label[:1].upper() + aid_label[1:], f"criterion {r.get('criterion')}: {r.get('aid')}: {_s(r.get('aid_reason'))}")
 
 
-def matrix(rows: list[dict], items_, title: str) -> dict | None:
+def matrix(rows: list[dict], items_, title: str, *, axis: str = "Annex II criterion") -> dict | None:
     """Return a chart block of the Committee's conclusions and the groups' proposals on each criterion."""
     if not rows:
         return None
     by = {r.get("criterion"): r for r in rows}
-    cells, table_rows = [], [["The Committee's conclusions"], ["Proposals of a task group or contact group"]]
+    cells, table_rows = [], [["Committee"], ["Task group or contact group"]]
     for k, it in enumerate(items_.items):
         r = by.get(it.id, {})
         for line, status in ((0, committee_entry(r)[0]), (1, proposal_entry(r)[0])):
@@ -121,7 +121,7 @@ def matrix(rows: list[dict], items_, title: str) -> dict | None:
     try:
         from ..charts import criteria_matrix, to_svg
 
-        svg = to_svg(criteria_matrix(cells, title=""))
+        svg = to_svg(criteria_matrix(cells, title="", axis_title=axis))
     except Exception:  # noqa: BLE001 - the table stands in for a chart that cannot be drawn
         svg = ""
     return dm.chart(title + " (—: none recorded)", [("entries", "Recorded by"), *[(it.id, it.id) for it in items_.items]], table_rows, svg, key="criteria_matrix")

@@ -128,7 +128,7 @@ def _conclusion(con: dict, concluded: bool, status: str, e: dict, name: str, num
         out.append(number(f"The Committee has not concluded on the proposal, and the determinations recorded so far do not settle whether it meets the criteria of Annex IV Part 3. {dm.TO_COMPLETE}", "missing"))
     if bool(con.get("part3_conflict")) or str(con.get("conflict_entries") or "").strip():
         out.append(number(f"The Committee's recorded entries conflict: {str(con.get('conflict_entries') or '').strip() or 'the recorded overall conclusion disagrees with the recorded criterion determinations'}. A new entry of the Committee superseding one of them settles the conflict.", "missing"))
-    chart = matrix(crit, items("annex_iv_part3"), f"Annex IV Part 3 criteria: the Committee's conclusions and the proposals recorded for the proposal of {e['label']}")
+    chart = matrix(crit, items("annex_iv_part3"), f"Annex IV Part 3 criteria: the Committee's conclusions and the proposals recorded for the proposal of {e['label']}", axis="Annex IV Part 3 criterion")
     return out + ([chart] if chart else [])
 
 
