@@ -156,6 +156,8 @@ def rationale_document(*, notification_id: str, category: str | None = None, dat
 
     for topic, note in number.notes:
         dm.add_note(document, topic, note)
+    if concl.get("proposal_disagrees"):
+        dm.add_note(document, "Conclusions", f"The latest proposal ({concl.get('latest_proposal') or 'of a group'}) disagrees with the Committee's conclusion ({concl.get('committee_conclusion') or status}).")
     aid_notes(document, crit, AID_LABEL)
     for s in [x for x in str(text(e["row"], "sources") or "").split("\n") if x.strip()]:
         dm.add_note(document, f"Sources of the notification {nid}", s)
