@@ -15,7 +15,7 @@ from crc_tools.documents import word
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=120)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(TEXT, TEXT, TEXT)
 def test_text_from_the_data_is_escaped_in_every_block(a, b, c):
     doc = dm.new_document("dgd", a, [dm.section("1", b, blocks=[dm.p(c), dm.fields([dm.field(a, c)], caption=b), dm.table([("k", a)], [[c]]), dm.bullet_list([a, c])])], meta={})
@@ -26,7 +26,7 @@ def test_text_from_the_data_is_escaped_in_every_block(a, b, c):
             assert html.escape(raw, quote=True) in page
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(TEXT, st.sampled_from(["illustrative", "illustrative, see sources", "ILLUSTRATIVE wording", "see sources", "not read", "unverified date"]), TEXT)
 def test_provenance_markers_never_reach_a_document(before, marker, after):
     value = f"{before} ({marker}) {after}"
@@ -37,7 +37,7 @@ def test_provenance_markers_never_reach_a_document(before, marker, after):
     assert doc["drafting_notes"], "the marker is kept for the drafting group"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Cc")), max_size=200))
 def test_long_tokens_get_break_points_and_lose_nothing(text):
     out = word.breakable(text)
@@ -45,7 +45,7 @@ def test_long_tokens_get_break_points_and_lose_nothing(text):
     assert all(len(w) <= word.LONG_TOKEN + 1 for w in word.words(out))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(st.from_regex(r"[A-Z]{2,6}[0-9]{0,2}", fullmatch=True), min_size=1, max_size=6))
 def test_every_all_capital_token_is_found(tokens):
     tokens = [t for t in tokens if not re.fullmatch(r"[IVX]+", t)]
