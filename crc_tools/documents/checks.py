@@ -172,8 +172,8 @@ def check_parties(document: dict, basis: list[dict], *, word: str, needs: dict, 
 
 
 def _basis(document: dict) -> list[dict]:
-    """Return the Parties section 2.1 presents as the basis (its headings carry party, region and status)."""
-    return [b for b in _blocks(document, "2.1", type_="heading") if b.get("party") and b.get("basis")]
+    """Return the Parties section 2.1 presents as the basis (its blocks carry party, region and status)."""
+    return [b for b in _blocks(document, "2.1") if b.get("party") and b.get("basis")]
 
 
 def _presence(document: dict, annex2_key: str) -> dict:

@@ -99,6 +99,11 @@ class Fra:
         return df[(df["chemical_key"] == self.key) & (df["category"] != self.category)]
 
     @property
+    def precedent(self) -> bool:
+        """Return whether the review rests on the additional-category precedent (CRC-10/5)."""
+        return bool(self.status.get("basis")) and "CRC-10/5" in str(self.status.get("basis"))
+
+    @property
     def meetings(self) -> list[str]:
         """Return the meetings at which the Committee concluded on the notifications presented."""
         return sorted({m for e in self.basis if e["concluded"] for m in [text(e["row"], "committee_meeting")] if m})
@@ -177,25 +182,26 @@ def _lead(ctx: Fra) -> list[dict]:
     types = sorted({FRA_TYPE_LABELS.get(str(e["row"].get("fra_type") or ""), "") for e in basis} - {""})
     action = " or ".join({"banned": "ban", "severely restricted": "severely restrict"}[t] for t in types) or "ban or severely restrict"
     n_regions = len({r for e in basis for r in e["region"].split(", ") if r})
+    one = len(basis) == 1
+    where = f"{'one PIC region' if n_regions == 1 else f'{n_regions} PIC regions'}: {regions_prose(basis) or 'to be completed'}"
     out = [
         dm.p(
             f"{ctx.name} is proposed for inclusion in the PIC procedure as {'a pesticide' if ctx.category == 'pesticide' else 'an industrial chemical'} on the basis of the "
-            f"final regulatory actions to {action} it notified by {join([e['prose'] for e in basis])}. The notifications come from "
-            f"{n_regions} PIC region{'s' if n_regions != 1 else ''}: {regions_prose(basis) or 'to be completed'}."
+            f"final regulatory action{'' if one else 's'} to {action} it notified by {join([e['prose'] for e in basis])}. "
+            + (f"The notification comes from {where}." if one else f"The notifications come from {where}.")
         )
     ]
+    if ctx.precedent and n_regions < 2:
+        listed = [a for a in ctx.annex_iii if a.category != ctx.category]
+        out.append(dm.p(f"The chemical is already listed in Annex III in the {listed[0].category if listed else 'other'} category; one notification meeting the criteria of Annex II supports its listing in the additional category, as the Committee decided for tributyltin compounds in decision CRC-10/5."))
     concluded = [e for e in basis if e["concluded"]]
     if concluded and len(concluded) == len(basis):
         meetings = ctx.meetings
         when = f"at {join(meetings)}" if meetings else ""
-        out.append(dm.p(f"The Chemical Review Committee concluded {when} that these notifications meet the criteria of Annex II (Article 5.6).".replace("  ", " ")))
+        out.append(dm.p(f"The Chemical Review Committee concluded {when} that {'this notification meets' if one else 'these notifications meet'} the criteria of Annex II (Article 5.6).".replace("  ", " ")))
     else:
         out.append(dm.to_complete("The conclusion of the Chemical Review Committee that these notifications meet the criteria of Annex II (none recorded for " + join([e["label"] for e in basis if not e["concluded"]]) + ")."))
     return out
-
-
-def _fra_heading(e: dict, *, basis: bool = True) -> dict:
-    return dm.heading(e["label"], party=e["party"], region=e["region"], status=str(e["row"].get("annex_ii_status") or ""), basis=basis)
 
 
 def section_2(ctx: Fra) -> list[dict]:
@@ -206,19 +212,17 @@ def section_2(ctx: Fra) -> list[dict]:
         r = e["row"]
         fra = FRA_TYPE_LABELS.get(str(r.get("fra_type") or ""))
         reasons = [x for x in (("Human health: " + text(r, "reasons_human_health")) if text(r, "reasons_human_health") else None, ("Environment: " + text(r, "reasons_environment")) if text(r, "reasons_environment") else None) if x]
-        b21.append(_fra_heading(e))
-        b21.append(dm.fields([
+        b21.append({**dm.fields([
             dm.field("Final regulatory action", ((f"The chemical is {fra}. " if fra else "") + (text(r, "fra_summary") or "")).strip() or None),
             dm.field("Entry into force", date(r, "fra_date")),
             dm.field("Reference to the regulatory document", text(r, "regulatory_document")),
             dm.field("Reasons for the action", reasons),
-        ], party=e["party"], caption=e["label"]))
+        ], party=e["party"], caption=e["label"]), "region": e["region"], "status": str(e["row"].get("annex_ii_status") or ""), "basis": True})
         rows22 = [dm.field("Risk evaluation", [x for x in (EVALUATION_SENTENCES.get(str(r.get("evaluation_basis") or "")), text(r, "evaluation_summary")) if x])]
         rows22.append(dm.field("Exposure under the conditions prevailing in the notifying Party", text(r, "prevailing_conditions")))
         if text(r, "bridging_source") or text(r, "bridging_justification"):
             rows22.append(dm.field("Evaluation of another Party or body relied on", [x for x in (text(r, "bridging_source"), text(r, "bridging_justification")) if x]))
         rows22.append(dm.field("Summary of hazards and risks", text(r, "hazards_and_risks")))
-        b22.append(dm.heading(e["label"]))
         b22.append(dm.fields(rows22, caption=e["label"]))
     if not ctx.basis:
         b21 = b22 = [dm.to_complete()]
@@ -305,7 +309,6 @@ def annex_2(ctx: Fra) -> list[dict]:
     """Details on final regulatory actions reported: one block per notifying Party."""
     blocks: list[dict] = []
     for e in ctx.basis:
-        blocks.append(dm.heading(e["label"], party=e["party"]))
         blocks.append(dm.fields(_annex2_rows(ctx, e), party=e["party"], key="annex2", caption=e["label"]))
     return [dm.section("annex2", "Details on final regulatory actions reported", number="Annex 2", blocks=blocks or [dm.to_complete()])]
 
@@ -389,7 +392,7 @@ def fra_dgd(*, chemical: str, category: str | None, data: CaseData, today: dt.da
         "pic_regions": sorted({r for e in ctx.basis for r in e["region"].split(", ") if r}, key=lambda r: PIC_REGIONS.index(r) if r in PIC_REGIONS else 99),
         "recommend_listing": bool(ctx.status.get("recommend_listing")),
         "listed_in_annex_iii": any(a.category == ctx.category for a in ctx.annex_iii),
-        "additional_category_precedent": bool(ctx.status.get("basis")) and "CRC-10/5" in str(ctx.status.get("basis")),
+        "additional_category_precedent": ctx.precedent,
     }
     document = dm.new_document("dgd", f"Decision guidance document: {ctx.name} (draft)", sections_, meta=meta)
     _review_notes(document, ctx)

@@ -218,7 +218,7 @@ def section_2(ctx: Shpf) -> list[dict]:
     for e in ctx.basis:
         v = ctx.facts.verification.get(e["pid"], {})
         b21.append(dm.heading(e["label"], party=e["party"], region=e["region"], status=ctx.facts.status(e["pid"]), basis=True, eligibility=eligibility_text(v)))
-        b21.append(dm.fields([dm.field("Description of the incidents", text(e["row"], "incidents"), "incident_summary")], party=e["party"], caption=e["label"]))
+        b21.append(dm.fields([dm.field("Description of the incidents", text(e["row"], "incidents"), "incident_summary")], party=e["party"]))
         table = incident_table(ctx.facts, e, caption=f"Incident reports from {e['label']}")
         b21.append(table if table["rows"] else dm.to_complete("The incident reports behind the proposal."))
         b22.append(dm.heading(e["label"]))

@@ -304,7 +304,8 @@ def _block(d, b: dict, missing: str, section_title: str) -> None:
         d.add_heading(xml_safe(b["text"]), level=min(max(int(b.get("level", 3)), 3), 4))
     elif t == "fields":
         rows = [[r["label"], r["value"]] for r in b["rows"]]
-        _table(d, [], rows, missing=missing, label_column=True, caption_row=b.get("caption") or section_title)
+        caption = b.get("caption") or (section_title if len(rows) >= 3 else "")  # a table of three rows or more gets a header row
+        _table(d, [], rows, missing=missing, label_column=True, caption_row=caption)
     elif t in ("table", "chart"):
         title = b.get("caption") or b.get("title") or ""
         if title:
