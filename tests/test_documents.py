@@ -517,3 +517,22 @@ def test_demo_reports_a_failed_document_and_goes_on(tmp_path, monkeypatch):
     assert f"synopsis: ValueError: boom; partial notebook: {tmp_path / 'x.failed.ipynb'}" in r.err
     assert "DGD Chrysotile asbestos (industrial): ValueError: boom" in r.err
     assert (tmp_path / "out" / "review-status.json").exists()
+
+
+# --------------------------------------------------------------------------- the package
+
+
+def test_model_modules_do_not_import_each_other_and_functions_stay_short():
+    """One model module per document kind, shared parts below them, no import circle (DESIGN.md "Package layout")."""
+    import ast
+
+    package = ROOT / "crc_tools" / "documents"
+    kinds = {"dgd", "shpf_dgd", "rationale", "shpf_rationale", "synopsis"}
+    for name in kinds:
+        tree = ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {n.module.lstrip(".") for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module}
+        assert not imported & (kinds - {name}), f"{name} imports {imported & kinds}"
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                assert node.end_lineno - node.lineno + 1 <= 80, f"{path.name}: {node.name} is {node.end_lineno - node.lineno + 1} lines"
