@@ -159,3 +159,9 @@ def substance_schema(section: str = "fields") -> Schema:
     """Return the declared fields of a substance case file (DGD sections 1 and 4, Annex 1; Article 7.1), or of one of its lists."""
     id_field, _ = SUBSTANCE_SECTIONS[section]
     return _load("substance_fields.yaml", f"substance_{section}", id_field, section=section)
+
+
+@lru_cache(maxsize=None)
+def response_schema() -> Schema:
+    """Return the declared fields of an import response (Article 10; the Secretariat's import response form)."""
+    return _load("response_fields.yaml", "import_response", "response_id")
