@@ -109,7 +109,7 @@ def notifications_by_region_year(counts: list[dict], *, title: str = "Notificati
     )
 
 
-def criteria_matrix(cells: list[dict], *, title: str = "Annex II criteria by notification"):
+def criteria_matrix(cells: list[dict], *, title: str = "Annex II criteria by notification", axis_title: str = "Annex II criterion"):
     """Return the criterion-by-notification matrix as a heat map.
 
     Parameters
@@ -120,6 +120,8 @@ def criteria_matrix(cells: list[dict], *, title: str = "Annex II criteria by not
         and ``order`` (the criterion's position in Annex II).
     title : str
         The chart's title (empty when the document captions the figure).
+    axis_title : str
+        The title of the criteria axis (``Annex IV Part 3 criterion`` for an SHPF proposal).
     """
     import altair as alt
 
@@ -130,7 +132,7 @@ def criteria_matrix(cells: list[dict], *, title: str = "Annex II criteria by not
         alt.Chart(df, title=title)
         .mark_rect(stroke="#ffffff", strokeWidth=2)
         .encode(
-            x=alt.X("criterion:N", sort=order, title="Annex II criterion", axis=alt.Axis(labelAngle=0)),
+            x=alt.X("criterion:N", sort=order, title=axis_title, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("notification:N", title=None),
             color=alt.Color("status:N", title="Recorded determination", scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values()))),
             tooltip=["notification:N", "criterion:N", "status:N"],

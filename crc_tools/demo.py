@@ -88,7 +88,7 @@ def _shpf_step(ctx) -> None:
 
 def _documents_step(ctx) -> None:
     """Render a draft DGD (HTML and DOCX) for each recommended chemical and formulation, and the synopsis (Articles 5.4, 6, 7.1)."""
-    from .documents.dgd import CaseData
+    from .documents.casedata import CaseData
     from .documents.render import Failed, Request, render_many
     from .documents.shpf_dgd import recommended_formulations
 

@@ -35,7 +35,7 @@ import datetime as dt
 from tqdm.auto import tqdm
 
 from crc_tools import config
-from crc_tools.documents.dgd import CaseData
+from crc_tools.documents.casedata import CaseData
 from crc_tools.documents.render import Failed, Request, render_many
 
 data = CaseData.load(data_paths or None)

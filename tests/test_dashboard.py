@@ -114,6 +114,7 @@ def test_a_draft_dgd_in_reports_moves_the_chemical_to_dgd_drafted_and_is_linked(
     (reports / "dgd-Chrysotile-asbestos-industrial.html").write_text("<html></html>")
     (reports / "rationale-CHL-CHRYSOTILE-2001-industrial.docx").write_bytes(b"PK")
     (reports / "dgd-Chrysotile-asbestos-industrial.failed.ipynb").write_text("{}")
+    (reports / "dgd-Chrysotile-asbestos-industrial.notes.html").write_text("<html></html>")
     data = MeetingData(reports_dir=reports)
     row = data.overview().set_index("key").loc[CHRYSOTILE]
     assert row["stage"] == "DGD drafted"
@@ -121,6 +122,7 @@ def test_a_draft_dgd_in_reports_moves_the_chemical_to_dgd_drafted_and_is_linked(
     docs = data.documents(CHRYSOTILE)
     assert [(d["kind"], d["name"]) for d in docs] == [
         ("draft DGD", "dgd-Chrysotile-asbestos-industrial.html"),
+        ("draft DGD (drafting notes)", "dgd-Chrysotile-asbestos-industrial.notes.html"),
         ("rationale, CHL-CHRYSOTILE-2001", "rationale-CHL-CHRYSOTILE-2001-industrial.docx"),
     ]
 

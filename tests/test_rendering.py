@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from crc_tools.documents import render as reports
-from crc_tools.documents.dgd import CaseData
+from crc_tools.documents.casedata import CaseData
 
 from .conftest import run_crc
 
@@ -60,7 +60,7 @@ def test_outputs_land_in_the_folder_with_sanitised_names(rendered):
     assert names == sorted(
         f"{stem}.{ext}"
         for stem in ("dgd-Chrysotile-asbestos-industrial", "dgd-script-alert-1-script-industrial", "rationale-EU-CHRYSOTILE-TEST-industrial", "synopsis-2024-01-01-to-2024-06-30")
-        for ext in ("html", "docx", "ipynb")
+        for ext in ("html", "docx", "ipynb", "notes.html")
     )
     for res in r.values():
         for path in res.paths.values():
@@ -83,11 +83,13 @@ def test_html_has_the_dgd_sections_in_order(rendered):
     html = _html(r["chrysotile"].paths["html"])
     headings = ["Introduction", "1 Identification and specifications", "2 Reasons for inclusion in the PIC procedure", "2.1 Final regulatory action", "2.2 Risk evaluation",
                 "3.1 Regulatory measures to reduce exposure", "4.5 Waste management", "Annex 1 Further information on the substance",
-                "Annex 2 Details on final regulatory actions reported", "Annex 3 Addresses of designated national authorities", "Annex 4 References",
-                "Draft only: internal-consistency check"]
+                "Annex 2 Details on final regulatory actions reported", "Annex 3 Addresses of designated national authorities", "Annex 4 References"]
     positions = [html.find(h) for h in headings]
     assert all(p > 0 for p in positions) and positions == sorted(positions)
-    assert html.count("Not provided in the notifications.") > 5
+    assert "internal-consistency check" not in html
+    assert html.count("To be completed.") > 5
+    notes = _html(r["chrysotile"].paths["notes"])
+    assert "Internal-consistency check" in notes and "identity" in notes
     assert "<title>Decision guidance document: Chrysotile asbestos (draft)</title>" in html
 
 
@@ -113,7 +115,7 @@ def test_docx_opens_with_the_section_headings(rendered):
         assert h in h1
     assert {"2.1 Final regulatory action", "2.2 Risk evaluation", "3.3 Alternatives", "4.1 Hazard classification"} <= set(h2)
     rd = docx.Document(r["rationale"].paths["docx"])
-    assert "6 Conclusion" in [p.text for p in rd.paragraphs if p.style.name == "Heading 1"]
+    assert "Conclusion" in [p.text for p in rd.paragraphs if p.style.name == "Heading 1"]
 
 
 def test_executed_notebook_keeps_its_outputs_and_parameters(rendered):
@@ -140,11 +142,24 @@ def test_docx_converts_with_libreoffice(rendered, tmp_path):
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
 
 
-@pytest.mark.skipif(reports.chromium_path() is None, reason="chromium is not installed (Debian: apt-get install chromium)")
-def test_pdf_through_chromium(session, data, tmp_path):
-    model = reports.build_model(reports.Request(kind="rationale", notification_id="KEN-EXAMPLEFOS"), data)
+@pytest.mark.skipif(not (shutil.which("libreoffice") or shutil.which("soffice")), reason="LibreOffice is not installed (Debian: apt-get install libreoffice-writer-nogui)")
+def test_pdf_format_is_the_docx_converted_by_libreoffice(session, data, tmp_path):
+    model = reports.build_model(reports.Request(kind="rationale", notification_id="KEN-EXAMPLEFOS", symbol="UNEP/FAO/RC/CRC.22/4"), data)
     res = reports.render_model(model, out=tmp_path, formats=("pdf",), session=session)
-    assert list(res.paths) == ["pdf"] and Path(res.paths["pdf"]).read_bytes()[:5] == b"%PDF-"
+    assert list(res.paths) == ["pdf", "notes"] and Path(res.paths["pdf"]).read_bytes()[:5] == b"%PDF-"
+    import pypdf
+
+    text = pypdf.PdfReader(res.paths["pdf"]).pages[0].extract_text()
+    assert "UNEP/FAO/RC/CRC.22/4" in text and "page 1 of" in text
+
+
+def test_pdf_without_libreoffice_is_a_clear_usage_error(monkeypatch):
+    from crc_tools.documents import pdf
+    from crc_tools.errors import UsageError
+
+    monkeypatch.setattr(pdf, "soffice_path", lambda: None)
+    with pytest.raises(UsageError, match="LibreOffice, which is not installed"):
+        reports.parse_formats("html,pdf")
 
 
 # --------------------------------------------------------------------------- failures and atomic writes
@@ -190,7 +205,7 @@ def test_a_raising_template_keeps_the_good_file_and_its_partial_output(tmp_path,
     assert "never reached" not in json.dumps([o for o in outputs])
     # the earlier good files are untouched, and no temporary file is left behind
     assert {fmt: Path(p).read_bytes() for fmt, p in good.paths.items()} == before
-    assert sorted(p.name for p in out.iterdir() if p.name != ".crc-names") == ["dgd-Examplefos-pesticide.docx", "dgd-Examplefos-pesticide.failed.ipynb", "dgd-Examplefos-pesticide.html"]
+    assert sorted(p.name for p in out.iterdir() if p.name != ".crc-names") == ["dgd-Examplefos-pesticide.docx", "dgd-Examplefos-pesticide.failed.ipynb", "dgd-Examplefos-pesticide.html", "dgd-Examplefos-pesticide.notes.html"]
     message = str(err)
     assert message.startswith(f"{template}:cell {err.cell}: ValueError: ValueError: the template broke on dgd; the partial notebook is {partial.resolve()}")
     # a later good render supersedes the failure
@@ -240,8 +255,9 @@ def test_crc_dgd_end_to_end_reports_the_consistency_check(tmp_path):
     r = run_crc("dgd", "Examplefos", "--data", CASES, "--out", tmp_path, "--format", "html,docx", "--strict")
     assert r.code == 1, r.err  # --strict: Canada has no authority in Annex 3
     assert (tmp_path / "dgd-Examplefos-pesticide.html").exists() and (tmp_path / "dgd-Examplefos-pesticide.docx").exists()
-    assert "Internal consistency of the draft: 5 finding(s): 1 problem(s), 0 to complete" in r.out
-    assert "consistency: parties: Canada is named in section 2 but lacks the name of its designated national authority in Annex 3" in r.err
+    assert "Internal consistency of the draft: 5 finding(s): 2 problem(s), 0 to complete" in r.out
+    assert "consistency: parties: Canada is presented as the basis in section 2 but lacks its designated national authority in Annex 3" in r.err
+    assert "consistency: abbreviations: used in the text but not in the list of abbreviations: PMRA, RVD" in r.err
     assert "Traceback" not in r.err
 
 
@@ -261,18 +277,19 @@ def test_crc_demo_renders_each_recommended_dgd_and_the_synopsis_in_parallel(tmp_
     assert {"Chrysotile asbestos", "Examplefos", "<script>alert(1)</script>"} <= {s["chemical"] for s in recommended}
     for stem in ("dgd-Chrysotile-asbestos-industrial", "dgd-Examplefos-pesticide", "dgd-script-alert-1-script-industrial"):
         assert {f"{stem}.html", f"{stem}.docx"} <= names
-    dgds = {n for n in names if n.startswith("dgd-") and n.endswith(".html") and not n.endswith("-shpf.html")}
+    dgds = {n for n in names if n.startswith("dgd-") and n.endswith(".html") and not n.endswith("-shpf.html") and not n.endswith(".notes.html")}
     assert len(dgds) == len(recommended)  # one draft per recommended chemical and category
     # and one SHPF draft per formulation whose proposal meets Annex IV Part 3 (Article 6.5)
     shpf = json.loads((out / "shpf-review-status.json").read_text(encoding="utf-8"))
     formulations = sorted(s["chemical"] for s in shpf if s["recommend_listing"])
     assert formulations == ["Fenthion 640 ULV", "Gramoxone Super (paraquat dichloride EC)", "Granox TBC / Spinox T (dustable powder)"]
     shpf_dgds = {n for n in names if n.startswith("dgd-") and n.endswith("-shpf.html")}
+    assert {n.replace(".html", ".notes.html") for n in dgds | shpf_dgds} <= names, "drafting notes beside each draft"
     assert shpf_dgds == {"dgd-Fenthion-640-ULV-shpf.html", "dgd-Gramoxone-Super-paraquat-dichloride-EC-shpf.html", "dgd-Granox-TBC-Spinox-T-dustable-powder-shpf.html"}
     assert {n.replace(".html", ".docx") for n in shpf_dgds} <= names
     assert "Decision guidance document for a severely hazardous pesticide formulation" in (out / "dgd-Fenthion-640-ULV-shpf.html").read_text(encoding="utf-8")
     assert f"{len(formulations)} for the recommended severely hazardous pesticide formulations (Article 6)" in r.out
-    assert "Fenthion 640 ULV (shpf): internal consistency: 6 finding(s): 0 problem(s), 0 to complete" in r.out
+    assert "Fenthion 640 ULV (shpf): internal consistency: 6 finding(s): 0 problem(s), 1 to complete" in r.out
     assert any(n.startswith("synopsis-") and n.endswith(".html") for n in names)
     assert any(n.startswith("synopsis-") and n.endswith(".docx") for n in names)
     assert not any(n.endswith(".failed.ipynb") for n in names)

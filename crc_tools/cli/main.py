@@ -424,7 +424,7 @@ def cmd_template(args) -> int:
     if args.out is None:
         sys.stdout.write(written)
     else:
-        print(f"{KINDS[args.kind][1]}: blank table written to {written}", file=sys.stderr)
+        print(f"{KINDS[args.kind][1]}: blank {'case file' if args.kind == 'substance' else 'table'} written to {written}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -469,10 +469,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("countries", nargs="+", metavar="COUNTRY")
     sp = add("annex3", cmd_annex3, "Annex III look-up by name, CAS number or HS code", paths=False)
     sp.add_argument("query", nargs="?", default="", metavar="QUERY")
-    sp = add("template", cmd_template, "a blank bulk table (CSV or XLSX) with the columns the intake reads", paths=False, fmt=False)
-    sp.add_argument("kind", choices=["notifications", "proposals", "incidents", "part2", "responses"], help="what the table holds")
+    sp = add("template", cmd_template, "a blank bulk table (CSV or XLSX) with the columns the intake reads, or a blank substance case file (YAML)", paths=False, fmt=False)
+    sp.add_argument("kind", choices=["notifications", "proposals", "incidents", "part2", "responses", "substance"], help="what the table holds (substance: a YAML case file of DGD substance data)")
     sp.add_argument("--out", type=Path, default=None, metavar="FILE", help="file to write (.csv or .xlsx; the XLSX has a second sheet describing every column); default: the CSV header on standard output")
-    sp.add_argument("--format", choices=["csv", "xlsx"], default=None, help="default: from the suffix of --out")
+    sp.add_argument("--format", choices=["csv", "xlsx", "yaml"], default=None, help="default: from the suffix of --out (yaml for substance)")
     sp.add_argument("--force", action="store_true", help="replace FILE if it exists")
     for extra in _extra_commands():
         extra(sub, add)

@@ -67,7 +67,7 @@ def _data(args, *, intake: bool = False):
 
 def _run(requests, args) -> int:
     """Render one request (mirroring ``render``) or a batch; print results; return the exit status."""
-    from ..documents.dgd import CaseData
+    from ..documents.casedata import CaseData
     from ..documents.render import Failed, parse_formats, render, render_many
     from ..errors import CrcError
 
@@ -90,6 +90,7 @@ def _run(requests, args) -> int:
                 formats=formats,
                 template=args.template,
                 variant=req.variant,
+                symbol=req.symbol,
             )
         except CrcError as exc:
             _report_problems(getattr(exc, "problems", []))
@@ -116,21 +117,21 @@ def cmd_dgd(args) -> int:
     """Render the draft decision guidance document of a chemical, or with --variant shpf of a severely hazardous pesticide formulation (Article 7.1): HTML without code, DOCX for Word."""
     from ..documents.render import Request
 
-    return _run([Request(kind="dgd", chemical=c, category=args.category, variant=args.variant) for c in args.chemicals], args)
+    return _run([Request(kind="dgd", chemical=c, category=args.category, variant=args.variant, symbol=args.symbol) for c in args.chemicals], args)
 
 
 def cmd_rationale(args) -> int:
     """Render the rationale of a notification (each Annex II criterion) or of an SHPF proposal (each Annex IV Part 3 criterion): scope, recorded determinations with the aid shown as an aid, conclusion."""
     from ..documents.render import Request
 
-    return _run([Request(kind="rationale", notification_id=n, category=args.category) for n in args.notification_ids], args)
+    return _run([Request(kind="rationale", notification_id=n, category=args.category, symbol=args.symbol) for n in args.notification_ids], args)
 
 
 def cmd_synopsis(args) -> int:
     """Render the six-monthly synopsis of notifications and SHPF proposals (Articles 5.4, 6.2; PIC Circular Appendices I, II and V)."""
     from ..documents.render import Request
 
-    return _run([Request(kind="synopsis", date_from=args.date_from, date_to=args.date_to)], args)
+    return _run([Request(kind="synopsis", date_from=args.date_from, date_to=args.date_to, symbol=args.symbol)], args)
 
 
 def _common(sp, *, jobs: bool = True) -> None:
@@ -138,7 +139,8 @@ def _common(sp, *, jobs: bool = True) -> None:
 
     sp.add_argument("--data", nargs="+", action="extend", metavar="PATH", default=None, help="case files, folders of them, bulk tables (default: the shipped sample data in data/cases/)")
     sp.add_argument("--out", type=Path, default=None, metavar="DIR", help="folder for the documents (default: reports/)")
-    sp.add_argument("--format", default="html,docx", metavar="FORMATS", help=f"comma-separated output formats among {', '.join(FORMATS)} (default: html,docx; pdf needs chromium)")
+    sp.add_argument("--format", default="html,docx", metavar="FORMATS", help=f"comma-separated output formats among {', '.join(FORMATS)} (default: html,docx; pdf converts the docx with LibreOffice)")
+    sp.add_argument("--symbol", default=None, metavar="SYMBOL", help="document symbol for the running header, e.g. UNEP/FAO/RC/CRC.22/3 (default: a placeholder to complete)")
     sp.add_argument("--template", type=Path, default=None, metavar="NOTEBOOK", help=argparse.SUPPRESS)
     from .main import add_sheet_option
 

@@ -541,10 +541,11 @@ class MeetingData:
         out = []
         for p in files:
             stem = p.name.split(".", 1)[0]
+            notes = " (drafting notes)" if p.name.endswith(".notes.html") else ""  # written beside each document (crc_tools.documents.notes)
             if stem == dgd_stem and not p.name.endswith(".failed.ipynb"):
-                out.append({"kind": "draft DGD", "name": p.name, "path": p})
+                out.append({"kind": "draft DGD" + notes, "name": p.name, "path": p})
             elif stem in rationale_stems and not p.name.endswith(".failed.ipynb"):
-                out.append({"kind": f"rationale, {rationale_stems[stem]}", "name": p.name, "path": p})
+                out.append({"kind": f"rationale, {rationale_stems[stem]}" + notes, "name": p.name, "path": p})
         return out
 
     def _dgd_drafted(self) -> set[str]:

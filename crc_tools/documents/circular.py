@@ -207,7 +207,7 @@ def _inputs(data, responses):
     """Return (CaseData, responses) from paths, an Intake or a CaseData."""
     from ..intake.reader import Intake, load
     from ..responses.status import from_intake
-    from .dgd import CaseData
+    from .casedata import CaseData
 
     if isinstance(data, CaseData):
         if responses is None:
@@ -227,14 +227,15 @@ def circular_document(*, data=None, responses=None, date_from: dt.date | None = 
     responses : DataFrame, optional
         Import responses, where ``data`` does not carry them.
     date_from, date_to : datetime.date, optional
-        The period (default: as the synopsis, :func:`crc_tools.documents.dgd.synopsis_period`).
+        The period (default: as the synopsis, :func:`crc_tools.documents.synopsis.synopsis_period`).
         Annex III, the responses and the failures are as at ``date_to``.
     today : datetime.date, optional
         The date printed on the Circular.
     """
     from ..errors import Problems
     from ..responses.status import response_status
-    from .dgd import synopsis_document, synopsis_period
+    from .parts import finish
+    from .synopsis import synopsis_document, synopsis_period
 
     today = today or dt.date.today()
     data, responses = _inputs(data, responses)
@@ -253,11 +254,9 @@ def circular_document(*, data=None, responses=None, date_from: dt.date | None = 
     S = [_cover(start, end, today), *_introduction(counts, _dispatch_lines(end))]
     S += _retitled(part["I"], "I") + _retitled(part["II"], "II") + [appendix_iii] + _appendix_iv(status, end) + _retitled(part["V"], "V") + [appendix_vi]
     title = f"PIC Circular – {circular_month(end)}"
-    return {
-        "kind": "circular", "schema": dm.SCHEMA_VERSION, "title": title, "notices": [], "sections": S, "checks": [],
-        "meta": {**counts, "date_from": start.isoformat(), "date_to": end.isoformat(), "generated_on": today.isoformat(),
-                 "file_stem": f"pic-circular-{start.isoformat()}-to-{end.isoformat()}", "failures_listed": _failures(status)},
-    }
+    meta = {**counts, "date_from": start.isoformat(), "date_to": end.isoformat(), "generated_on": today.isoformat(),
+            "file_stem": f"pic-circular-{start.isoformat()}-to-{end.isoformat()}", "failures_listed": _failures(status)}
+    return finish(dm.new_document("circular", title, S, meta=meta, notes=synopsis.get("drafting_notes")))
 
 
 def _response_dates(responses: pd.DataFrame) -> pd.Series:

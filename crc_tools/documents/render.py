@@ -15,12 +15,15 @@ What happens:
    as its ``document`` parameter; the template only displays it;
 3. the executed notebook is exported to HTML without code cells (nbconvert with
    ``exclude_input`` and a page template that loads nothing from the internet and runs
-   no script), and the model is written to DOCX with real headings and tables
-   (:mod:`crc_tools.documents.word`); the executed notebook itself is kept when ``ipynb`` is asked.
+   no script), and the model is written to DOCX in the layout of a UN meeting document
+   (:mod:`crc_tools.documents.word`; PDF is that DOCX converted by LibreOffice,
+   :mod:`crc_tools.documents.pdf`); the executed notebook itself is kept when ``ipynb`` is asked;
+4. the drafting notes (provenance of the data, the consistency check, review notes) are
+   written beside the document as ``<name>.notes.html`` (:mod:`crc_tools.documents.notes`):
+   the document itself carries none of them.
 
-Every output goes through :mod:`crc_tools.writers`: the formats of one document are
-written as a set under a name reserved for its subject (a failed or interrupted render never
-replaces a good earlier file, and two documents never share a name). A template that raises leaves its partial notebook beside the outputs as
+Every output is written atomically: a failed or interrupted render never replaces a good
+earlier file. A template that raises leaves its partial notebook beside the outputs as
 ``<name>.failed.ipynb`` and raises :class:`DocumentRenderError`, which the command line
 reports without a traceback.
 
@@ -37,12 +40,10 @@ import contextlib
 import copy
 import datetime as dt
 import html
-import io
 import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -57,7 +58,7 @@ from . import model as dm
 KINDS = ("dgd", "rationale", "synopsis")
 """The documents the suite renders."""
 FORMATS = ("html", "docx", "ipynb", "pdf")
-"""Output formats: HTML without code, DOCX for Word, the executed notebook, PDF (needs chromium)."""
+"""Output formats: HTML without code, DOCX for Word, the executed notebook, PDF (the DOCX converted by LibreOffice)."""
 DEFAULT_FORMATS = ("html", "docx")
 KERNEL_NAME = "python3"
 ENGINE_NAME = "crc-shared-kernel"
@@ -102,6 +103,7 @@ class Request:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     variant: str = "fra"
+    symbol: str | None = None
 
     @property
     def label(self) -> str:
@@ -165,18 +167,11 @@ def parse_formats(value) -> tuple[str, ...]:
             out.append(f)
     if not out:
         raise UsageError(f"no output format given; choose from {', '.join(FORMATS)}")
-    if "pdf" in out and chromium_path() is None:
-        raise UsageError("the pdf format needs Debian's chromium (apt-get install chromium), which is not installed; use html and print it, or convert the docx with LibreOffice")
+    if "pdf" in out:
+        from .pdf import require_soffice
+
+        require_soffice()
     return tuple(out)
-
-
-def chromium_path() -> str | None:
-    """Return the path of a chromium browser for PDF output, or ``None``."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 def _load_template(path: Path):
@@ -390,23 +385,6 @@ def notebook_to_html(nb, title: str) -> str:
     return body
 
 
-def _html_to_pdf(html_path: Path) -> bytes:
-    """Return the PDF chromium prints of an HTML file (written in a private folder, then read)."""
-    exe = chromium_path()
-    if exe is None:  # checked by parse_formats; kept for direct callers
-        raise UsageError("the pdf format needs chromium")
-    pdf = html_path.with_suffix(".pdf")
-    proc = subprocess.run(
-        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html_path.resolve().as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if proc.returncode != 0 or not pdf.exists() or pdf.stat().st_size == 0:
-        raise CrcError(f"chromium could not print the page to PDF: {proc.stderr.strip()[-300:]}", source=str(html_path))
-    return pdf.read_bytes()
-
-
 def _mark_subject(page: str, subject: str) -> str:
     """Record the subject (its :func:`crc_tools.writers.subject_tag`) in an HTML page's head."""
     tag = f'<meta name="{SUBJECT_META}" content="{html.escape(subject_tag(subject), quote=True)}">'
@@ -424,20 +402,24 @@ def document_stem(model: dict) -> str:
 
 
 def build_model(request: Request, data, *, today: dt.date | None = None) -> dict:
-    """Return the document model a request asks for (see :mod:`crc_tools.documents.dgd`)."""
-    from . import dgd as documents
+    """Return the document model a request asks for (see :mod:`crc_tools.documents.build`), with its document symbol."""
+    from . import build
 
     if request.kind == "dgd":
         if not request.chemical:
             raise UsageError("a DGD needs a chemical")
-        return documents.dgd_document(chemical=request.chemical, category=request.category, data=data, variant=request.variant, today=today)
-    if request.kind == "rationale":
+        model = build.dgd_document(chemical=request.chemical, category=request.category, data=data, variant=request.variant, today=today)
+    elif request.kind == "rationale":
         if not request.notification_id:
             raise UsageError("a rationale needs a notification id")
-        return documents.rationale_document(notification_id=request.notification_id, category=request.category, data=data, today=today)
-    if request.kind == "synopsis":
-        return documents.synopsis_document(data=data, date_from=request.date_from, date_to=request.date_to, today=today)
-    raise UsageError(f"unknown document '{request.kind}'; known: {', '.join(KINDS)}")
+        model = build.rationale_document(notification_id=request.notification_id, category=request.category, data=data, today=today)
+    elif request.kind == "synopsis":
+        model = build.synopsis_document(data=data, date_from=request.date_from, date_to=request.date_to, today=today)
+    else:
+        raise UsageError(f"unknown document '{request.kind}'; known: {', '.join(KINDS)}")
+    if request.symbol:
+        model.setdefault("header", {})["symbol"] = " ".join(str(request.symbol).split())
+    return model
 
 
 def render_model(model: dict, *, out: Path, formats=DEFAULT_FORMATS, template: str | Path | None = None, session: KernelSession | None = None) -> Rendered:
@@ -449,11 +431,9 @@ def render_model(model: dict, *, out: Path, formats=DEFAULT_FORMATS, template: s
         When the template raises or its kernel dies; the partial notebook is saved as
         ``<name>.failed.ipynb`` in ``out`` and no earlier output is replaced.
     """
-    import nbformat
     from papermill.exceptions import PapermillExecutionError
 
     from .model import check_model
-    from .word import build_docx
 
     check_model(model)
     formats = parse_formats(formats)
@@ -496,29 +476,52 @@ def render_model(model: dict, *, out: Path, formats=DEFAULT_FORMATS, template: s
                 ename=type(exc).__name__,
                 evalue=str(exc)[:300],
             ) from None
-        # Build every output in memory first, then write them as one set (all replaced or none).
-        payloads: dict[str, bytes] = {}
-        page = _mark_subject(notebook_to_html(executed, model.get("title", stem)), subject) if "html" in formats or "pdf" in formats else ""
-        if "html" in formats:
-            payloads["html"] = page.encode("utf-8")
-        if "docx" in formats:
-            buf = io.BytesIO()
-            build_docx(model).save(buf)
-            payloads["docx"] = buf.getvalue()
-        if "ipynb" in formats:
-            payloads["ipynb"] = nbformat.writes(executed).encode("utf-8")
-        if "pdf" in formats:
-            html_file = tmpdir / "page.html"
-            html_file.write_text(page, encoding="utf-8")
-            payloads["pdf"] = _html_to_pdf(html_file)
-        stem, written = write_set(out, stem, payloads, subject=subject)
-        paths = {fmt: str(written[fmt]) for fmt in formats}
+        stem, paths = write_outputs(out, stem, _payloads(model, executed, formats, stem, subject), subject)
         remove_own(out, f"{stem}.failed.ipynb")  # an earlier failure is superseded
         return Rendered(kind=model["kind"], title=model.get("title", ""), stem=stem, paths=paths, checks=list(model.get("checks", [])), notices=list(model.get("notices", [])), meta=dict(model.get("meta", {})))
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
         if own_session:
             session.shutdown()
+
+
+def _payloads(model: dict, executed, formats: tuple, stem: str, subject: str) -> dict[str, str | bytes]:
+    """Return every output of a document in memory, by file suffix (the drafting notes always)."""
+    import io
+
+    import nbformat
+
+    from .notes import notes_html
+    from .word import build_docx
+
+    payloads: dict[str, str | bytes] = {}
+    if "html" in formats:
+        payloads["html"] = _mark_subject(notebook_to_html(executed, model.get("title", stem)), subject)
+    if "docx" in formats or "pdf" in formats:
+        buf = io.BytesIO()
+        build_docx(model).save(buf)
+        docx = buf.getvalue()
+        if "docx" in formats:
+            payloads["docx"] = docx
+        if "pdf" in formats:
+            from .pdf import docx_to_pdf
+
+            payloads["pdf"] = docx_to_pdf(docx, stem)
+    if "ipynb" in formats:
+        payloads["ipynb"] = nbformat.writes(executed)
+    payloads["notes.html"] = notes_html(model)
+    return payloads
+
+
+def write_outputs(out: Path, stem: str, payloads: dict[str, str | bytes], subject: str) -> tuple[str, dict[str, str]]:
+    """Write a document's outputs (suffix → text or bytes) as one set; return the stem used and the paths by format.
+
+    The one place where rendering writes files (:func:`crc_tools.writers.write_set`): every
+    output was built in memory first, the set is replaced all together or not at all, under a
+    name reserved for the document's subject (two documents never share a name).
+    """
+    stem, written = write_set(out, stem, payloads, subject=subject)
+    return stem, {("notes" if suffix == "notes.html" else suffix): str(path) for suffix, path in written.items()}
 
 
 def _keep_partial(executed_path: Path, out: Path, stem: str, subject: str) -> Path | None:
@@ -532,7 +535,7 @@ def _keep_partial(executed_path: Path, out: Path, stem: str, subject: str) -> Pa
 
 
 def _case_data(data, today: dt.date | None):
-    from .dgd import CaseData
+    from .casedata import CaseData
 
     if isinstance(data, CaseData):
         return data
@@ -554,6 +557,7 @@ def render(
     formats=DEFAULT_FORMATS,
     template: str | Path | None = None,
     variant: str = "fra",
+    symbol: str | None = None,
     today: dt.date | None = None,
 ) -> Rendered:
     """Render one document and write it in the asked formats.
@@ -583,8 +587,10 @@ def render(
         Another notebook template (it needs a ``document`` parameter).
     variant : str
         Which DGD: ``fra`` (a banned or severely restricted chemical, the default) or
-        ``shpf`` (a severely hazardous pesticide formulation, Article 6 with Annex IV);
-        variants register in :data:`crc_tools.documents.dgd.DGD_VARIANTS`.
+        ``shpf`` (a severely hazardous pesticide formulation, Article 6 with Annex IV).
+    symbol : str, optional
+        The document symbol of the running header (``UNEP/FAO/RC/CRC.22/3``); default a
+        placeholder for the Secretariat to complete.
     today : datetime.date, optional
         The date printed on the document.
 
@@ -598,11 +604,11 @@ def render(
     ------
     DocumentRenderError
         The template raised; its partial notebook is kept as ``<name>.failed.ipynb``.
-    crc_tools.documents.dgd.DocumentDataError
+    crc_tools.documents.casedata.DocumentDataError
         The data hold no such chemical or notification.
     """
     formats = parse_formats(formats)
-    request = Request(kind=document, chemical=chemical, category=category, notification_id=notification_id, date_from=date_from, date_to=date_to, variant=variant)
+    request = Request(kind=document, chemical=chemical, category=category, notification_id=notification_id, date_from=date_from, date_to=date_to, variant=variant, symbol=symbol)
     if document not in KINDS:
         raise UsageError(f"unknown document '{document}'; known: {', '.join(KINDS)}")
     session = KernelSession().start()  # boots while the data are read
@@ -658,6 +664,21 @@ def default_jobs(n_documents: int) -> int:
     return max(1, min(os.cpu_count() or 1, n_documents, 8))
 
 
+def _build_models(requests: list, case_data, today, results: list) -> list[tuple[int, dict]]:
+    """Build the model of each request; a request that cannot be built becomes a :class:`Failed` in ``results``."""
+    models: list[tuple[int, dict]] = []
+    for i, req in enumerate(requests):
+        try:
+            model = build_model(req, case_data, today=today)
+        except CrcError as exc:
+            results[i] = Failed(kind=req.kind, label=req.label, message=str(exc))
+            continue
+        # Two names that sanitise alike ("A/B", "A-B") never overwrite each other: each
+        # render reserves its name for its subject when it writes (crc_tools.writers).
+        models.append((i, model))
+    return models
+
+
 def render_many(
     requests,
     *,
@@ -690,17 +711,7 @@ def render_many(
     local: KernelSession | None = KernelSession().start() if in_process and requests else None
     results: list = [None] * len(requests)
     try:
-        case_data = _case_data(data, today)
-        models: list[tuple[int, dict]] = []
-        for i, req in enumerate(requests):
-            try:
-                model = build_model(req, case_data, today=today)
-            except CrcError as exc:
-                results[i] = Failed(kind=req.kind, label=req.label, message=str(exc))
-                continue
-            # Two names that sanitise alike ("A/B", "A-B") never overwrite each other: each
-            # render reserves its name for its subject when it writes (crc_tools.writers).
-            models.append((i, model))
+        models = _build_models(requests, _case_data(data, today), today, results)
         from tqdm import tqdm
 
         bar = tqdm(total=len(requests), desc="documents", unit="doc", file=sys.stderr, disable=(not progress) if progress is not None else None, leave=False)

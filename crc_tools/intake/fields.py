@@ -143,6 +143,24 @@ def part2_schema() -> Schema:
     return _load("proposal_fields.yaml", "shpf_part2", "part2_item", section="part2_fields")
 
 
+SUBSTANCE_SECTIONS = {
+    "fields": ("substance_chemical", ""),
+    "property_fields": ("property_name", "physico_chemical_properties"),
+    "classification_fields": ("classification_scheme", "hazard_classifications"),
+    "limit_fields": ("limit_type", "exposure_limits"),
+    "evaluation_fields": ("evaluation_party", "evaluations"),
+    "reference_fields": ("reference_id", "references"),
+}
+"""The lists of ``substance_fields.yaml``: section → (its id field, the case-file key of its list; '' for the top level)."""
+
+
+@lru_cache(maxsize=None)
+def substance_schema(section: str = "fields") -> Schema:
+    """Return the declared fields of a substance case file (DGD sections 1 and 4, Annex 1; Article 7.1), or of one of its lists."""
+    id_field, _ = SUBSTANCE_SECTIONS[section]
+    return _load("substance_fields.yaml", f"substance_{section}", id_field, section=section)
+
+
 @lru_cache(maxsize=None)
 def response_schema() -> Schema:
     """Return the declared fields of an import response (Article 10; the Secretariat's import response form)."""

@@ -1095,6 +1095,8 @@ def _case_kind(doc: dict) -> str:
         return "shpf_proposal"
     if kind in ("notification", "fra", "final_regulatory_action"):
         return "notification"
+    if kind == "substance":  # DGD substance data (crc_tools.intake.substance)
+        return "substance"
     if kind in ("import_response", "response"):
         return "import_response"
     if "response_id" in doc:
@@ -1120,6 +1122,7 @@ def _builtin_readers() -> None:
 
         READERS[KIND] = read_proposals
     from ..responses import reader  # noqa: F401  registers READERS["import_response"]
+    from . import substance  # noqa: F401  registers READERS["substance"]
 
 
 def _add_table(df: pd.DataFrame, source: str, schema: Schema, frames: list, other_tables: dict, problems: Problems, doc_counter: int) -> int:

@@ -13,7 +13,16 @@ import io
 from pathlib import Path
 
 from ..errors import UsageError
-from .fields import Schema, incident_schema, notification_schema, part2_schema, proposal_schema, response_schema
+from .fields import (
+    SUBSTANCE_SECTIONS,
+    Schema,
+    incident_schema,
+    notification_schema,
+    part2_schema,
+    proposal_schema,
+    response_schema,
+    substance_schema,
+)
 
 KINDS = {
     "notifications": (notification_schema, "Notifications of final regulatory action (Article 5; Annex I)"),
@@ -21,6 +30,7 @@ KINDS = {
     "incidents": (incident_schema, "Part B incident reports of SHPF proposals (Annex IV Part 1 (g))"),
     "part2": (part2_schema, "The Secretariat's Annex IV Part 2 collection tracker (Article 6.3)"),
     "responses": (response_schema, "Import responses of Parties on Annex III chemicals (Article 10; the import response form)"),
+    "substance": (substance_schema, "Substance data of a DGD: properties, classifications, limits, transport, first aid, waste, Annex 1 evaluations (a YAML case file)"),
 }
 """Kinds of bulk table: kind → (declared fields, what the table holds)."""
 
@@ -37,6 +47,17 @@ def _schema(kind: str) -> Schema:
     if kind not in KINDS:
         raise UsageError(f"unknown kind of table '{kind}'; choose one of {', '.join(KINDS)}")
     return KINDS[kind][0]()
+
+
+def _write_substance(out, fmt: str | None, force: bool) -> str | Path:
+    from ..writers import write_file
+
+    if fmt not in (None, "yaml"):
+        raise UsageError("a substance template is a YAML case file; use --format yaml or a .yaml file name")
+    text = substance_template()
+    if out is None:
+        return text
+    return write_file(out, text, force=force)
 
 
 def template_columns(kind: str) -> list[str]:
@@ -70,6 +91,30 @@ def field_guide(kind: str):
     return pd.DataFrame(rows)
 
 
+def substance_template() -> str:
+    """Return a blank substance case file (YAML), every field commented with its label, from ``substance_fields.yaml``."""
+    lines = ["# Substance data for a draft decision guidance document (DGD sections 1 and 4, Annex 1).", "# Fields declared in data/reference/substance_fields.yaml; every value names its reference (`source`).", "kind: substance"]
+    top = substance_schema("fields")
+    blocks: dict[str, list] = {}
+    for f in top.fields:
+        parts = f.path.split(".")
+        if len(parts) == 1:
+            empty = "[]" if f.type in ("text_list", "cas_list") else '""'
+            lines.append(f"{f.path}: {empty}  # {f.display}" + (" (required)" if f.required else ""))
+        else:
+            blocks.setdefault(parts[0], []).append((parts[1], f))
+    for block, fields_ in blocks.items():
+        lines.append(f"{block}:")
+        lines += [f'  {name}: ""  # {f.display}' for name, f in fields_]
+    for section, (_, key) in SUBSTANCE_SECTIONS.items():
+        if not key:
+            continue
+        specs = substance_schema(section).fields
+        lines.append(f"{key}:  # one entry per row; delete the example when empty")
+        lines += [("  - " if i == 0 else "    ") + f'{f.path}: ""  # {f.display}' + (" (required)" if f.required else "") for i, f in enumerate(specs)]
+    return "\n".join(lines) + "\n"
+
+
 def write_template(kind: str, out: str | Path | None = None, *, fmt: str | None = None, force: bool = False) -> str | Path:
     """Write a blank ``kind`` table; return the path written, or the CSV text when ``out`` is None.
 
@@ -87,6 +132,8 @@ def write_template(kind: str, out: str | Path | None = None, *, fmt: str | None 
     from ..output import xlsx_bytes
     from ..writers import write_file
 
+    if kind == "substance":
+        return _write_substance(out, fmt, force)
     columns = template_columns(kind)
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow(columns)

@@ -1,0 +1,167 @@
+"""The rationale for one notification of final regulatory action against Annex II (Article 5.6; domain brief §1.7).
+
+Numbered paragraphs in the Committee's voice, as CRC rationales are written: the scope
+paragraph (the notifying Party, the action, the category, the uses, the documents reviewed
+with their symbols), then criteria (a), (b)(i)-(iii), (c)(i)-(iv) and (d) with the reasoning
+recorded for each, then the conclusion. Titled as the Committee's conclusion only when the
+Committee has concluded; otherwise a draft for the task group, each criterion giving the
+proposal and who proposed it (:mod:`~crc_tools.documents.reasoning`). A conflict among the
+Committee's own entries is stated. The criterion matrix is shown at the end; the rule-based
+aid and the provenance of the data go to the drafting notes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+
+from ..convention.reference import items
+from ..text import safe_filename
+from . import model as dm
+from .casedata import CaseData, DocumentDataError, case_data
+from .parts import FRA_TYPE_LABELS, category_label, committee_concluded, date, entries, finish, text
+from .reasoning import Paragraphs, aid_notes, criterion_paragraph, documents_reviewed, matrix
+from .style import name_in_prose, region_prose, sentence_start
+
+GROUP_TITLES = {
+    "(a)": "protection of human health or the environment",
+    "(b)": "a risk evaluation under the prevailing conditions",
+    "(c)": "a sufficiently broad basis to merit listing",
+    "(d)": "not intentional misuse alone",
+}
+
+
+def _select(data: CaseData, nid: str, category: str | None):
+    """Return the notification's row in its category (the category given, or its only one)."""
+    from ..errors import UsageError
+
+    df = data.prepared
+    rows = df[df["notification_id"].astype(str) == nid] if len(df) else df
+    if rows.empty:
+        ids = sorted(df["notification_id"].astype(str).unique()) if len(df) else []
+        proposal_ids = sorted(data.proposals.proposals["proposal_id"].astype(str)) if not data.proposals.empty else []
+        close = difflib.get_close_matches(nid, ids + proposal_ids, n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise DocumentDataError(f"no {'notification or SHPF proposal' if proposal_ids else 'notification'} '{nid}' in the data{hint}", source=nid, field_name="notification_id")
+    cats = sorted(set(rows["category"].astype(str)))
+    if category:
+        cat = str(category).strip().casefold()
+        if cat not in cats:
+            raise DocumentDataError(f"notification {nid} does not cover the {cat} category (it covers: {', '.join(cats)})", source=nid, field_name="category")
+    elif len(cats) == 1:
+        cat = cats[0]
+    else:
+        raise UsageError(f"notification {nid} covers the {' and '.join(cats)} categories; choose one with --category")
+    return entries(rows[rows["category"] == cat])[0], cat
+
+
+def _scope(e: dict, chem: str, cat: str, number: Paragraphs, data: CaseData) -> list[dict]:
+    """Return the scope paragraphs: the notifying Party, the action, the category, the uses, the documents reviewed."""
+    r = e["row"]
+    fra = FRA_TYPE_LABELS.get(str(r.get("fra_type") or ""))
+    region = region_prose(e["region"])
+    crit = data.criteria_rows(e["id"], cat)
+    symbols = documents_reviewed([text(r, "regulatory_document"), *[x for x in str(text(r, "evaluation_references") or "").split("\n")], *[c.get("references") for c in crit]])
+    uses = [x for x in (("the uses prohibited: " + text(r, "uses_prohibited")) if text(r, "uses_prohibited") else None, ("the uses that remain allowed: " + text(r, "uses_allowed")) if text(r, "uses_allowed") else None) if x]
+    first = (
+        f"The notification of final regulatory action submitted by {e['prose']}{f' ({region})' if region else ''} in respect of {name_in_prose(chem)} "
+        f"under the {cat} category was reviewed together with its supporting documentation"
+        + (f", made available in document{'s' if len(symbols) > 1 else ''} {', '.join(symbols)}." if symbols else ".")
+    )
+    second = (
+        (f"By the final regulatory action {name_in_prose(chem)} is {fra} in the {cat} category" if fra else f"The final regulatory action concerns {name_in_prose(chem)} in the {cat} category")
+        + (f", with effect from {date(r, 'fra_date')}" if date(r, "fra_date") else "")
+        + ". "
+        + (text(r, "fra_summary") or "")
+        + (f" The notification states {'; '.join(uses)}." if uses else "")
+    ).strip()
+    out = [number(first), number(second)]
+    if not symbols:
+        out.append(dm.to_complete("The symbols of the documents in which the notification and its supporting documentation were made available to the Committee."))
+    return out
+
+
+def _criteria_sections(rows: dict, subject: str, number: Paragraphs) -> list[dict]:
+    """One section per group of Annex II criteria, a numbered paragraph per criterion."""
+    ann = items("annex_ii")
+    out = []
+    for group, title in GROUP_TITLES.items():
+        members = [i for i in ann.items if i.group == group]
+        blocks = [dm.p(ann.groups.get(group, "") if len(members) > 1 else members[0].text, "legal")]
+        blocks += [criterion_paragraph(it, rows.get(it.id), number, subject) for it in members]
+        out.append(dm.section(group, f"Criterion {group}: {title}", part=group.strip("()"), blocks=blocks))
+    return out
+
+
+def _conclusion(concl: dict, concluded: bool, e: dict, chem: str, number: Paragraphs) -> list[dict]:
+    """Return the conclusion paragraph: the Committee's, or what the task group proposes; a conflict stated with its entries."""
+    status = str(concl.get("annex_ii_status") or "pending")
+    meeting = text(e["row"], "committee_meeting")
+    verdict = {"met": "meets", "not_met": "does not meet"}
+    out = []
+    if concluded and status in verdict:
+        out.append(number(f"The Committee concluded{' at ' + meeting if meeting else ''} that the notification of final regulatory action by {e['prose']} in respect of {name_in_prose(chem)} {verdict[status]} the criteria of Annex II."))
+    else:
+        proposal = str(concl.get("latest_proposal") or "").strip()
+        if proposal:
+            out.append(number(f"The Committee has not concluded on the notification. Latest proposal: {proposal}."))
+        elif status in verdict:
+            out.append(number(f"The Committee has not concluded on the notification. On the determinations recorded so far, the notification {verdict[status]} the criteria of Annex II; this is for the Committee to conclude."))
+        else:
+            out.append(number(f"The Committee has not concluded on the notification, and the determinations recorded so far do not settle whether it meets the criteria of Annex II. {dm.TO_COMPLETE}", "missing"))
+    conflict = str(concl.get("conflict_entries") or "").strip() or ("the recorded overall conclusion disagrees with the recorded criterion determinations" if bool(concl.get("annex_ii_conflict")) else "")
+    if conflict:
+        out.append(number(f"The Committee's recorded entries conflict: {conflict}. A new entry of the Committee superseding one of them settles the conflict.", "missing"))
+    return out
+
+
+def rationale_document(*, notification_id: str, category: str | None = None, data=None, today: dt.date | None = None) -> dict:
+    """Return the model of the rationale for one notification against Annex II (see the module docstring).
+
+    Parameters
+    ----------
+    notification_id : str
+        The notification's id.
+    category : str, optional
+        Needed when the notification covers both categories.
+    data : CaseData, Intake or list of paths, optional
+        The notifications (default: the shipped sample data).
+    today : datetime.date, optional
+        The date printed on the draft.
+    """
+    data = case_data(data)
+    today = today or dt.date.today()
+    nid = str(notification_id).strip()
+    e, cat = _select(data, nid, category)
+    chem = str(e["row"]["chemical"])
+    crit = data.criteria_rows(nid, cat)
+    concl = data.conclusions.get((nid, cat), {})
+    concluded = committee_concluded(concl, crit)
+    status = str(concl.get("annex_ii_status") or "pending")
+    what = f"the notification of final regulatory action submitted by {e['prose']} in respect of {name_in_prose(chem)} under the {cat} category"
+    if concluded and status in ("met", "not_met"):
+        title = f"Rationale for the conclusion by the Chemical Review Committee that {what} {'meets' if status == 'met' else 'does not meet'} the criteria of Annex II to the Rotterdam Convention"
+    else:
+        title = f"Draft rationale for the task group: {what}, reviewed against the criteria of Annex II to the Rotterdam Convention"
+    number = Paragraphs()
+    sections_ = [dm.section("title", title, level=0, blocks=[{**dm.p(chem, "cover-title"), "key": "chemical"}, dm.p(f"{sentence_start(e['prose'])} — {category_label(cat)}", "lead")])]
+    sections_.append(dm.section("scope", "Scope", part="scope", blocks=_scope(e, chem, cat, number, data)))
+    sections_ += _criteria_sections({r["criterion"]: r for r in crit}, f"the notification of {e['prose']}", number)
+    chart = matrix(crit, items("annex_ii"), f"Annex II criteria: the Committee's conclusions and the proposals recorded for the notification of {e['label']}")
+    sections_.append(dm.section("conclusion", "Conclusion", part="conclusion", blocks=[*_conclusion(concl, concluded, e, chem, number), *([chart] if chart else [])]))
+    meta = {"notification_id": nid, "chemical": chem, "category": cat, "notifying_party": e["party"], "annex_ii_status": status, "committee_concluded": concluded,
+            "file_stem": f"rationale-{safe_filename(nid)}-{cat}", "generated_on": today.isoformat()}
+    document = dm.new_document("rationale", title, sections_, meta=meta)
+    from ..notifications.criteria import AID_LABEL
+
+    for topic, note in number.notes:
+        dm.add_note(document, topic, note)
+    if concl.get("proposal_disagrees"):
+        dm.add_note(document, "Conclusions", f"The latest proposal ({concl.get('latest_proposal') or 'of a group'}) disagrees with the Committee's conclusion ({concl.get('committee_conclusion') or status}).")
+    aid_notes(document, crit, AID_LABEL)
+    for s in [x for x in str(text(e["row"], "sources") or "").split("\n") if x.strip()]:
+        dm.add_note(document, f"Sources of the notification {nid}", s)
+    return finish(document)
+
+
+__all__ = ["rationale_document", "GROUP_TITLES"]
