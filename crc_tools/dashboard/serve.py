@@ -130,6 +130,13 @@ def empty_page() -> None:
     _attach(t)
 
 
+def _status(data: MeetingData) -> dict:
+    """Return the register's state for ``/health`` (counts and words only)."""
+    if data._live is None or data._live.pid != os.getpid():
+        return {"register": "not opened yet", "waiting": 0}
+    return {"register": "unreachable" if data.register_problem else "reachable", "waiting": len(data.waiting()), "latest_entry": data.snapshot.register_entry}
+
+
 def allowed_hosts(address: str | None, extra=()) -> tuple[str, ...]:
     """Return the host names the server answers to: localhost, the address it listens on (unless a wildcard), and ``extra``."""
     hosts = list(DEFAULT_HOSTS)
@@ -195,7 +202,7 @@ def serve(
         data.refresh(force=True)  # one process: open the register and the journal now
     secret = os.environ.get("CRC_DASHBOARD_SECRET", "").encode() or secrets.token_bytes(32)
     names = allowed_hosts(address, hosts)
-    settings = WebSettings(gate, secret, names, config.reports_dir(), public_reports, meeting, secure_cookies)
+    settings = WebSettings(gate, secret, names, config.reports_dir(), public_reports, meeting, secure_cookies, status=lambda: _status(data))
     kwargs = dict(server_kwargs)
     kwargs.setdefault("unused_session_lifetime_milliseconds", UNUSED_SESSION_MS)
     kwargs.setdefault("check_unused_sessions_milliseconds", CHECK_SESSIONS_MS)

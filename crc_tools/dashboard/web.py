@@ -6,7 +6,7 @@
   (:mod:`~crc_tools.dashboard.auth`). Signing out ends the session on the server.
 * ``/reports/``: the rendered documents (HTML, DOCX, PDF only), for signed-in users unless the
   server was started with ``--public-reports``; served sandboxed, without scripts.
-* ``/crc-static/``: the dashboard's stylesheet.
+* ``/crc-static/``: the dashboard's stylesheet; ``/health``: live sessions and the register's state (JSON).
 * Every response carries a Content-Security-Policy (scripts only from the server and with the
   page's nonce, ``frame-ancestors 'none'``), ``X-Frame-Options: DENY``, ``nosniff`` and
   ``Referrer-Policy``; a request for a host name not in the allowed list gets 400.
@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import os
 import re
 import secrets
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +55,7 @@ class WebSettings:
     public_reports: bool = False
     meeting: str = ""
     secure_cookies: bool = False
+    status: Callable[[], dict] | None = None
 
 
 @lru_cache(maxsize=1)
@@ -218,6 +222,20 @@ class ReportsHandler(tornado.web.StaticFileHandler):
         self.set_header("Content-Security-Policy", "sandbox; default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")
 
 
+class HealthHandler(tornado.web.RequestHandler):
+    """``/health``: this process's live page sessions and the register's state, as JSON (for a proxy's health check)."""
+
+    def initialize(self, settings: WebSettings):
+        self.crc = settings
+
+    def get(self):
+        sessions = sum(len(list(ctx.sessions)) for ctx in self.application.applications.values())
+        body = {"pid": os.getpid(), "sessions": sessions, **(self.crc.status() if self.crc.status else {})}
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(body))
+
+
 class RefusedHostHandler(tornado.web.RequestHandler):
     """Answers a request whose ``Host`` is not in the allowed list."""
 
@@ -278,6 +296,7 @@ def patterns(settings: WebSettings) -> list:
     out = [
         (r"/login", LoginHandler, {"settings": settings}),
         (r"/logout", LogoutHandler, {"settings": settings}),
+        (r"/health", HealthHandler, {"settings": settings}),
         (rf"/{STATIC_ROUTE}/(dashboard\.css)", tornado.web.StaticFileHandler, {"path": str(TEMPLATES_DIR)}),
     ]
     if settings.reports_dir is not None:

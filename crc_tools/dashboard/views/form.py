@@ -22,8 +22,8 @@ from .parts import html_pane, styled
 
 log = logging.getLogger(__name__)
 
-STATUS_OPTIONS = {"met": "met", "not met": "not_met", "insufficient information": "insufficient_information"}
 CHOOSE = "— choose —"
+STATUS_OPTIONS = {CHOOSE: "", "✓ met": "met", "✗ not met": "not_met", "? insufficient information": "insufficient_information"}
 
 
 def history_html(frame: pd.DataFrame, label: str) -> str:
@@ -78,7 +78,7 @@ class RecordingForm:
         self.subject = styled(pn.widgets.Select, name=what, options={CHOOSE: "", **subjects}, value="", width=420)
         crit = {CHOOSE: "", f"{CRITERION_OVERALL}: the criteria as a whole": CRITERION_OVERALL, **{f"{i} {t[:60]}{'…' if len(t) > 60 else ''}": i for i, t in criteria}}
         self.criterion = styled(pn.widgets.Select, name="Criterion", options=crit, value="", width=420)
-        self.status = styled(pn.widgets.RadioBoxGroup, name="Conclusion", options=STATUS_OPTIONS, value=None, inline=True)
+        self.status = styled(pn.widgets.Select, name="Conclusion", options=STATUS_OPTIONS, value="", width=420)
         self.justification = styled(pn.widgets.TextAreaInput, name="Justification (required unless met)", height=90, max_length=100_000, sizing_mode="stretch_width")
         self.references = styled(pn.widgets.TextAreaInput, name="References (one per line: document, page)", height=60, max_length=100_000, sizing_mode="stretch_width")
         self.corrects = styled(pn.widgets.Select, name="Corrects (supersedes) a committee entry", options={"nothing: a new conclusion": ""}, value="", width=420)
@@ -98,7 +98,8 @@ class RecordingForm:
         title = html_pane(f'<h2 class="crc-form-title">Record the committee\'s conclusion</h2><p>{esc(identity.describe())}. Nothing is recorded until you confirm.</p>')
         form = pn.Column(title, self.subject, self.criterion, self.status, self.justification, self.references, self.corrects,
                          pn.Row(self.review), self.message, pn.Row(self.confirm, self.change), self.waiting, width=600)
-        self.panel = pn.FlexBox(form, pn.Column(self.history, min_width=360, sizing_mode="stretch_width"), flex_wrap="wrap", gap="16px", sizing_mode="stretch_width")
+        side = pn.Column(self.history, styles={"flex": "1 1 420px", "min-width": "0"})
+        self.panel = pn.FlexBox(form, side, flex_wrap="wrap", gap="24px", sizing_mode="stretch_width")
         self.refresh()
 
     # ----------------------------------------------------------------- choosing
@@ -192,7 +193,7 @@ class RecordingForm:
         if outcome.state == "waiting" and outcome.uid not in self.watching:
             self.watching.append(outcome.uid)
         if outcome.state != "refused":
-            for w, v in ((self.status, None), (self.justification, ""), (self.references, ""), (self.corrects, ""), (self.criterion, ""), (self.subject, "")):
+            for w, v in ((self.status, ""), (self.justification, ""), (self.references, ""), (self.corrects, ""), (self.criterion, ""), (self.subject, "")):
                 w.value = v
         self.refresh()
 
