@@ -55,6 +55,8 @@ class MeetingData:
         The reference date for deadlines.
     meeting : str
         The meeting's label (``CRC-21``), shown on every page and noted with every conclusion.
+    cases : Cases, optional
+        Case data already read (tests and benchmarks share one); ``paths`` and ``today`` are then not used.
     check_identity : callable, optional
         Called with the session's :class:`Identity` before every write; returns the identity
         as it stands now (the logins file and the login session are read again) or raises
@@ -62,8 +64,8 @@ class MeetingData:
     """
 
     def __init__(self, paths=None, *, register_url: str | None = None, register=None, reports_dir: Path | None = None, state_dir: Path | None = None,
-                 poll_seconds: float = 1.0, today: dt.date | None = None, meeting: str = "", check_identity=None):
-        self.cases = Cases(paths, today=today)
+                 poll_seconds: float = 1.0, today: dt.date | None = None, meeting: str = "", check_identity=None, cases: Cases | None = None):
+        self.cases = cases if cases is not None else Cases(paths, today=today)
         self.register_url = register_url or (register.database_url if register is not None else config.database_url())
         self._register = register
         self.reports_dir = Path(reports_dir) if reports_dir is not None else config.reports_dir()
@@ -126,7 +128,8 @@ class MeetingData:
         """Return why the register cannot be reached, in words (``None`` when it can)."""
         return self.live.problem
 
-    def _cached(self, name: str, key, build):
+    def cached(self, name: str, key, build):
+        """Return ``build()`` cached for this snapshot under (name, key): tables and chart specs shared by every session."""
         token = (name, key, self.snapshot.serial)
         with self._live_lock:
             if token in self._cache:
@@ -143,7 +146,7 @@ class MeetingData:
 
     def overview(self) -> pd.DataFrame:
         """Return every agenda item (chemical and category): stage, regions, what is missing (:func:`tables.overview`)."""
-        return self._cached("overview", None, lambda: tables.overview(self.snapshot, self.cases.notifications, self.cases.deadline_per_key(), self._dgd_drafted()))
+        return self.cached("overview", None, lambda: tables.overview(self.snapshot, self.cases.notifications, self.cases.deadline_per_key(), self._dgd_drafted()))
 
     def item(self, key: str) -> dict:
         """Return one agenda item's overview row as plain values (empty when unknown)."""
@@ -159,11 +162,11 @@ class MeetingData:
             sub = self.cases.of(key)
             return tables.notifications_of(sub, self.snapshot, verification_status(sub, today=self.cases.today, with_deadlines=False)) if len(sub) else tables.notifications_of(sub, self.snapshot, sub)
 
-        return self._cached("notifications", key, build)
+        return self.cached("notifications", key, build)
 
     def matrix(self, key: str) -> pd.DataFrame:
         """Return an agenda item's criterion-by-notification matrix (:func:`records.matrix`)."""
-        return self._cached("matrix", key, lambda: records.matrix(self.cases.of(key), self.snapshot))
+        return self.cached("matrix", key, lambda: records.matrix(self.cases.of(key), self.snapshot))
 
     def regions_of(self, key: str) -> pd.DataFrame:
         """Return an agenda item's seven PIC regions: notified, verified, meets Annex II."""
@@ -176,11 +179,11 @@ class MeetingData:
 
     def recent(self) -> pd.DataFrame:
         """Return the ten latest register entries."""
-        return self._cached("recent", None, lambda: records.recent(self.snapshot))
+        return self.cached("recent", None, lambda: records.recent(self.snapshot))
 
     def proposals(self) -> shpf_tables.ShpfTables | None:
         """Return the SHPF proposals' tables (``None`` when no proposal was loaded)."""
-        return self._cached("shpf", None, lambda: shpf_tables.build(self.snapshot.proposals, self.cases.today))
+        return self.cached("shpf", None, lambda: shpf_tables.build(self.snapshot.proposals, self.cases.today))
 
     def deadlines(self) -> pd.DataFrame:
         """Return the notifications awaiting verification with their Article 5.3 deadline, earliest first."""

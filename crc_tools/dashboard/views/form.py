@@ -75,16 +75,16 @@ class RecordingForm:
         self.busy = False
         self.watching: list[str] = []
         what = "Notification" if kind == "notification" else "SHPF proposal"
-        self.subject = styled(pn.widgets.Select, name=what, options={CHOOSE: "", **subjects}, value="", width=420)
+        self.subject = styled(pn.widgets.Select, label=what, options={CHOOSE: "", **subjects}, value="", width=420)
         crit = {CHOOSE: "", f"{CRITERION_OVERALL}: the criteria as a whole": CRITERION_OVERALL, **{f"{i} {t[:60]}{'…' if len(t) > 60 else ''}": i for i, t in criteria}}
-        self.criterion = styled(pn.widgets.Select, name="Criterion", options=crit, value="", width=420)
-        self.status = styled(pn.widgets.Select, name="Conclusion", options=STATUS_OPTIONS, value="", width=420)
-        self.justification = styled(pn.widgets.TextAreaInput, name="Justification (required unless met)", height=90, max_length=100_000, sizing_mode="stretch_width")
-        self.references = styled(pn.widgets.TextAreaInput, name="References (one per line: document, page)", height=60, max_length=100_000, sizing_mode="stretch_width")
-        self.corrects = styled(pn.widgets.Select, name="Corrects (supersedes) a committee entry", options={"nothing: a new conclusion": ""}, value="", width=420)
-        self.review = styled(pn.widgets.Button, name="Review before recording", button_type="primary", width=280)
-        self.confirm = styled(pn.widgets.Button, name="Confirm and record", button_type="success", width=280, visible=False)
-        self.change = styled(pn.widgets.Button, name="Change", button_type="default", width=160, visible=False)
+        self.criterion = styled(pn.widgets.Select, label="Criterion", options=crit, value="", width=420)
+        self.status = styled(pn.widgets.Select, label="Conclusion", options=STATUS_OPTIONS, value="", width=420)
+        self.justification = styled(pn.widgets.TextAreaInput, label="Justification (required unless met)", height=90, max_length=100_000, sizing_mode="stretch_width")
+        self.references = styled(pn.widgets.TextAreaInput, label="References (one per line: document, page)", height=60, max_length=100_000, sizing_mode="stretch_width")
+        self.corrects = styled(pn.widgets.Select, label="Corrects (supersedes) a committee entry", options={"nothing: a new conclusion": ""}, value="", width=420)
+        self.review = styled(pn.widgets.Button, label="Review before recording", color="primary", width=280)
+        self.confirm = styled(pn.widgets.Button, label="Confirm and record", color="success", width=280, visible=False)
+        self.change = styled(pn.widgets.Button, label="Change", color="default", width=160, visible=False)
         self.message = html_pane("")
         self.waiting = html_pane("")
         self.history = html_pane(history_html(pd.DataFrame(), ""))
