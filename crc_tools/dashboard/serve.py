@@ -27,7 +27,7 @@ from .web import CSRF_COOKIE, DEFAULT_HOSTS, SESSION_COOKIE, WebSettings, identi
 
 log = logging.getLogger(__name__)
 
-UNUSED_SESSION_MS = 8_000
+UNUSED_SESSION_MS = 6_000
 CHECK_SESSIONS_MS = 1_000
 _SERVER: dict = {"data": None, "gate": None, "paths": None, "meeting": ""}
 """What :func:`serve` tells the sessions of its processes."""
