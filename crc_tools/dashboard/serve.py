@@ -131,9 +131,8 @@ def empty_page() -> None:
 
 
 def _status(data: MeetingData) -> dict:
-    """Return the register's state for ``/health`` (counts and words only)."""
-    if data._live is None or data._live.pid != os.getpid():
-        return {"register": "not opened yet", "waiting": 0}
+    """Return the register's state for ``/health`` (counts and words only); opens this process's register and journal."""
+    data.refresh()
     return {"register": "unreachable" if data.register_problem else "reachable", "waiting": len(data.waiting()), "latest_entry": data.snapshot.register_entry}
 
 

@@ -102,7 +102,7 @@ class ItemView:
             "<h2>Criterion-by-notification matrix</h2><p>Each cell is the committee's conclusion. Hover for the justification, a proposal and the rule-based aid"
             + (" (not conclusions); click a cell to choose it for recording." if self.form is not None else " (not conclusions).") + "</p>" + status_legend() + (nav if pages > 1 else "")
         )
-        spec = self.data.cached("matrix-spec", (self.key, page), lambda: matrix_chart(m, title=title, description=described[:2000]).to_dict() if len(m) else None)
+        spec = self.data.cached("matrix-spec", (self.key, page), lambda: matrix_chart(m, title=title, description=described[:2000]) if len(m) else None)
         self.matrix.selection = None  # a new chart gets a new selection object (Panel)
         self.matrix.object = copy.deepcopy(spec)
         text = table(m, MATRIX_TABLE_COLUMNS, caption="The matrix as a table", row_header="notification")

@@ -82,7 +82,7 @@ class OverviewView:
         empty = "no chemical matches; change the name or the filters" if len(everything) else "no notifications were loaded"
         self.table.object = nav + table(rows, OVERVIEW_COLUMNS, caption="Chemicals under review", row_header="chemical", empty=empty)
         counts = stage_counts(found)
-        spec = self.data.cached("stage-spec", (r.q, r.category, r.region, r.stage, r.meeting), lambda: stage_chart(counts).to_dict() if len(counts) else None)
+        spec = self.data.cached("stage-spec", (r.q, r.category, r.region, r.stage, r.meeting), lambda: stage_chart(counts) if len(counts) else None)
         self.chart.object = copy.deepcopy(spec)
         figures = counts.assign(category=counts["category"].astype(str)) if len(counts) else counts
         self.figures.object = table(figures, [Column("stage", "Stage"), Column("category", "Category"), Column("chemicals", "Chemicals")], caption="The chart's figures", row_header="stage", empty="nothing to count")

@@ -25,7 +25,7 @@ from .shpf import ShpfView
 log = logging.getLogger(__name__)
 
 TITLE = "CRC meeting dashboard"
-POLL_MS = 2000
+POLL_MS = 1000
 """How often each page looks for conclusions recorded elsewhere (at most every second per process)."""
 VIEW_CLASSES = {"overview": OverviewView, "item": ItemView, "shpf": ShpfView}
 
