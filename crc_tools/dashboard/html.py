@@ -73,19 +73,22 @@ def pager(page: int, pages: int, link: Callable[[int], str], *, label: str, tota
     return f'<nav class="crc-pager" aria-label="{esc(label)}"><span class="crc-page-of"><strong>Page {page} of {pages}</strong> ({esc(shown)})</span> {prev} {nxt}</nav>'
 
 
+TILE_ANNEX_II = {"met": ("✓", "meets Annex II"), "not_met": ("✗", "Annex II not met"), "open": ("–", "Annex II: no conclusion yet"), "": ("–", "Annex II: nothing to review")}
+
+
 def tiles(regions: pd.DataFrame) -> str:
-    """Return the seven PIC regions as a strip of tiles: notified, verified, meets Annex II — each a symbol and a word."""
+    """Return the seven PIC regions as a strip of tiles: notified, verified, Annex II — each a symbol and a word."""
     out = []
     for r in regions.to_dict("records"):
-        lines = []
-        for key, yes, no in (("notified", "notified", "not notified"), ("verified", "verified", "not verified"), ("met", "meets Annex II", "Annex II not met")):
-            ok = bool(r[key])
-            if key == "met" and not ok and r["verified"]:
-                no = "Annex II: no conclusion"
-            lines.append(f'<li class="{"crc-yes" if ok else "crc-no"}"><span aria-hidden="true">{"✓" if ok else "–"}</span> {esc(yes if ok else no)}</li>')
-        parties = f'<p class="crc-tile-parties">{esc(r["parties"])}</p>' if r["parties"] else '<p class="crc-tile-parties">no notification</p>'
+        lines = [
+            ("✓", "notified", True) if r["notified"] else ("–", "not notified", False),
+            ("✓", "verified", True) if r["verified"] else ("–", "not verified", False),
+            (*TILE_ANNEX_II[r.get("annex_ii", "met" if r["met"] else "")], r["met"]),
+        ]
+        items = "".join(f'<li class="{"crc-yes" if ok else "crc-no"}"><span aria-hidden="true">{sym}</span> {esc(word)}</li>' for sym, word, ok in lines)
+        parties = esc(r["parties"]) if r["parties"] else "no notification"
         level = "crc-tile-met" if r["met"] else ("crc-tile-verified" if r["verified"] else ("crc-tile-notified" if r["notified"] else "crc-tile-none"))
-        out.append(f'<li class="crc-tile {level}"><h3>{esc(r["pic_region"])}</h3>{parties}<ul>{"".join(lines)}</ul></li>')
+        out.append(f'<li class="crc-tile {level}"><h3>{esc(r["pic_region"])}</h3><p class="crc-tile-parties">{parties}</p><ul>{items}</ul></li>')
     return f'<section aria-labelledby="crc-regions-h"><h2 id="crc-regions-h">PIC regions</h2><ul class="crc-tiles">{"".join(out)}</ul></section>'
 
 

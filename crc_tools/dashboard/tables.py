@@ -204,17 +204,24 @@ def notifications_of(sub: pd.DataFrame, snapshot, verification: pd.DataFrame) ->
 
 
 def regions_of(row: dict, table: pd.DataFrame) -> pd.DataFrame:
-    """Return one row per PIC region: notifying Parties, notified, verified, meets Annex II."""
+    """Return one row per PIC region: notifying Parties, notified, verified, and Annex II in words (Articles 5.5, 5.6).
+
+    ``annex_ii`` is ``met`` (a notification from the region meets Annex II), ``not_met`` (the
+    committee concluded that none does), ``open`` (notified, no conclusion yet) or ``""`` (nothing
+    notified: silence is never a conclusion).
+    """
     from ..convention.reference import PIC_REGIONS
 
     out = []
     for region in PIC_REGIONS:
-        parties = sorted({p for p, r in zip(table["party"], table["pic_region"], strict=True) if region in str(r).split(";")})
+        mine = table[[region in str(r).split(";") for r in table["pic_region"]]] if len(table) else table
+        met = region in row.get("regions_met", [])
+        concluded_not = len(mine) > 0 and bool((mine["status"] == "not_met").all())
         out.append(
             {
-                "pic_region": region, "parties": ", ".join(parties),
+                "pic_region": region, "parties": ", ".join(sorted(set(mine["party"]))) if len(mine) else "",
                 "notified": region in row.get("regions_notified", []), "verified": region in row.get("regions_verified", []),
-                "met": region in row.get("regions_met", []),
+                "met": met, "annex_ii": "met" if met else ("not_met" if concluded_not else ("open" if len(mine) else "")),
             }
         )
     return pd.DataFrame(out)
