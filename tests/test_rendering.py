@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from crc_tools.documents.dgd import CaseData
 from crc_tools.documents import render as reports
+from crc_tools.documents.dgd import CaseData
 
 from .conftest import run_crc
 

@@ -29,11 +29,8 @@ def logins_path(given: Path | None, *, must_exist: bool = True) -> Path | None:
 
     if given is not None:
         return Path(given).expanduser()
-    value = os.environ.get("CRC_DASHBOARD_LOGINS") or os.environ.get("CRC_DASHBOARD_CREDENTIALS")
-    if value:
-        return Path(value).expanduser()
-    default = config.local_dir() / "dashboard_logins.json"
-    return default if default.exists() or not must_exist else None
+    path = config.dashboard_logins_path()
+    return path if path.exists() or not must_exist or os.environ.get("CRC_DASHBOARD_LOGINS") else None
 
 
 def _read_password(from_stdin: bool) -> str | None:

@@ -31,9 +31,8 @@ _SHARED_LOCK = threading.Lock()
 
 
 def default_state_dir() -> Path:
-    """Return the dashboard's state folder: its journals and login sessions (``CRC_DASHBOARD_STATE`` or ``data/local/dashboard``)."""
-    value = os.environ.get("CRC_DASHBOARD_STATE")
-    return Path(value).expanduser() if value else config.local_dir() / "dashboard"
+    """Return the dashboard's state folder: its journals and login sessions (:func:`crc_tools.config.dashboard_state_dir`)."""
+    return config.dashboard_state_dir()
 
 
 class MeetingData:
