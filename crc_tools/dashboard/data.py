@@ -27,12 +27,63 @@ from .cases import Cases
 from .recording import Conclusion, Identity, NotAllowed, RecordOutcome
 
 _SHARED: dict[tuple, MeetingData] = {}
+
+
+class Cache:
+    """A small least-recently-used cache of built tables and chart specs, safe across threads."""
+
+    def __init__(self, size: int = 128):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, token, build):
+        """Return the value under ``token``, built once by ``build()``."""
+        with self._lock:
+            if token in self._items:
+                self._items.move_to_end(token)
+                return self._items[token]
+        value = build()
+        with self._lock:
+            self._items[token] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
 _SHARED_LOCK = threading.Lock()
 
 
 def default_state_dir() -> Path:
     """Return the dashboard's state folder: its journals and login sessions (:func:`crc_tools.config.dashboard_state_dir`)."""
     return config.dashboard_state_dir()
+
+
+def _reports(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in (".html", ".docx", ".pdf"))
+    except OSError:
+        return []
+
+
+def documents_of(folder: Path, sub: pd.DataFrame) -> list[dict]:
+    """Return the documents in ``folder`` of one agenda item's notifications: its draft DGD and their rationales (``kind``, ``name``)."""
+    from ..text import safe_filename
+
+    if sub.empty:
+        return []
+    chem, category = str(sub["_chemical"].iat[0]), str(sub["category"].iat[0])
+    stems = {f"dgd-{safe_filename(chem)}-{category}": "draft decision guidance document"}
+    stems.update({f"rationale-{safe_filename(n)}-{category}": f"rationale, notification {n}" for n in sub["notification_id"].astype(str)})
+    return [{"kind": stems[p.name.split(".", 1)[0]], "name": p.name} for p in _reports(folder) if p.name.split(".", 1)[0] in stems]
+
+
+def drafted_keys(folder: Path, status: pd.DataFrame) -> set[str]:
+    """Return the agenda items whose draft DGD is in ``folder``."""
+    from ..text import safe_filename
+
+    stems = {p.name.split(".", 1)[0] for p in _reports(folder) if p.name.startswith("dgd-")}
+    if not stems:
+        return set()
+    return {tables.chemical_key(c, cat) for c, cat in zip(status["chemical"], status["category"], strict=True) if f"dgd-{safe_filename(c)}-{cat}" in stems}
 
 
 class MeetingData:
@@ -74,40 +125,15 @@ class MeetingData:
         self.check_identity = check_identity
         self._live = None
         self._live_lock = threading.Lock()
-        self._cache: OrderedDict = OrderedDict()
+        self._cache = Cache()
 
     # ----------------------------------------------------------------- sharing and the live state
-
-    @classmethod
-    def shared(cls, paths=None, **kwargs) -> MeetingData:
-        """Return the server's instance for these paths and settings (built on first use)."""
-        key = (tuple(str(Path(p).resolve()) for p in paths) if paths else None, config.database_url(), str(config.reports_dir()), tuple(sorted((k, repr(v)) for k, v in kwargs.items())))
-        with _SHARED_LOCK:
-            if key not in _SHARED:
-                _SHARED[key] = cls(paths, **kwargs)
-            return _SHARED[key]
-
-    @staticmethod
-    def clear_shared() -> None:
-        """Forget the shared instances (tests; a server reloading its data)."""
-        with _SHARED_LOCK:
-            _SHARED.clear()
 
     @property
     def live(self):
         """Return this process's register, journal and snapshot (made after a fork, never shared across processes)."""
-        from ..register.store import Register
-        from .live import Live
-
         live = self._live
-        if live is not None and live.pid == os.getpid():
-            return live
-        with self._live_lock:
-            if self._live is None or self._live.pid != os.getpid():
-                inherited = self._live.snapshot if self._live is not None else None
-                register = self._register if self._register is not None and self._live is None else Register(self.register_url)
-                self._live = Live(self.cases, register, self.state_dir, self.poll_seconds, initial=inherited)
-            return self._live
+        return live if live is not None and live.pid == os.getpid() else _live_for(self)
 
     @property
     def snapshot(self):
@@ -129,17 +155,7 @@ class MeetingData:
 
     def cached(self, name: str, key, build):
         """Return ``build()`` cached for this snapshot under (name, key): tables and chart specs shared by every session."""
-        token = (name, key, self.snapshot.serial)
-        with self._live_lock:
-            if token in self._cache:
-                self._cache.move_to_end(token)
-                return self._cache[token]
-        value = build()
-        with self._live_lock:
-            self._cache[token] = value
-            while len(self._cache) > 128:
-                self._cache.popitem(last=False)
-        return value
+        return self._cache.get((name, key, self.snapshot.serial), build)
 
     # ----------------------------------------------------------------- tables
 
@@ -186,42 +202,16 @@ class MeetingData:
 
     def deadlines(self) -> pd.DataFrame:
         """Return the notifications awaiting verification with their Article 5.3 deadline, earliest first."""
-        o = self.cases.open_verifications()
-        return pd.DataFrame(
-            {
-                "notification_id": o["notification_id"].astype(str).to_numpy(), "chemical": o["_key"].astype(str).to_numpy(),
-                "party": [tables.party_name(p) for p in o["notifying_party"]], "received": [tables.date_text(v) for v in o["received_date"]],
-                "verify_by": [tables.date_text(v) for v in o["verification_deadline"]], "overdue": o["verification_overdue"].astype(bool).to_numpy(),
-            },
-            columns=["notification_id", "chemical", "party", "received", "verify_by", "overdue"],
-        )
+        return tables.deadlines(self.cases.open_verifications())
 
     # ----------------------------------------------------------------- documents
 
-    def _reports(self) -> list[Path]:
-        try:
-            return sorted(p for p in self.reports_dir.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in (".html", ".docx", ".pdf"))
-        except OSError:
-            return []
-
     def documents(self, key: str) -> list[dict]:
         """Return an agenda item's rendered documents in ``reports/``: its draft DGD and its notifications' rationales."""
-        from ..text import safe_filename
-
-        sub = self.cases.of(key)
-        if sub.empty:
-            return []
-        chem, category = str(sub["_chemical"].iat[0]), str(sub["category"].iat[0])
-        stems = {f"dgd-{safe_filename(chem)}-{category}": "draft decision guidance document"}
-        stems.update({f"rationale-{safe_filename(n)}-{category}": f"rationale, notification {n}" for n in sub["notification_id"].astype(str)})
-        return [{"kind": stems[p.name.split(".", 1)[0]], "name": p.name} for p in self._reports() if p.name.split(".", 1)[0] in stems]
+        return documents_of(self.reports_dir, self.cases.of(key))
 
     def _dgd_drafted(self) -> set[str]:
-        from ..text import safe_filename
-
-        stems = {p.name.split(".", 1)[0] for p in self._reports() if p.name.startswith("dgd-")}
-        s = self.snapshot.status
-        return {tables.chemical_key(c, cat) for c, cat in zip(s["chemical"], s["category"], strict=True) if f"dgd-{safe_filename(c)}-{cat}" in stems} if stems else set()
+        return drafted_keys(self.reports_dir, self.snapshot.status)
 
     # ----------------------------------------------------------------- recording
 
@@ -251,4 +241,35 @@ class MeetingData:
         return self.live.recorder.waiting()
 
 
-__all__ = ["MeetingData", "default_state_dir"]
+def _live_for(data: MeetingData):
+    """Make (once per process) the live register state of ``data``."""
+    from ..register.store import Register
+    from .live import Live
+
+    with data._live_lock:
+        if data._live is None or data._live.pid != os.getpid():
+            inherited = data._live.snapshot if data._live is not None else None
+            register = data._register if data._register is not None and data._live is None else Register(data.register_url)
+            data._live = Live(data.cases, register, data.state_dir, data.poll_seconds, initial=inherited)
+        return data._live
+
+
+def shared(paths=None, **kwargs) -> MeetingData:
+    """Return the server's :class:`MeetingData` for these paths and settings (built on first use)."""
+    key = (tuple(str(Path(p).resolve()) for p in paths) if paths else None, config.database_url(), str(config.reports_dir()), tuple(sorted((k, repr(v)) for k, v in kwargs.items())))
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = MeetingData(paths, **kwargs)
+        return _SHARED[key]
+
+
+def clear_shared() -> None:
+    """Forget the shared instances (tests; a server reloading its data)."""
+    with _SHARED_LOCK:
+        _SHARED.clear()
+
+
+MeetingData.shared = staticmethod(shared)
+MeetingData.clear_shared = staticmethod(clear_shared)
+
+__all__ = ["MeetingData", "default_state_dir", "shared", "clear_shared", "documents_of", "drafted_keys"]

@@ -174,63 +174,21 @@ def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | N
             register = Register(url)
             data = MeetingData(register=register, reports_dir=work / "reports", state_dir=work / "own-state", poll_seconds=0.5)
             pages, targets = _recording_sessions(data, sessions)
-            acknowledged: list[list[int]] = [[] for _ in range(sessions)]
-            lock = threading.Lock()
             n_http = (http_clients if http_clients is not None else sessions) if serve else 0
-            gate = threading.Barrier(sessions + n_http + 1)
-            stop = [0.0]
-
-            def recorder(i: int) -> None:
-                n = 0
-                gate.wait()
-                while time.monotonic() < stop[0]:
-                    nid = targets[(i * 7 + n) % len(targets)][1]
-                    try:
-                        outcome = _record_once(pages[i], nid, i, n)
-                        if outcome is not None and outcome.state == "stored":
-                            acknowledged[i].append(outcome.entry_id)
-                        elif outcome is not None:
-                            with lock:
-                                result.refused_or_pending += 1
-                        pages[i].poll()
-                    except Exception as exc:  # noqa: BLE001 - a failing session is a finding, not a crash
-                        with lock:
-                            result.errors.append(f"session {i}: {type(exc).__name__}: {exc}")
-                        return
-                    n += 1
-
-            def browser_less_client() -> None:
-                gate.wait()
-                while time.monotonic() < stop[0]:
-                    try:
-                        with urllib.request.urlopen(base, timeout=60) as r:
-                            r.read()
-                        with lock:
-                            result.page_loads += 1
-                    except OSError:
-                        with lock:
-                            result.page_errors += 1
-                    time.sleep(0.5)
-
-            threads = [threading.Thread(target=recorder, args=(i,), daemon=True) for i in range(sessions)]
-            threads += [threading.Thread(target=browser_less_client, daemon=True) for _ in range(n_http)]
+            run = _Run(pages, targets, result, base, threading.Barrier(sessions + n_http + 1))
+            threads = [threading.Thread(target=_recorder, args=(run, i), daemon=True) for i in range(sessions)]
+            threads += [threading.Thread(target=_browser_less_client, args=(run,), daemon=True) for _ in range(n_http)]
             for t in threads:
                 t.start()
-            stop[0] = time.monotonic() + seconds
+            run.stop = time.monotonic() + seconds
             t0 = time.monotonic()
-            gate.wait()
-            while any(t.is_alive() for t in threads):
-                time.sleep(1)
-                if proc is not None and (rss := _rss_mb(proc.pid)):
-                    result.server_rss_mb.append(rss)
-                if time.monotonic() - t0 > seconds + 120:
-                    result.errors.append("clients did not finish within two minutes after the end")
-                    break
+            run.gate.wait()
+            _watch(threads, proc, result, seconds)
             result.seconds = min(time.monotonic() - t0, seconds + 120)
             if proc is not None and settle > 0:
                 time.sleep(settle)
                 result.server_rss_settled_mb = _rss_mb(proc.pid)
-            _account(result, register, acknowledged)
+            _account(result, register, run.acknowledged)
             register.close()
         finally:
             if proc is not None:
@@ -240,6 +198,71 @@ def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | N
                 except subprocess.TimeoutExpired:
                     proc.kill()
     return result
+
+
+@dataclass
+class _Run:
+    """What the load's threads share."""
+
+    pages: list
+    targets: list
+    result: LoadResult
+    base: str | None
+    gate: threading.Barrier
+    stop: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    acknowledged: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.acknowledged = [[] for _ in self.pages]
+
+
+def _recorder(run: _Run, i: int) -> None:
+    """One recording session: record conclusions until the end, noting what the register acknowledged."""
+    n = 0
+    run.gate.wait()
+    while time.monotonic() < run.stop:
+        nid = run.targets[(i * 7 + n) % len(run.targets)][1]
+        try:
+            outcome = _record_once(run.pages[i], nid, i, n)
+            if outcome is not None and outcome.state == "stored":
+                run.acknowledged[i].append(outcome.entry_id)
+            elif outcome is not None:
+                with run.lock:
+                    run.result.refused_or_pending += 1
+            run.pages[i].poll()
+        except Exception as exc:  # noqa: BLE001 - a failing session is a finding, not a crash
+            with run.lock:
+                run.result.errors.append(f"session {i}: {type(exc).__name__}: {exc}")
+            return
+        n += 1
+
+
+def _browser_less_client(run: _Run) -> None:
+    """Load the page again and again without ever opening its websocket (a client that runs no script)."""
+    run.gate.wait()
+    while time.monotonic() < run.stop:
+        try:
+            with urllib.request.urlopen(run.base, timeout=60) as r:
+                r.read()
+            with run.lock:
+                run.result.page_loads += 1
+        except OSError:
+            with run.lock:
+                run.result.page_errors += 1
+        time.sleep(0.5)
+
+
+def _watch(threads, proc, result: LoadResult, seconds: float) -> None:
+    """Wait for the clients, noting the server's memory every second."""
+    t0 = time.monotonic()
+    while any(t.is_alive() for t in threads):
+        time.sleep(1)
+        if proc is not None and (rss := _rss_mb(proc.pid)):
+            result.server_rss_mb.append(rss)
+        if time.monotonic() - t0 > seconds + 120:
+            result.errors.append("clients did not finish within two minutes after the end")
+            return
 
 
 def _account(result: LoadResult, register, acknowledged) -> None:

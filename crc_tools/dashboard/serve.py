@@ -130,6 +130,25 @@ def empty_page() -> None:
     _attach(t)
 
 
+def _end_with_parent() -> None:
+    """In a forked server process, end when the parent ends (Linux), so stopping ``crc dashboard`` stops every process."""
+    import signal
+
+    import tornado.process
+
+    if tornado.process.task_id() is None:
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's signal handler is the only way
+        log.warning("this platform cannot end forked server processes with their parent; stop them by their process ids")
+    if os.getppid() == 1:  # the parent ended before the setting took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def _status(data: MeetingData) -> dict:
     """Return the register's state for ``/health`` (counts and words only); opens this process's register and journal."""
     data.refresh()
@@ -212,6 +231,8 @@ def serve(
         exclude_headers=["Cookie", "Authorization"], **kwargs,
     )
     install(server._tornado, settings)
+    if num_procs != 1:
+        _end_with_parent()
     if start:
         if show:
             server.io_loop.add_callback(server.show, "/")

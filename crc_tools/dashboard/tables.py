@@ -203,6 +203,18 @@ def notifications_of(sub: pd.DataFrame, snapshot, verification: pd.DataFrame) ->
     return pd.DataFrame(rows, columns=cols)
 
 
+def deadlines(open_: pd.DataFrame) -> pd.DataFrame:
+    """Return the notifications awaiting verification (as :meth:`Cases.open_verifications` gives them) in words."""
+    return pd.DataFrame(
+        {
+            "notification_id": open_["notification_id"].astype(str).to_numpy(), "chemical": open_["_key"].astype(str).to_numpy(),
+            "party": [party_name(p) for p in open_["notifying_party"]], "received": [date_text(v) for v in open_["received_date"]],
+            "verify_by": [date_text(v) for v in open_["verification_deadline"]], "overdue": open_["verification_overdue"].astype(bool).to_numpy(),
+        },
+        columns=["notification_id", "chemical", "party", "received", "verify_by", "overdue"],
+    )
+
+
 def regions_of(row: dict, table: pd.DataFrame) -> pd.DataFrame:
     """Return one row per PIC region: notifying Parties, notified, verified, and Annex II in words (Articles 5.5, 5.6).
 
@@ -229,5 +241,5 @@ def regions_of(row: dict, table: pd.DataFrame) -> pd.DataFrame:
 
 __all__ = [
     "STAGES", "pipeline_stage", "chemical_key", "two_region_sentence", "overview", "search", "stage_counts",
-    "conclusion_words", "notifications_of", "regions_of", "text_list", "date_text", "ROLE_WORDS", "CRITERION_OVERALL",
+    "conclusion_words", "notifications_of", "regions_of", "deadlines", "text_list", "date_text", "ROLE_WORDS", "CRITERION_OVERALL",
 ]

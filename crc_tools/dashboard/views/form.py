@@ -47,6 +47,25 @@ def waiting_html(rows) -> str:
     return notice("Waiting to be stored (the register cannot be reached; stored in this order when it returns):", "warning", extra_html=f"<ul>{items}</ul>")
 
 
+def conclusion_of(form) -> tuple[Conclusion | None, str]:
+    """Return the conclusion a recording form holds, or why it cannot be recorded (in words)."""
+    sid, crit, status = form.subject.value, form.criterion.value, form.status.value
+    missing = [w for w, v in (("the notification" if form.kind == "notification" else "the proposal", sid), ("the criterion", crit), ("the conclusion (met, not met, insufficient information)", status)) if not v]
+    if missing:
+        return None, "Choose " + ", ".join(missing) + "."
+    supersedes = form.corrects.value or None
+    if supersedes:
+        row = form._correctable().get(int(supersedes))
+        if row is None:
+            return None, f"Entry {supersedes} no longer stands; look at the history and choose again."
+        if row["criterion"] != crit or row["category_key"] != form.category:
+            return None, f"A correction is on the same criterion and category as the entry it corrects (entry {supersedes} is on {row['criterion']}, {row['category']})."
+    c = Conclusion(form.kind, sid, form.labels.get(sid, sid), form.category, crit, status, (form.justification.value or "").strip(), form.references.value or "",
+                   int(supersedes) if supersedes else None, form.data.cases.document_hash(sid) if form.kind == "notification" else "", form.data.meeting)
+    problems = problems_of(c, form.data.cases.known_subjects.get(form.kind))
+    return (None, "; ".join(m for _, m in problems).capitalize() + ".") if problems else (c, "")
+
+
 class RecordingForm:
     """The recording form of one page (notifications of an agenda item, or SHPF proposals).
 
@@ -132,21 +151,7 @@ class RecordingForm:
 
     def conclusion(self) -> tuple[Conclusion | None, str]:
         """Return the conclusion the form holds, or why it cannot be recorded (in words)."""
-        sid, crit, status = self.subject.value, self.criterion.value, self.status.value
-        missing = [w for w, v in (("the notification" if self.kind == "notification" else "the proposal", sid), ("the criterion", crit), ("the conclusion (met, not met, insufficient information)", status)) if not v]
-        if missing:
-            return None, "Choose " + ", ".join(missing) + "."
-        supersedes = self.corrects.value or None
-        if supersedes:
-            row = self._correctable().get(int(supersedes))
-            if row is None:
-                return None, f"Entry {supersedes} no longer stands; look at the history and choose again."
-            if row["criterion"] != crit or row["category_key"] != self.category:
-                return None, f"A correction is on the same criterion and category as the entry it corrects (entry {supersedes} is on {row['criterion']}, {row['category']})."
-        c = Conclusion(self.kind, sid, self.labels.get(sid, sid), self.category, crit, status, (self.justification.value or "").strip(), self.references.value or "",
-                       int(supersedes) if supersedes else None, self.data.cases.document_hash(sid) if self.kind == "notification" else "", self.data.meeting)
-        problems = problems_of(c, self.data.cases.known_subjects.get(self.kind))
-        return (None, "; ".join(m for _, m in problems).capitalize() + ".") if problems else (c, "")
+        return conclusion_of(self)
 
     def show_review(self) -> None:
         """Show the confirmation: one sentence saying what will be recorded, by whom, on which version."""
@@ -204,10 +209,7 @@ class RecordingForm:
         sid = self.subject.value
         frame = self.data.history(sid, self.kind) if sid else pd.DataFrame()
         self.history.object = history_html(frame, self.labels.get(sid, sid) if sid else "")
-        options = {"nothing: a new conclusion": ""}
-        for e, r in self._correctable().items():
-            options[f"entry {e}: {r['criterion']} {r['status']} ({r['recorded_by']}, {r['recorded_at'][:10]})"] = str(e)
-        self.corrects.options = options
+        self.corrects.options = {"nothing: a new conclusion": "", **{f"entry {e}: {r['criterion']} {r['status']} ({r['recorded_by']}, {r['recorded_at'][:10]})": str(e) for e, r in self._correctable().items()}}
 
     def refresh(self) -> None:
         """Redraw what changes with the register: history, correctable entries, waiting conclusions, outcomes."""
