@@ -206,6 +206,13 @@ CUT_HEADERS_JS = """() => {
 }"""
 
 
+def deep_text(page) -> str:
+    """Return the page's text, shadow roots included (Panel renders its components in shadow DOM)."""
+    return page.evaluate("""() => { const parts = [];
+      const walk = (root) => { parts.push(root.textContent || ''); for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot); };
+      walk(document.documentElement); return parts.join(' '); }""")
+
+
 def cut_headers(page) -> list[str]:
     """Return headers, captions, headings and labels whose text is cut (hidden overflow, ellipsis, or off screen)."""
     return page.evaluate(CUT_HEADERS_JS)

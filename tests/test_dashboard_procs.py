@@ -106,10 +106,11 @@ def _wait_gone(pids: set[int], timeout: float = 20) -> None:
         alive = set()
         for pid in pids:
             try:
-                os.kill(pid, 0)
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state != "Z":  # a zombie has ended; only its parent's reaping is left
                 alive.add(pid)
-            except ProcessLookupError:
-                pass
         if not alive:
             return
         time.sleep(0.5)

@@ -10,14 +10,15 @@
 
 Public API (loaded on first use; Panel only when a view is used)::
 
-    from crc_tools.dashboard import MeetingData, build_app, serve
+    from crc_tools.dashboard import MeetingData, build_app
+    from crc_tools.dashboard.serve import serve
 """
 
 from ..lazy import exports
 
 _PUBLIC = {
-    "data": "data", "views": "views", "serve_module": "serve", "loadtest": "loadtest", "auth": "auth", "web": "web",
-    "MeetingData": "data", "build_app": "serve", "serve": "serve", "add_user": "auth", "remove_user": "auth",
+    "data": "data", "views": "views", "serve": "serve", "loadtest": "loadtest", "auth": "auth", "web": "web",
+    "MeetingData": "data", "build_app": "serve", "add_user": "auth", "remove_user": "auth",
     "Identity": "recording", "Conclusion": "recording",
 }
 __all__ = sorted(_PUBLIC)
