@@ -177,11 +177,12 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     return [v for v in found if v["impact"] in impacts]
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, *, full_page: bool = False) -> Path:
+    """Write what the screen shows (or the whole page, ``-full``) to ``reports/screenshots/NAME-WxH.png``."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
-    path = SCREENSHOTS / f"{name}-{size['width']}x{size['height']}.png"
-    page.screenshot(path=str(path), full_page=False)
+    path = SCREENSHOTS / f"{name}-{size['width']}x{size['height']}{'-full' if full_page else ''}.png"
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

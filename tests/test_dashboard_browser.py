@@ -164,6 +164,7 @@ def test_every_view_is_accessible_readable_on_a_projector_and_captured(server, b
     assert cut_headers(page) == []
     assert not page_scrolls_sideways(page), "the page scrolls sideways at 1280x720"
     screenshot(page, name)
+    screenshot(page, name, full_page=True)
     page.set_viewport_size({"width": VIEWPORTS["large"][0], "height": VIEWPORTS["large"][1]})
     page.wait_for_timeout(500)
     assert not page_scrolls_sideways(page)
