@@ -114,7 +114,7 @@ class MeetingData:
     """
 
     def __init__(self, paths=None, *, register_url: str | None = None, register=None, reports_dir: Path | None = None, state_dir: Path | None = None,
-                 poll_seconds: float = 1.0, today: dt.date | None = None, meeting: str = "", check_identity=None, cases: Cases | None = None):
+                 poll_seconds: float = 0.5, today: dt.date | None = None, meeting: str = "", check_identity=None, cases: Cases | None = None):
         self.cases = cases if cases is not None else Cases(paths, today=today)
         self.register_url = register_url or (register.database_url if register is not None else config.database_url())
         self._register = register

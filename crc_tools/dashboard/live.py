@@ -44,7 +44,7 @@ class Live:
         How often, at most, the register is asked for new entries.
     """
 
-    def __init__(self, cases, register, state_dir: Path, poll_seconds: float = 1.0, initial=None):
+    def __init__(self, cases, register, state_dir: Path, poll_seconds: float = 0.5, initial=None):
         self.cases = cases
         self.register = register
         self.state_dir = Path(state_dir)

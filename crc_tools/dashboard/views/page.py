@@ -25,8 +25,8 @@ from .shpf import ShpfView
 log = logging.getLogger(__name__)
 
 TITLE = "CRC meeting dashboard"
-POLL_MS = 1000
-"""How often each page looks for conclusions recorded elsewhere (at most every second per process)."""
+POLL_MS = 500
+"""How often each page looks for conclusions recorded elsewhere (the register is asked at most twice a second per process)."""
 VIEW_CLASSES = {"overview": OverviewView, "item": ItemView, "shpf": ShpfView}
 
 
