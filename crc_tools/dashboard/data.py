@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from . import records, shpf_tables, tables
+from . import imports, records, shpf_tables, tables
 from .cases import Cases
 from .recording import Conclusion, Identity, NotAllowed, RecordOutcome
 
@@ -191,6 +191,10 @@ class MeetingData:
         """Return every determination recorded on a notification or proposal, newest first."""
         case = self.cases.intake.determinations if kind == "notification" else getattr(self.snapshot.proposals, "determinations", pd.DataFrame())
         return records.history(self.snapshot, case, subject_id, id_column="notification_id" if kind == "notification" else "proposal_id")
+
+    def responses_of(self, key: str) -> pd.DataFrame:
+        """Return the Parties' import responses on an agenda item listed in Annex III (:func:`imports.responses_of`)."""
+        return self.cached("responses", key, lambda: imports.responses_of(self.cases.intake, self.item(key), self.cases.today))
 
     def recent(self) -> pd.DataFrame:
         """Return the ten latest register entries."""

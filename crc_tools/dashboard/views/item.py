@@ -14,6 +14,7 @@ import urllib.parse
 import pandas as pd
 
 from ..html import Column, badge_cell, link_list, notice, page_slice, pager, status_legend, summary_card, table, tiles, url
+from ..imports import responses_html
 from ..labels import esc
 from ..route import Route
 from .charts import matrix_chart
@@ -44,11 +45,11 @@ class ItemView:
 
         self.data, self.route, self.identity = data, route, identity
         self.key = route.item
-        self.card, self.tiles, self.table, self.matrix_head, self.matrix_text, self.docs = (html_pane() for _ in range(6))
+        self.card, self.tiles, self.table, self.matrix_head, self.matrix_text, self.docs, self.responses = (html_pane() for _ in range(7))
         self.matrix = pn.pane.Vega(None, show_actions=False, margin=(0, 0, 0, 0))
         self.matrix.param.watch(self._on_selection_object, "selection")
         box = pn.Column(self.matrix, styles={"overflow-x": "auto", "max-width": "100%"}, sizing_mode="stretch_width")
-        self.panel = pn.Column(self.card, self.tiles, self.table, self.matrix_head, box, self.matrix_text, self.docs, sizing_mode="stretch_width")
+        self.panel = pn.Column(self.card, self.tiles, self.table, self.matrix_head, box, self.matrix_text, self.docs, self.responses, sizing_mode="stretch_width")
         self.form = None
         self.record_panel = None
         if data.item(self.key):
@@ -73,7 +74,7 @@ class ItemView:
         item = self.data.item(self.key)
         if not item:
             self.card.object = self._unknown()
-            for pane in (self.tiles, self.table, self.matrix_head, self.matrix_text, self.docs):
+            for pane in (self.tiles, self.table, self.matrix_head, self.matrix_text, self.docs, self.responses):
                 pane.object = ""
             return
         full = self.data.notifications_of(self.key)
@@ -87,6 +88,7 @@ class ItemView:
         self._draw_matrix(shown, page, pages, nav)
         docs = self.data.documents(self.key)
         self.docs.object = "<h2>Documents</h2>" + (link_list([("reports/" + urllib.parse.quote(d["name"]), f"{d['kind']} ({d['name']})") for d in docs], label="Documents") or "<p>No rendered documents for this chemical yet.</p>")
+        self.responses.object = responses_html(self.data.responses_of(self.key))
         if self.form is not None:
             self.form.refresh()
 
