@@ -19,17 +19,16 @@ Settings read from the environment:
     which says so when the file is absent).
 ``CRC_DATABASE_URL``
     The register of determinations (default: SQLite under ``data/local/``).
-``CRC_DASHBOARD_CREDENTIALS``
-    The dashboard's login file, JSON ``{"user": "password"}`` read by Panel's basic
-    authentication (default: ``data/local/dashboard_credentials.json`` when it exists).
-    Never committed: ``data/local/`` is ignored by git.
-``CRC_DASHBOARD_ROLES``
-    Who may record conclusions on the dashboard: a YAML/JSON file mapping user to role, or
-    inline ``alice=chair,bob=member`` (default: ``data/local/dashboard_roles.yaml`` when it
-    exists).
-``CRC_DASHBOARD_COOKIE_SECRET``
-    The secret that signs the dashboard's login cookies (default: a new random secret per
-    server process, so sign-ins do not survive a restart).
+``CRC_DASHBOARD_LOGINS``
+    The dashboard's logins file: roles and argon2id password hashes written by
+    ``crc dashboard add-user`` (default: ``data/local/dashboard_logins.json``). Never
+    committed: ``data/local/`` is ignored by git.
+``CRC_DASHBOARD_STATE``
+    The dashboard's state folder: its durable journals and login sessions (default:
+    ``data/local/dashboard``).
+``CRC_DASHBOARD_SECRET``
+    The secret behind the sign-in form's CSRF token (default: a new random secret per server
+    start); servers behind one proxy share it.
 """
 
 from __future__ import annotations
@@ -115,22 +114,16 @@ def database_url() -> str:
     return f"sqlite:///{local_dir() / 'register.sqlite'}"
 
 
-def dashboard_credentials_path() -> Path | None:
-    """Return the dashboard's login file (``CRC_DASHBOARD_CREDENTIALS``, or the default when it exists)."""
-    value = os.environ.get("CRC_DASHBOARD_CREDENTIALS")
-    if value:
-        return Path(value).expanduser()
-    default = local_dir() / "dashboard_credentials.json"
-    return default if default.exists() else None
+def dashboard_logins_path() -> Path:
+    """Return the dashboard's logins file (``CRC_DASHBOARD_LOGINS``, or ``data/local/dashboard_logins.json``)."""
+    value = os.environ.get("CRC_DASHBOARD_LOGINS")
+    return Path(value).expanduser() if value else local_dir() / "dashboard_logins.json"
 
 
-def dashboard_roles_setting() -> str | None:
-    """Return the dashboard's roles setting: a file path or inline ``user=role,...`` (or ``None``)."""
-    value = os.environ.get("CRC_DASHBOARD_ROLES")
-    if value:
-        return value
-    default = local_dir() / "dashboard_roles.yaml"
-    return str(default) if default.exists() else None
+def dashboard_state_dir() -> Path:
+    """Return the dashboard's state folder: journals and login sessions (``CRC_DASHBOARD_STATE`` or ``data/local/dashboard``)."""
+    value = os.environ.get("CRC_DASHBOARD_STATE")
+    return Path(value).expanduser() if value else local_dir() / "dashboard"
 
 
 # Convenience constants for notebooks (evaluated at import, like cookiecutter's config).

@@ -1,34 +1,33 @@
-"""The committee dashboard as objects: its data, its pages, recording, escaping, settings.
+"""The committee dashboard without a browser: its data, recording and the journal, logins, pages as objects.
 
-The browser tests (a real chromium) are in ``test_dashboard_browser.py``.
+The browser tests (real chromium, real clicks) are in ``test_dashboard_browser.py``,
+``test_dashboard_outage.py`` and ``test_dashboard_procs.py``.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from crc_tools.dashboard.data import (
-    STAGES,
-    DashboardConfigError,
-    Identity,
-    MeetingData,
-    NotAllowed,
-    identity_for,
-    parse_roles,
-    pipeline_stage,
-    shpf_view,
-)
-from crc_tools.notifications.review import review_status
-from crc_tools.register.store import Register, RegisterError
+from crc_tools.dashboard import auth, records, tables
+from crc_tools.dashboard.data import MeetingData
+from crc_tools.dashboard.html import Column, table
+from crc_tools.dashboard.journal import Journal
+from crc_tools.dashboard.labels import STATUS_STYLES, contrast, party_name
+from crc_tools.dashboard.recording import Conclusion, Identity, NotAllowed
+from crc_tools.dashboard.route import Route
+from crc_tools.register.store import Register, RegisterError, document_hash
 
 from .conftest import ROOT
 
-MEMBER = Identity("alice", "member")
-ANONYMOUS = Identity(None, "viewer")
-SIGNED_IN_VIEWER = Identity("victor", "viewer")
+CHAIR = Identity("alice", "chair")
+VIEWER = Identity("victor", "viewer")
 CHRYSOTILE = "Chrysotile asbestos (industrial)"
+CHILE = "CHL-CHRYSOTILE-2001"
 
 XSS_CASE = """\
 kind: notification
@@ -50,441 +49,462 @@ determinations:
 """
 
 
-@pytest.fixture
-def data(tmp_path):
-    return MeetingData(reports_dir=tmp_path / "reports")
+@pytest.fixture(scope="module")
+def sample():
+    """The sample case data, read once for the module (a fresh register and journal per test)."""
+    from crc_tools.dashboard.cases import Cases
+
+    return Cases()
 
 
 @pytest.fixture
-def app(data):
-    from crc_tools.dashboard.views import build_app
-
-    def make(identity=ANONYMOUS, auth_enabled=True):
-        return build_app(data, identity=identity, auth_enabled=auth_enabled, poll=False)
-
-    return make
+def data(tmp_path, sample):
+    return MeetingData(reports_dir=tmp_path / "reports", state_dir=tmp_path / "state", cases=sample)
 
 
-# --------------------------------------------------------------------------- data
+def conclusion(data, nid=CHILE, criterion="(c)(iv)", status="not_met", justification="No evidence of ongoing trade", **kw):
+    return Conclusion("notification", nid, nid, "industrial", criterion, status, justification, document_hash=data.cases.document_hash(nid), **kw)
+
+
+class Flaky:
+    """A register that can be switched off: every call raises RegisterError while ``down``."""
+
+    def __init__(self, real):
+        self.real, self.down = real, False
+        self.database_url = real.database_url
+
+    def __getattr__(self, name):
+        attr = getattr(self.real, name)
+        if not callable(attr):
+            return attr
+
+        def call(*a, **k):
+            if self.down:
+                raise RegisterError("cannot reach the register at postgresql://db.example/crc: connection refused", source="register")
+            return attr(*a, **k)
+
+        return call
+
+
+# --------------------------------------------------------------------------- what the pages show
 
 
 def test_overview_has_every_chemical_and_category_of_the_review_status(data):
-    status = review_status(data.intake.notifications, data.snapshot.determinations)
-    overview = data.overview()
-    assert len(overview) == len(status) > 10
-    assert set(overview["key"]) == {f"{c} ({cat})" for c, cat in zip(status["chemical"], status["category"], strict=True)}
-    row = overview.set_index("key").loc[CHRYSOTILE]
-    assert row["stage"] == "recommended"
-    assert row["regions_verified"] == "Europe, Latin America and the Caribbean, Southwest Pacific"
-    assert row["two_region_status"] == "forwarded: yes; recommended: yes"
-    assert set(overview["stage"]) <= set(STAGES)
+    from crc_tools.notifications.review import review_status
+
+    o = data.overview()
+    s = review_status(data.cases.notifications, data.cases.intake.determinations)
+    assert sorted(zip(o["chemical"], o["category"], strict=True)) == sorted(zip(s["chemical"], s["category"], strict=True))
+    row = data.item(CHRYSOTILE)
+    assert row["stage"] == "recommended" and "enough to forward (Article 5.5)" in row["two_region"]
+    assert "may recommend listing (Article 5.6)" in row["two_region"]
 
 
 @pytest.mark.parametrize(
     ("review_stage", "drafted", "expected"),
-    [
-        ("received", False, "received"),
-        ("verified", False, "verified"),
-        ("forwarded to the CRC", False, "forwarded"),
-        ("reviewed: Annex II not met", False, "forwarded"),
-        ("criteria met in one region", False, "criteria met"),
-        ("recommended", False, "recommended"),
-        ("recommended", True, "DGD drafted"),
-        ("listed in Annex III", True, "listed in Annex III"),
-    ],
+    [("received", False, "received"), ("forwarded to the CRC", False, "forwarded"), ("reviewed: Annex II not met", False, "forwarded"),
+     ("recommended", True, "DGD drafted"), ("listed in Annex III", True, "listed in Annex III"), ("something new", False, "received")],
 )
 def test_pipeline_stage(review_stage, drafted, expected):
-    assert pipeline_stage(review_stage, drafted) == expected
+    assert tables.pipeline_stage(review_stage, drafted) == expected
 
 
-def test_filters_by_category_region_stage_and_meeting(data):
-    assert set(data.filter_overview(category="industrial")["category"]) == {"industrial"}
-    near_east = data.filter_overview(region="Near East")
-    assert list(near_east["chemical"]) == ["Lead carbonate"]
-    recommended = data.filter_overview(stages=["recommended"])
-    assert list(recommended["key"]) == [CHRYSOTILE]
-    assert list(data.filter_overview(meeting="CRC-1")["key"]) == [CHRYSOTILE]
-    assert "CRC-1" in data.meetings()
-    assert len(data.filter_overview(category="industrial", stages=["received"])) == 0
+def test_search_by_name_in_any_case_and_filters(data):
+    o = data.overview()
+    assert list(tables.search(o, query="chrysO")["key"]) == [CHRYSOTILE]
+    assert set(tables.search(o, category="industrial")["category"]) == {"industrial"}
+    assert all("Africa" in r for r in tables.search(o, region="Africa")["regions_notified"])
+    assert set(tables.search(o, stage="listed in Annex III")["stage"]) == {"listed in Annex III"}
+    assert tables.search(o, query="no such chemical").empty
 
 
-def test_a_draft_dgd_in_reports_moves_the_chemical_to_dgd_drafted_and_is_linked(tmp_path):
+def test_route_reads_the_address_and_ignores_what_is_odd():
+    r = Route.from_arguments({"item": [b"Aldicarb (pesticide)"], "page": [b"3"]})
+    assert (r.view, r.item, r.page) == ("item", "Aldicarb (pesticide)", 3)
+    assert Route.from_arguments({"page": [b"-4"], "view": [b"../../etc"]}) == Route()
+    assert r.link(page=1) == "?item=Aldicarb+%28pesticide%29"
+    assert Route(view="shpf", proposal="X 1").link() == "?view=shpf&proposal=X+1"
+
+
+def test_a_draft_dgd_moves_the_chemical_on_and_only_documents_are_listed(tmp_path, sample):
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "dgd-Chrysotile-asbestos-industrial.html").write_text("<html></html>")
-    (reports / "rationale-CHL-CHRYSOTILE-2001-industrial.docx").write_bytes(b"PK")
     (reports / "dgd-Chrysotile-asbestos-industrial.failed.ipynb").write_text("{}")
     (reports / "dgd-Chrysotile-asbestos-industrial.notes.html").write_text("<html></html>")
-    data = MeetingData(reports_dir=reports)
-    row = data.overview().set_index("key").loc[CHRYSOTILE]
-    assert row["stage"] == "DGD drafted"
-    assert "approval of the draft decision guidance document" in row["missing"]
-    docs = data.documents(CHRYSOTILE)
-    assert [(d["kind"], d["name"]) for d in docs] == [
-        ("draft DGD", "dgd-Chrysotile-asbestos-industrial.html"),
-        ("draft DGD (drafting notes)", "dgd-Chrysotile-asbestos-industrial.notes.html"),
-        ("rationale, CHL-CHRYSOTILE-2001", "rationale-CHL-CHRYSOTILE-2001-industrial.docx"),
+    (reports / "register-export.csv").write_text("x")
+    data = MeetingData(reports_dir=reports, state_dir=tmp_path / "state", cases=sample)
+    assert data.item(CHRYSOTILE)["stage"] == "DGD drafted"
+    assert [(d["kind"], d["name"]) for d in data.documents(CHRYSOTILE)] == [
+        ("draft decision guidance document", "dgd-Chrysotile-asbestos-industrial.html"),
+        ("draft decision guidance document (drafting notes)", "dgd-Chrysotile-asbestos-industrial.notes.html"),
     ]
 
 
-def test_chemical_tables_follow_the_domain_brief(data):
-    table = data.notifications_of(CHRYSOTILE)
-    assert list(table.columns) == ["notification_id", "party", "pic_region", "category", "action", "fra_date", "received", "annex_i", "annex_ii", "source", "meeting"]
-    assert set(table["party"]) == {"Australia", "Chile", "European Union"}
-    assert set(table["action"]) <= {"banned", "severely restricted"}
-    assert all(t.startswith("verified by the Secretariat") for t in table["annex_i"])
-    assert all(t.startswith("meets Annex II") for t in table["annex_ii"])
-    matrix = data.matrix(CHRYSOTILE)
-    assert len(matrix) == 3 * 10  # nine Annex II criteria and the overall conclusion per notification
-    assert set(matrix["status"]) <= {"met", "not met", "insufficient information", "no determination"}
-    cell = matrix[(matrix["notification_id"] == "AUS-CHRYSOTILE-2003") & (matrix["criterion"] == "(b)(iii)")].iloc[0]
-    assert cell["status"] == "met" and "NICNAS" in cell["justification"]
-    regions = data.regions_of(CHRYSOTILE).set_index("pic_region")
-    assert regions.loc["Southwest Pacific", "meets_annex_ii"] and not regions.loc["Africa", "notified"]
-    assert regions.loc["Europe", "notifying_parties"] == "European Union"
+def test_party_names_are_shown_as_in_un_documents(tmp_path, bulk):
+    path = bulk([
+        {"notification_id": "N1", "chemical": "Testchem", "category": "industrial", "notifying_party": "GBR", "annex_i_verified": "true"},
+        {"notification_id": "N2", "chemical": "Testchem", "category": "industrial", "notifying_party": "Bolivia", "annex_i_verified": "true"},
+    ])
+    data = MeetingData([path], reports_dir=tmp_path / "r", state_dir=tmp_path / "s")
+    parties = set(data.notifications_of("Testchem (industrial)")["party"])
+    assert parties == {"United Kingdom of Great Britain and Northern Ireland", "Bolivia (Plurinational State of)"}
+    assert party_name("Atlantis") == "Atlantis"
 
 
-def test_charts_are_aggregated_and_use_the_house_theme(data):
-    import altair as alt
-
-    from crc_tools.charts import MAX_ROWS, THEME_NAME
-    from crc_tools.dashboard.views import criteria_heatmap, region_chart, stage_chart
-
-    o = data.overview()
-    counts = data.stage_counts(o)
-    assert counts["chemicals"].sum() == len(o)
-    spec = stage_chart(counts).to_dict()
-    assert alt.theme.active == THEME_NAME
-    assert spec["config"]["font"].startswith("DejaVu Sans")
-    coverage = data.region_coverage(o)
-    assert len(coverage) <= 7 * len(o) < MAX_ROWS
-    region_chart(coverage, list(o["key"])).to_dict()
-    heat = criteria_heatmap(data.matrix(CHRYSOTILE)).to_dict()
-    assert heat["params"][0]["name"] == "cell"
-    assert any(t["field"] == "justification_short" for t in heat["encoding"]["tooltip"])
+def test_regions_tiles_count_the_european_union_for_europe(data):
+    r = data.regions_of(CHRYSOTILE).set_index("pic_region")
+    assert list(r.index) == ["Africa", "Asia", "Europe", "Latin America and the Caribbean", "Near East", "North America", "Southwest Pacific"]
+    assert r.loc["Europe", "parties"] == "European Union" and bool(r.loc["Europe", "met"])
+    assert not r.loc["Africa", ["notified", "verified", "met"]].any()
 
 
-def test_deadlines_list_notifications_awaiting_verification(tmp_path, bulk):
-    path = bulk(
-        [
-            {"notification_id": "OPEN-1", "chemical": "Examplefos", "category": "pesticide", "notifying_party": "Kenya", "received_date": "2020-01-10"},
-            {"notification_id": "DONE-1", "chemical": "Examplefos", "category": "pesticide", "notifying_party": "Japan", "received_date": "2020-01-10", "annex_i_verified": "true"},
-        ]
-    )
-    data = MeetingData([path], reports_dir=tmp_path)
-    d = data.deadlines()
-    assert list(d["notification_id"]) == ["OPEN-1"]
-    assert d.iloc[0]["verify_by"] == "2020-07-10" and bool(d.iloc[0]["overdue"])
-    assert data.overview().iloc[0]["overdue"] == 1
+def test_the_matrix_shows_the_committees_conclusions_and_proposals_apart(tmp_path):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "xss.yaml").write_text(XSS_CASE, encoding="utf-8")
+    data = MeetingData([folder], reports_dir=tmp_path / "r", state_dir=tmp_path / "s")
+    m = data.matrix("<script>alert(1)</script> (industrial)").set_index("criterion")
+    # a task group's "not met" is a proposal, never the committee's conclusion
+    assert m.loc["(a)", "status"] == "" and m.loc["(a)", "symbol"] == "–" and m.loc["(a)", "proposal"] == "task group (<b>TG</b>) proposes: not met"
+    assert list(m.index) == ["(a)", "(b)(i)", "(b)(ii)", "(b)(iii)", "(c)(i)", "(c)(ii)", "(c)(iii)", "(c)(iv)", "(d)", "overall"]
+    data.record(CHAIR, Conclusion("notification", "XSS-SCRIPT-1", "x", "industrial", "(a)", "met", "the ban protects health"))
+    m = data.matrix("<script>alert(1)</script> (industrial)").set_index("criterion")
+    assert (m.loc["(a)", "status"], m.loc["(a)", "symbol"], m.loc["(a)", "recorded_by"]) == ("met", "✓", "alice")
 
 
-# --------------------------------------------------------------------------- the app object
-
-
-def test_app_builds_on_the_sample_data(app):
-    import panel as pn
-
-    dash = app()
-    assert isinstance(dash.template, pn.template.BootstrapTemplate)
-    assert [t.name for t in dash.tabs] == ["Overview", "Chemical", "SHPF proposals"]
-    table = dash.overview_table
-    assert table.pagination == "remote"
-    assert {"Chrysotile asbestos", "Aldicarb", "PFOA"} <= set(table.value["chemical"])
-    assert CHRYSOTILE in dash.chemical_select.options
-    dash.category_filter.value = "industrial"
-    assert set(dash.overview_table.value["category"]) == {"industrial"}
-    dash.open_chemical(CHRYSOTILE)
-    assert dash.tabs.active == 1
-    assert set(dash.notifications_table.value["notification_id"]) == {"AUS-CHRYSOTILE-2003", "CHL-CHRYSOTILE-2001", "EUU-CHRYSOTILE-1999"}
-    assert "Chrysotile asbestos" in dash.chemical_header.object
-    assert dash.matrix_pane.object is not None
-    assert set(dash.notification_select.options.values()) == {"AUS-CHRYSOTILE-2003", "CHL-CHRYSOTILE-2001", "EUU-CHRYSOTILE-1999"}
-
-
-def test_a_click_on_a_heat_map_cell_picks_it_for_recording(app):
-    dash = app(MEMBER)
-    dash.open_chemical(CHRYSOTILE)
-    dash.matrix_pane.selection.cell = [{"notification_id": "CHL-CHRYSOTILE-2001", "criterion": "(c)(iv)"}]
-    assert (dash.notification_select.value, dash.criterion_select.value) == ("CHL-CHRYSOTILE-2001", "(c)(iv)")
-    dash.open_chemical("Aldicarb (pesticide)")  # a new chart gets a new selection, still read
-    dash.matrix_pane.selection.cell = [{"notification_id": "JAM-ALDICARB-2007", "criterion": "(d)"}]
-    assert (dash.notification_select.value, dash.criterion_select.value) == ("JAM-ALDICARB-2007", "(d)")
-
-
-def test_viewers_see_no_form_and_members_do(app):
-    def texts(dash):
-        return " ".join(str(getattr(o, "object", "") or getattr(o, "name", "")) for o in dash.tabs.select(lambda o: True))
-
-    assert "Record the committee" not in texts(app(ANONYMOUS))
-    assert "viewing without signing in" in texts(app(ANONYMOUS))
-    assert "does not record conclusions" in texts(app(SIGNED_IN_VIEWER))
-    assert "Record the committee" in texts(app(MEMBER))
-    assert "no logins" in app(ANONYMOUS, auth_enabled=False).user_pane.object
-
-
-def test_recording_writes_the_committees_conclusion_to_the_register(app):
-    dash = app(MEMBER)
-    dash.open_chemical(CHRYSOTILE)
-    dash.notification_select.value = "CHL-CHRYSOTILE-2001"
-    dash.criterion_select.value = "(c)(iv)"
-    dash.status_select.value = "not_met"
-    dash.justification_input.value = "No evidence of ongoing trade was found"
-    dash.references_input.value = "UNEP/FAO/RC/CRC.2/19, p. 3\nTrade data"
-    outcome = dash.record()
-    assert outcome.state == "saved"
-    history = Register().history("CHL-CHRYSOTILE-2001")
-    entry = history.iloc[-1]
-    assert (entry["criterion"], entry["status"], entry["role"], entry["recorded_by"], entry["category"]) == ("(c)(iv)", "not_met", "committee", "alice", "industrial")
-    assert entry["references"] == "UNEP/FAO/RC/CRC.2/19, p. 3\nTrade data"
-    assert "crc dashboard: recorded by alice (member)" in entry["origin"]
-    assert "Saved as register entry" in dash.record_message.object
-    assert dash.justification_input.value == ""  # the form is cleared once saved
-    shown = dash.determinations_table.value
-    assert "No evidence of ongoing trade was found" in set(shown["justification"])
-    dash.show_history()
-    assert dash.history_table.visible and int(dash.history_table.value["entry"].dropna().iloc[0]) == int(entry["entry_id"])
-
-
-@pytest.mark.parametrize("identity", [ANONYMOUS, SIGNED_IN_VIEWER], ids=["anonymous", "signed-in viewer"])
-def test_viewers_cannot_record(app, data, identity):
-    dash = app(identity)
-    dash.open_chemical(CHRYSOTILE)
-    dash.justification_input.value = "should not be written"
-    with pytest.raises(NotAllowed, match="viewers cannot record"):
-        dash.record()
-    with pytest.raises(NotAllowed):
-        data.record(identity, "CHL-CHRYSOTILE-2001", "(a)", "met")
-    assert Register().latest_entry_id() == 0
-
-
-def test_a_refused_conclusion_keeps_the_form_filled(app):
-    dash = app(MEMBER)
-    dash.open_chemical(CHRYSOTILE)
-    dash.status_select.value = "not_met"
-    dash.references_input.value = "kept"
-    outcome = dash.record()
-    assert outcome.state == "refused"
-    assert "needs a justification" in dash.record_message.object
-    assert dash.references_input.value == "kept"
-    assert Register().latest_entry_id() == 0
-
-
-def test_a_conclusion_is_kept_pending_while_the_register_is_unavailable(app, data, monkeypatch):
-    real = Register.record
-    calls = {"n": 0}
-
-    def flaky(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise RegisterError("cannot write to the register at test: connection refused", source="register")
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Register, "record", flaky)
-    dash = app(MEMBER)
-    dash.open_chemical(CHRYSOTILE)
-    dash.notification_select.value = "AUS-CHRYSOTILE-2003"
-    dash.criterion_select.value = "(c)(iii)"
-    dash.justification_input.value = "Asbestos-related disease is a concern everywhere"
-    outcome = dash.record()
-    assert outcome.state == "pending"
-    assert "Not saved yet" in dash.record_message.object and "connection refused" in dash.record_message.object
-    assert "Asbestos-related disease is a concern everywhere" in dash.record_message.object
-    assert data.waiting() == 1
-    assert Register().latest_entry_id() == 0
-    dash.poll()  # the register is back: the retry saves it
-    data.refresh(force=True)
-    dash.poll()
-    assert data.waiting() == 0
-    assert "Saved as register entry" in dash.record_message.object
-    entry = Register().history("AUS-CHRYSOTILE-2003").iloc[-1]
-    assert entry["justification"] == "Asbestos-related disease is a concern everywhere"
-
-
-def test_an_unreachable_register_is_said_plainly(app, data, monkeypatch):
-    dash = app(ANONYMOUS)
-
-    def down(self):
-        raise RegisterError("cannot read the register at postgresql://db/crc: connection refused", source="register")
-
-    monkeypatch.setattr(Register, "latest_entry_id", down)
-    data.refresh(force=True)
-    dash.poll()
-    assert "cannot be reached" in dash.register_notice.object and "connection refused" in dash.register_notice.object
-    monkeypatch.undo()
-    data.refresh(force=True)
-    dash.poll()
-    assert dash.register_notice.object == ""
-
-
-def test_a_conclusion_recorded_in_one_session_reaches_another(app, data):
-    recorder, watcher = app(MEMBER), app(ANONYMOUS)
-    for dash in (recorder, watcher):
-        dash.open_chemical(CHRYSOTILE)
-    recorder.notification_select.value = "EUU-CHRYSOTILE-1999"
-    recorder.criterion_select.value = "(c)(i)"
-    recorder.justification_input.value = "A ban on all uses"
-    assert recorder.record().state == "saved"
-    watcher.poll()
-    assert "A ban on all uses" in set(watcher.determinations_table.value["justification"])
-    assert "A ban on all uses" in set(watcher.recent_table.value["justification"])
-
-
-def test_the_data_is_loaded_once_per_process(tmp_path, monkeypatch):
-    import crc_tools.intake.reader as intake
-
-    MeetingData.clear_shared()
-    calls = []
-    real = intake.load
-    monkeypatch.setattr(intake, "load", lambda *a, **k: calls.append(1) or real(*a, **k))
-    first = MeetingData.shared(None)
-    assert MeetingData.shared(None) is first
-    assert len(calls) == 1
-    MeetingData.clear_shared()
-
-
-def test_register_latest_entry_id(tmp_path):
-    reg = Register(f"sqlite:///{tmp_path / 'r.sqlite'}", create=True)  # a new register (crc register init)
-    assert reg.latest_entry_id() == 0  # no file yet
-    e = reg.record("CHL-CHRYSOTILE-2001", "(a)", "met", recorded_by="CRC-1", role="committee")
-    assert reg.latest_entry_id() == e.entry_id
-
-
-# --------------------------------------------------------------------------- escaping
-
-
-def test_text_from_notifications_is_escaped(tmp_path):
-    from crc_tools.dashboard.views import build_app, esc
+def test_text_from_the_data_reaches_html_escaped(tmp_path):
+    from crc_tools.dashboard.html import summary_card
 
     folder = tmp_path / "cases"
     folder.mkdir()
     (folder / "xss.yaml").write_text(XSS_CASE, encoding="utf-8")
-    data = MeetingData([folder], reports_dir=tmp_path)
-    dash = build_app(data, identity=MEMBER, auth_enabled=True, poll=False)
-    key = "<script>alert(1)</script> (industrial)"
-    assert key in dash.chemical_select.options
-    dash.open_chemical(key)
-    header = dash.chemical_header.object
-    assert "<script>" not in header and "&lt;script&gt;alert(1)&lt;/script&gt;" in header
-    assert esc('<img src=x onerror="alert(1)">') == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
-    html_panes = [o.object for o in dash.tabs.select(lambda o: hasattr(o, "object") and isinstance(o.object, str))]
-    assert not any("<script" in h or "<img src=x" in h for h in html_panes)
+    data = MeetingData([folder], reports_dir=tmp_path / "r", state_dir=tmp_path / "s")
+    card = summary_card(data.item("<script>alert(1)</script> (industrial)"))
+    assert "<script>" not in card and "&lt;script&gt;alert(1)&lt;/script&gt;" in card
 
 
-# --------------------------------------------------------------------------- SHPF proposals
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=40))
+def test_no_text_from_the_data_ever_becomes_markup(text):
+    import pandas as pd
+
+    out = table(pd.DataFrame({"a": [text], "b": [text]}), [Column("a", "A"), Column("b", "B")], caption=text, row_header="a")
+    for dangerous in ("<script", "<img", "<iframe", "onerror="):
+        if dangerous in text.lower():
+            assert dangerous not in out.lower().replace("&lt;", "")  # only the escaped form remains
 
 
-def test_shpf_page_says_when_no_proposal_is_loaded(tmp_path):
-    from crc_tools.dashboard.views import build_app
+@settings(max_examples=60, deadline=None)
+@given(st.permutations([{"notification_id": "CHL-1"}, {"criterion": "(b)(iii)"}]))
+def test_a_cell_selection_is_read_whatever_the_order_of_its_one_field_objects(parts):
+    from crc_tools.dashboard.views.parts import cell_from_selection
 
-    only_notifications = MeetingData([ROOT / "data" / "cases" / "notifications"], reports_dir=tmp_path / "reports")
-    assert shpf_view(only_notifications.intake) is None
-    dash = build_app(only_notifications, identity=ANONYMOUS, auth_enabled=True, poll=False)
-    texts = " ".join(str(o.object) for o in dash.tabs[2].objects)
-    assert "No SHPF proposals loaded" in texts
-
-
-def test_shpf_page_shows_the_sample_proposals(data):
-    from crc_tools.dashboard.views import build_app
-
-    view = data.shpf()
-    assert set(view.proposals["proposal_id"]) == {"SEN-GRANOX-SPINOX-DP-2001", "BFA-GRAMOXONE-SUPER-2010", "TCD-FENTHION-640-ULV-2012", "GEO-DIMETHOATE-400-EC-2015"}
-    assert not any(c.startswith("_") for c in view.proposals.columns)  # internal columns hidden
-    status = view.status.set_index("chemical")
-    assert bool(status.loc["Fenthion 640 ULV", "recommend_listing"]) and not bool(status.loc["Dimethoate EC 400 g/L", "recommend_listing"])
-    assert set(view.part3["criterion"]) == {"(a)", "(b)", "(c)", "(d)", "(e)"} and len(view.incidents) > 0
-    dash = build_app(data, identity=ANONYMOUS, auth_enabled=True, poll=False)
-    tables = [o for o in dash.tabs[2].objects if hasattr(o, "pagination")]
-    assert len(tables) == 6 and all(t.pagination == "remote" for t in tables)
+    assert cell_from_selection(list(parts)) == ("CHL-1", "(b)(iii)")
+    assert cell_from_selection({"notification_id": "CHL-1", "criterion": "(b)(iii)"}) == ("CHL-1", "(b)(iii)")
+    assert cell_from_selection([*parts, {"criterion": "(a)"}]) is None  # two cells: ambiguous, nothing set
+    assert cell_from_selection([{"notification_id": "CHL-1"}]) is None  # the criterion is missing: nothing set
+    assert cell_from_selection([]) is None
 
 
-# --------------------------------------------------------------------------- settings
+# --------------------------------------------------------------------------- colours and symbols
 
 
-def test_roles_inline_and_from_a_file(tmp_path):
-    assert parse_roles("alice=chair, bob=Member,carol=secretariat") == {"alice": "chair", "bob": "member", "carol": "secretariat"}
-    f = tmp_path / "roles.yaml"
-    f.write_text("alice: chair\nvictor: viewer\n")
-    assert parse_roles(str(f)) == {"alice": "chair", "victor": "viewer"}
-    j = tmp_path / "roles.json"
-    j.write_text(json.dumps({"bob": "member"}))
-    assert parse_roles(str(j)) == {"bob": "member"}
-    assert parse_roles(None) == {} and parse_roles("") == {}
+MACHADO = {  # severity 1.0, linear RGB (Machado, Oliveira and Fernandes 2009)
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+}
 
 
-@pytest.mark.parametrize(
-    ("setting", "message"),
-    [
-        pytest.param("alice=president", "'president' is not a dashboard role", id="unknown role"),
-        pytest.param("guest=member", "name Panel gives visitors", id="guest user"),
-        pytest.param("/nonexistent/roles.yaml", "does not exist", id="missing file"),
-        pytest.param("alice", "does not exist", id="neither a file nor user=role"),
-    ],
-)
-def test_bad_roles_are_refused(setting, message):
-    with pytest.raises(DashboardConfigError, match=message):
-        parse_roles(setting)
+def _simulate(colour: str, matrix) -> str:
+    rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    out = [min(1.0, max(0.0, sum(m * c for m, c in zip(row, lin, strict=True)))) for row in matrix]
+    srgb = [12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055 for c in out]
+    return "#" + "".join(f"{round(c * 255):02x}" for c in srgb)
 
 
-def test_identity_of_a_session():
-    roles = {"alice": "member", "victor": "viewer"}
-    assert identity_for("alice", roles).can_record
-    assert not identity_for("victor", roles).can_record and identity_for("victor", roles).signed_in
-    assert not identity_for("mallory", roles).can_record  # signed in, no role
-    for guest in (identity_for("guest", roles), identity_for(None, roles), identity_for("alice", roles, guest=True)):
-        assert not guest.signed_in and not guest.can_record
+@pytest.mark.parametrize("vision", ["normal", *MACHADO])
+def test_status_colours_are_told_apart_and_carry_a_symbol(vision):
+    styles = list(STATUS_STYLES.values())
+    assert len({s.symbol for s in styles}) == len(styles) and {"✓", "✗", "?", "–"} <= {s.symbol for s in styles}
+    for s in styles:
+        assert contrast(s.fill, s.ink) >= 4.5, f"{s.word}: symbol on fill"
+        assert contrast(s.fill, "#333333") >= 1.0 and contrast("#333333", "#ffffff") >= 3.0  # the cell outline carries the shape
+    fills = {s.key: s.fill if vision == "normal" else _simulate(s.fill, MACHADO[vision]) for s in styles}
+    for a, b in itertools.combinations(fills, 2):
+        assert contrast(fills[a], fills[b]) >= 1.2, f"{a or 'none'} and {b or 'none'} look alike under {vision}"
+    assert contrast(fills["met"], fills["not_met"]) >= 3.0  # the two that matter most
+
+
+# --------------------------------------------------------------------------- recording
+
+
+def test_a_conclusion_says_what_will_be_recorded_by_whom_on_which_version(data):
+    c = conclusion(data)
+    sentence = c.sentence("alice", "chair")
+    digest = document_hash(ROOT / "data" / "cases" / "notifications" / "chrysotile-asbestos-chile.yaml")
+    assert c.document_hash == digest
+    for part in ("Annex II criterion (c)(iv): not met", CHILE, "(industrial)", "alice (chair)", digest.removeprefix("sha256:")[:12]):
+        assert part in sentence
+    assert sentence.count(".") == 1 and sentence.endswith(".")
+
+
+def test_recording_writes_the_committees_conclusion_with_the_version_hash(data):
+    c = conclusion(data, references="UNEP/FAO/RC/CRC.2/19, p. 3\nTrade data")
+    outcome = data.record(CHAIR, c)
+    assert outcome.state == "stored"
+    entry = Register().history(CHILE).iloc[-1]
+    assert (entry["criterion"], entry["status"], entry["role"], entry["recorded_by"], entry["category"], entry["uid"]) == ("(c)(iv)", "not_met", "committee", "alice", "industrial", c.uid)
+    assert entry["document_hash"] == c.document_hash and entry["document_hash"].startswith("sha256:")
+    assert entry["references"] == "UNEP/FAO/RC/CRC.2/19, p. 3\nTrade data" and entry["origin"].startswith("crc dashboard: recorded by alice (chair)")
+    assert data.matrix(CHRYSOTILE).set_index(["notification_id", "criterion"]).loc[(CHILE, "(c)(iv)"), "status"] == "not_met"
+
+
+def test_the_same_confirmation_twice_records_once(data):
+    c = conclusion(data)
+    first, second = data.record(CHAIR, c), data.record(CHAIR, c)
+    assert first.entry_id == second.entry_id and second.repeated
+    assert len(Register().history(CHILE)) == 1
+    assert data.record(CHAIR, c.fresh()).entry_id != first.entry_id  # a deliberate second conclusion is a new entry
+
+
+@pytest.mark.parametrize("who", [Identity(), VIEWER], ids=["not signed in", "viewer"])
+def test_viewers_cannot_record(data, who):
+    with pytest.raises(NotAllowed):
+        data.record(who, conclusion(data))
+    assert Register().latest_entry_id() == 0
+
+
+def test_a_refused_conclusion_is_said_before_confirmation_and_not_written(data):
+    from crc_tools.dashboard.recording import problems_of
+
+    c = conclusion(data, justification="")
+    assert any("needs a justification" in m for _, m in problems_of(c, data.cases.known_subjects["notification"]))
+    assert data.record(CHAIR, c).state == "refused"
+    assert Register().latest_entry_id() == 0
+
+
+def test_a_correction_supersedes_a_committee_entry(data):
+    first = data.record(CHAIR, conclusion(data))
+    fix = data.record(CHAIR, conclusion(data, status="met", justification="Trade data were found after all", supersedes=first.entry_id))
+    h = data.history(CHILE).set_index("entry")
+    assert h.loc[first.entry_id, "state"] == f"superseded by entry {fix.entry_id} (correction)" and not h.loc[first.entry_id, "can_correct"]
+    assert h.loc[fix.entry_id, "state"] == "stands" and h.loc[fix.entry_id, "can_correct"]
+    again = data.record(CHAIR, conclusion(data, status="met", justification="x", supersedes=first.entry_id))
+    assert again.state == "refused" and "already superseded" in again.message
+
+
+def test_an_shpf_part3_conclusion_is_recorded_the_same_way(data):
+    c = Conclusion("shpf_proposal", "GEO-DIMETHOATE-400-EC-2015", "Georgia", "", "(a)", "not_met", "use against the label only")
+    assert "Annex IV Part 3 criterion (a): not met" in c.sentence("alice", "chair")
+    assert data.record(CHAIR, c).state == "stored"
+    part3 = data.proposals().part3.set_index(["proposal_id", "criterion"])
+    assert part3.loc[("GEO-DIMETHOATE-400-EC-2015", "(a)"), "status"] == "not_met"
+
+
+# --------------------------------------------------------------------------- the register down: the journal
+
+
+def test_every_view_renders_when_the_register_cannot_be_reached(tmp_path, sample):
+    register = Flaky(Register(f"sqlite:///{tmp_path / 'reg.sqlite'}", create=True))
+    register.down = True
+    data = MeetingData(register=register, reports_dir=tmp_path / "r", state_dir=tmp_path / "s", cases=sample)
+    assert len(data.overview()) == 13 and len(data.matrix(CHRYSOTILE)) and data.proposals() is not None
+    text = data.notice()
+    assert "cannot be reached" in text and "postgresql" not in text and "/" not in text.replace("…", "")
+
+
+def test_a_conclusion_taken_during_an_outage_waits_and_is_stored_in_order(tmp_path, sample):
+    register = Flaky(Register(f"sqlite:///{tmp_path / 'reg.sqlite'}", create=True))
+    data = MeetingData(register=register, reports_dir=tmp_path / "r", state_dir=tmp_path / "s", cases=sample)
+    register.down = True
+    a, b = conclusion(data, criterion="(c)(i)", justification="first"), conclusion(data, criterion="(c)(ii)", justification="second")
+    assert [data.record(CHAIR, x).state for x in (a, b)] == ["waiting", "waiting"]
+    assert [r.uid for r in data.waiting()] == [a.uid, b.uid]
+    assert "2 conclusions confirmed on this server are waiting to be stored" in data.notice()
+    register.down = False
+    data.refresh(force=True)
+    stored = register.real.history(CHILE)
+    assert list(stored["justification"]) == ["first", "second"] and data.waiting() == []
+    assert data.outcome(a.uid).state == "stored"
+
+
+def test_the_journal_survives_a_restart_and_replays_without_duplicates(tmp_path, sample):
+    url = f"sqlite:///{tmp_path / 'reg.sqlite'}"
+    register = Flaky(Register(url, create=True))
+    first = MeetingData(register=register, reports_dir=tmp_path / "r", state_dir=tmp_path / "s", cases=sample)
+    register.down = True
+    waiting, stored_before_crash = conclusion(data=first, justification="waited"), conclusion(data=first, criterion="(a)", justification="stored, not marked")
+    assert first.record(CHAIR, waiting).state == "waiting"
+    assert first.record(CHAIR, stored_before_crash).state == "waiting"
+    register.real.record(**stored_before_crash.register_values(CHAIR))  # it reached the register just before the crash
+    first.live.recorder.journal.close()  # the process is gone: its lock is free
+    restarted = MeetingData(register=Register(url), reports_dir=tmp_path / "r", state_dir=tmp_path / "s", cases=sample)
+    restarted.refresh(force=True)
+    h = Register(url).history(CHILE)
+    assert sorted(h["justification"]) == ["stored, not marked", "waited"]
+    assert len(h) == 2 and h["uid"].is_unique
+    assert not list((tmp_path / "s").glob(f"journal-*{first.live.pid}-*.sqlite")) or restarted.waiting() == []
+
+
+def test_a_journal_held_by_a_live_process_is_not_adopted(tmp_path):
+    own = Journal.create(tmp_path)
+    other = Journal.create(tmp_path)
+    assert Journal.adopt_orphans(tmp_path, {own.path}) == []  # the other is locked by its owner
+    other.close()
+    adopted = Journal.adopt_orphans(tmp_path, {own.path})
+    assert [j.path for j in adopted] == [other.path]
+
+
+# --------------------------------------------------------------------------- logins
+
+
+def test_logins_hold_argon2id_hashes_never_passwords(tmp_path):
+    path = tmp_path / "logins.json"
+    auth.add_user(path, "alice", "chair", "correct horse battery")
+    text = path.read_text()
+    assert "correct horse battery" not in text and "$argon2id$" in text
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    logins = auth.Logins(path)
+    assert logins.check("alice", "correct horse battery").role == "chair"
+    assert logins.check("alice", "wrong") is None and logins.check("nobody", "correct horse battery") is None
+    with pytest.raises(auth.DashboardConfigError, match="exists"):
+        auth.add_user(path, "alice", "member", "another password")
+    auth.add_user(path, "alice", "member", "another password", replace=True)
+    assert logins.users()["alice"].role == "member"  # read again when the file changes
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        pytest.param(None, "does not exist", id="missing"),
+        pytest.param('{"alice": "plain-password"}', "plain passwords are no longer accepted", id="old plain format"),
+        pytest.param('{"format": "crc-dashboard-logins/1", "users": {"alice": {"role": "chair", "hash": "secret"}}}', "no argon2id hash", id="not a hash"),
+        pytest.param('{"format": "crc-dashboard-logins/1", "users": {"alice": {"role": "president", "hash": "$argon2id$x"}}}', "not a dashboard role", id="unknown role"),
         pytest.param("not json", "cannot read", id="not JSON"),
-        pytest.param('{"alice": ""}', "no empty password", id="empty password"),
-        pytest.param('{"guest": "x"}', "name Panel gives visitors", id="guest"),
     ],
 )
 def test_bad_logins_files_are_refused(tmp_path, content, message):
-    from crc_tools.dashboard.views import _check_credentials
+    path = tmp_path / "logins.json"
+    path.write_text(content)
+    with pytest.raises(auth.DashboardConfigError, match=message):
+        auth.read_logins(path)
+
+
+@pytest.mark.parametrize(("name", "role", "password", "message"), [
+    ("alice", "chair", "short", "at least 10"), ("al ice", "chair", "long enough password", "not a user name"), ("bob", "president", "long enough password", "not a role"),
+])
+def test_add_user_refuses_bad_input(tmp_path, name, role, password, message):
+    with pytest.raises(auth.DashboardConfigError, match=message):
+        auth.add_user(tmp_path / "logins.json", name, role, password)
+
+
+def test_a_removed_or_signed_out_user_can_no_longer_record(tmp_path, data):
+    path = tmp_path / "logins.json"
+    auth.add_user(path, "alice", "chair", "correct horse battery")
+    gate = auth.Gate(auth.Logins(path), auth.LoginSessions(tmp_path / "state" / "logins.sqlite"))
+    token = gate.sessions.start("alice")
+    who = gate.identity(token)
+    assert who.can_record and who.login == auth.token_hash(token) and token not in repr(who)
+    data.check_identity = gate.check
+    assert data.record(who, conclusion(data)).state == "stored"
+    auth.remove_user(path, "alice")
+    with pytest.raises(NotAllowed, match="no longer valid"):
+        data.record(who, conclusion(data, criterion="(a)"))
+    auth.add_user(path, "alice", "chair", "correct horse battery")
+    gate.sessions.end(who.login)
+    with pytest.raises(NotAllowed):
+        data.record(who, conclusion(data, criterion="(a)"))
+    assert len(Register().history(CHILE)) == 1
+
+
+def test_failed_sign_ins_lock_out(tmp_path):
+    sessions = auth.LoginSessions(tmp_path / "logins.sqlite")
+    keys = [("user:alice|from:1.2.3.4", auth.MAX_FAILURES)]
+    for _ in range(auth.MAX_FAILURES - 1):
+        sessions.failed([k for k, _ in keys])
+    assert sessions.locked_for(keys) == 0
+    sessions.failed([k for k, _ in keys])
+    assert auth.LOCKOUT_MINUTES * 60 - 5 < sessions.locked_for(keys) <= auth.LOCKOUT_MINUTES * 60
+    assert sessions.locked_for([("user:bob|from:1.2.3.4", auth.MAX_FAILURES)]) == 0
+
+
+def test_add_user_reads_the_password_without_echo_or_from_stdin(tmp_path, monkeypatch, crc):
+    import io
 
     path = tmp_path / "logins.json"
-    if content is not None:
-        path.write_text(content)
-    with pytest.raises(DashboardConfigError, match=message):
-        _check_credentials(path)
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long password 1\n"))
+    result = crc("dashboard", "add-user", "bob", "--role", "member", "--logins", path)
+    assert result.code == 0 and "added bob (member)" in result.err and "a long password" not in result.out + result.err
+    assert auth.Logins(path).check("bob", "a long password 1").role == "member"
+    assert crc("dashboard", "add-user", "bob", "--role", "president", "--logins", path).code == 2
+    assert "bob" in crc("dashboard", "users", "--logins", path).out
+    assert crc("dashboard", "remove-user", "bob", "--logins", path).code == 0
+    assert json.loads(path.read_text())["users"] == {}
 
 
-def test_crc_dashboard_is_a_command():
-    from crc_tools.cli.main import build_parser
+def test_web_helpers_refuse_foreign_hosts_and_next_addresses():
+    from crc_tools.dashboard.web import host_allowed, safe_next
 
-    args = build_parser().parse_args(["dashboard", "--data", "a.csv", "b", "--port", "5999", "--roles", "alice=chair", "--meeting", "CRC-21"])
-    assert (args.command, args.port, [str(p) for p in args.data], args.roles, args.meeting) == ("dashboard", 5999, ["a.csv", "b"], "alice=chair", "CRC-21")
-
-
-def test_crc_dashboard_refuses_a_bad_roles_setting(crc):
-    result = crc("dashboard", "--roles", "alice=president")
-    assert result.code == 1
-    assert "'president' is not a dashboard role" in result.err
+    assert host_allowed("localhost:5006", ("localhost",)) and host_allowed("[::1]:80", ("[::1]",))
+    assert not host_allowed("evil.example:5006", ("localhost", "127.0.0.1"))
+    assert host_allowed("anything", ("*",))
+    for bad in ("//evil.example/", "https://evil.example/", "/\\evil", "javascript:alert(1)", "", None):
+        assert safe_next(bad) == "/"
+    assert safe_next("/?item=Aldicarb+(pesticide)") == "/?item=Aldicarb+(pesticide)"
 
 
-def test_serve_builds_a_server_with_logins_reports_and_the_suites_login_page(tmp_path, monkeypatch):
-    import socket
+# --------------------------------------------------------------------------- pages as objects
 
-    import crc_tools.dashboard.views as dashboard
 
-    monkeypatch.setattr(dashboard, "_SETTINGS", {"roles": None, "auth": None, "paths": None, "meeting": ""})
-    logins = tmp_path / "logins.json"
-    logins.write_text('{"alice": "a-password"}')
-    logins.chmod(0o600)
-    (tmp_path / "reports").mkdir()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = dashboard.serve(None, port=port, basic_auth=logins, roles="alice=member", start=False)
-    try:
-        assert dashboard._SETTINGS["auth"] is True and dashboard._SETTINGS["roles"] == {"alice": "member"}
-        patterns = [str(getattr(rule.matcher, "regex", rule.matcher).pattern) for rule in server._tornado.default_router.rules for rule in getattr(rule.target, "rules", [rule])]
-        assert any("/reports/" in p for p in patterns)
-        assert any("login" in p for p in patterns)
-    finally:
-        server.stop()
-    MeetingData.clear_shared()
+def test_pages_build_for_every_view_and_hold_no_unescaped_data(tmp_path):
+    import panel as pn
+
+    from crc_tools.dashboard.serve import build_app
+
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "xss.yaml").write_text(XSS_CASE, encoding="utf-8")
+    data = MeetingData([ROOT / "data" / "cases", folder], reports_dir=tmp_path / "r", state_dir=tmp_path / "s")
+    for route, who in [(Route(), Identity()), (Route(view="item", item="<script>alert(1)</script> (industrial)"), CHAIR), (Route(view="shpf"), CHAIR),
+                       (Route(view="item", item="No such thing (pesticide)"), CHAIR)]:
+        app = build_app(data, identity=who, route=route, logins=True, poll=False)
+        assert isinstance(app.template, pn.Template)
+        htmls = [o.object for o in app.main.select(pn.pane.HTML)] + ([o.object for o in app.record.select(pn.pane.HTML)] if app.record is not None else [])
+        assert not any("<script" in h or "<img src=x" in h for h in htmls)
+        assert not any(str(ROOT) in h for h in htmls), "a server path reached the page"
+
+
+def test_the_form_preselects_nothing_and_a_cell_sets_both_fields(data):
+    from crc_tools.dashboard.serve import build_app
+
+    app = build_app(data, identity=CHAIR, route=Route(view="item", item=CHRYSOTILE), logins=True, poll=False)
+    form = app.view.form
+    assert (form.subject.value, form.criterion.value, form.status.value) == ("", "", "")
+    form.show_review()
+    assert form.pending is None and "Choose the notification, the criterion, the conclusion" in form.message.object
+    app.view._on_cell(type("E", (), {"new": [{"notification_id": CHILE}, {"criterion": "(b)(iii)"}]})())
+    assert (form.subject.value, form.criterion.value) == (CHILE, "(b)(iii)")
+    form.status.value = "insufficient_information"
+    form.justification.value = "The evaluation's exposure data are not given"
+    form.show_review()
+    assert form.pending is not None and "criterion (b)(iii): insufficient information" in form.message.object
+    import asyncio
+
+    outcome = asyncio.run(form.confirm_and_record())
+    assert outcome.state == "stored" and asyncio.run(form.confirm_and_record()) is None  # a second click records nothing
+    assert len(Register().history(CHILE)) == 1 and form.subject.value == ""
+
+
+def test_records_history_marks_case_file_entries(data):
+    h = records.history(data.snapshot, data.cases.intake.determinations, CHILE)
+    assert len(h) and set(h["state"]) == {"in the case file"} and not h["can_correct"].any()
+
+
+def test_conclusions_name_case_files_never_the_servers_folders():
+    from crc_tools.dashboard.tables import without_paths
+
+    assert without_paths("met (/srv/crc/data/cases/notifications/chrysotile-chile.yaml)") == "met (case file chrysotile-chile.yaml)"
+    assert without_paths(r"not met (C:\cases\bulk.xlsx; register entry 3)") == "not met (case file bulk.xlsx; register entry 3)"
+    assert without_paths("met (register entry 3), and/or 1/2") == "met (register entry 3), and/or 1/2"  # words with a slash are no paths

@@ -386,21 +386,22 @@ def test_json_output_is_the_records_whatever_the_text(values):
 def test_dashboard_chemical_page_shows_the_parties_responses(tmp_path):
     pytest.importorskip("panel")
     from crc_tools.dashboard.data import MeetingData
-    from crc_tools.dashboard.views import build_app
+    from crc_tools.dashboard.route import Route
+    from crc_tools.dashboard.serve import build_app
 
-    data = MeetingData(reports_dir=tmp_path / "reports", today=dt.date(2026, 11, 30))
+    data = MeetingData(reports_dir=tmp_path / "reports", state_dir=tmp_path / "state", today=dt.date(2026, 11, 30))
     phorate = data.responses_of("Phorate (pesticide)")
     answered = dict(zip(phorate["party"], phorate["decision"], strict=True))
     assert answered["Brazil"] == "no_consent" and answered["Australia"] == "consent_with_conditions"
     assert list(phorate["decision"] != "")[: len([d for d in answered.values() if d])] == [True] * len([d for d in answered.values() if d])  # answered first
     assert data.responses_of("Chrysotile asbestos (industrial)").empty  # not in Annex III: no responses
-    dash = build_app(data, auth_enabled=False, poll=False)
-    dash.chemical_select.value = "Carbosulfan (pesticide)"
-    shown = dash.responses_table.value
-    assert dash.responses_table.visible and {"Canada", "Albania"} <= set(shown["party"])
-    assert dict(zip(shown["party"], shown["overdue"], strict=True))["Albania"] == "yes"
-    dash.chemical_select.value = "Chrysotile asbestos (industrial)"
-    assert not dash.responses_table.visible and "Not listed in Annex III" in dash.responses_note.object
+    carbosulfan = data.responses_of("Carbosulfan (pesticide)")
+    assert dict(zip(carbosulfan["party"], carbosulfan["overdue"], strict=True))["Albania"] == "yes"
+    page = build_app(data, route=Route(view="item", item="Carbosulfan (pesticide)"), logins=False, poll=False)
+    shown = page.view.responses.object
+    assert "Import responses of Parties (Article 10)" in shown and "Canada" in shown and "Albania" in shown
+    page = build_app(data, route=Route(view="item", item="Chrysotile asbestos (industrial)"), logins=False, poll=False)
+    assert "Not listed in Annex III" in page.view.responses.object
 
 
 @settings(max_examples=25, deadline=None)

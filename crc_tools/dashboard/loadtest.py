@@ -3,10 +3,10 @@
 Used by ``benchmarks/bench_load.py`` (``make bench``: 20 sessions for a minute) and by a
 short test. Two kinds of client run together against one register:
 
-* **recording sessions** — dashboard sessions (:func:`crc_tools.dashboard.views.build_app`, the
-  object each browser connection gets) for signed-in members, sharing one
+* **recording sessions** — dashboard pages (:func:`crc_tools.dashboard.serve.build_app`, the
+  object each browser connection gets) of signed-in members on agenda items, sharing one
   :class:`~crc_tools.dashboard.data.MeetingData` as the server's sessions do, each recording
-  conclusions in a loop through :meth:`Dashboard.record` — the code the *Record* button runs;
+  conclusions in a loop through their recording form — *Review*, then *Confirm and record*;
 * **HTTP clients** — plain HTTP clients that keep opening the page of a real ``crc dashboard``
   server over the same register, so that server builds, polls and discards sessions while the
   register grows.
@@ -28,8 +28,6 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from .. import config
 
 CRITERIA = ["(a)", "(b)(i)", "(b)(ii)", "(b)(iii)", "(c)(i)", "(c)(ii)", "(c)(iii)", "(c)(iv)", "(d)"]
 
@@ -99,18 +97,45 @@ def _start_server(workdir: Path, env: dict) -> tuple[subprocess.Popen, str]:
     log = open(workdir / "server.log", "w")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen([str(crc), "dashboard", "--port", str(port), "--address", "127.0.0.1"], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir)
     base = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"crc dashboard exited: {(workdir / 'server.log').read_text()[-2000:]}")
         try:
-            with urllib.request.urlopen(base, timeout=5) as r:
+            with urllib.request.urlopen(base, timeout=10) as r:
                 if r.status == 200:
                     return proc, base
         except OSError:
             time.sleep(0.5)
     proc.kill()
-    raise RuntimeError(f"crc dashboard did not answer within 120 s: {(workdir / 'server.log').read_text()[-2000:]}")
+    raise RuntimeError(f"crc dashboard did not answer within 180 s: {(workdir / 'server.log').read_text(errors='replace')[-2000:]}")
+
+
+def _recording_sessions(data, n: int):
+    """Return ``n`` pages of signed-in members on agenda items, and the (item, notification) pairs they record on."""
+    from .recording import Identity
+    from .route import Route
+    from .serve import build_app
+
+    keys = list(data.overview()["key"])
+    targets = [(k, nid) for k in keys for nid in data.notifications_of(k)["notification_id"]]
+    pages = [build_app(data, identity=Identity(f"member{i}", "member"), route=Route(view="item", item=targets[(i * 7) % len(targets)][0]), logins=True, poll=False) for i in range(n)]
+    return pages, targets
+
+
+def _record_once(page, nid: str, i: int, n: int):
+    """Record one conclusion through the form, as the Review and Confirm buttons do; return the outcome."""
+    import asyncio
+
+    form = page.view.form
+    if nid not in form.subject.options.values():
+        return None
+    form.subject.value = nid
+    form.criterion.value = CRITERIA[(i + n) % len(CRITERIA)]
+    form.status.value = "not_met" if n % 3 == 0 else "met"
+    form.justification.value = f"load session {i}, conclusion {n}"
+    form.show_review()
+    return asyncio.run(form.confirm_and_record())
 
 
 def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | None = None, serve: bool = True, settle: float = 0.0) -> LoadResult:
@@ -131,8 +156,7 @@ def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | N
         of the HTTP clients have expired (``server_rss_settled_mb``).
     """
     from ..register.store import Register
-    from .data import Identity, MeetingData
-    from .views import build_app
+    from .data import MeetingData
 
     result = LoadResult(sessions, seconds)
     with tempfile.TemporaryDirectory(prefix="crc-load-") as tmp:
@@ -140,9 +164,8 @@ def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | N
         url = f"sqlite:///{work / 'register.sqlite'}"
         with Register(url, create=True) as new:
             new.init()  # a named register must exist (crc register init)
-        env = {**os.environ, "CRC_DATABASE_URL": url, "CRC_REGION_OVERRIDES": os.environ.get("CRC_REGION_OVERRIDES", "none"), "CRC_REPORTS_DIR": str(work / "reports")}
-        old_url = os.environ.get("CRC_DATABASE_URL")
-        os.environ["CRC_DATABASE_URL"] = url
+        env = {**os.environ, "CRC_DATABASE_URL": url, "CRC_REGION_OVERRIDES": os.environ.get("CRC_REGION_OVERRIDES", "none"), "CRC_REPORTS_DIR": str(work / "reports"),
+               "CRC_DASHBOARD_STATE": str(work / "state")}
         proc = base = None
         try:
             if serve:
@@ -151,101 +174,23 @@ def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | N
                 if rss:
                     result.server_rss_mb.append(rss)
             register = Register(url)
-            data = MeetingData(register=register, reports_dir=work / "reports", poll_seconds=0.5)
-            dashes = [build_app(data, identity=Identity(f"member{i}", "member"), auth_enabled=True, poll=False) for i in range(sessions)]
-            acknowledged: list[list[int]] = [[] for _ in range(sessions)]
-            lock = threading.Lock()
-            stop = time.monotonic() + seconds
-            start_gate = threading.Barrier(sessions + (http_clients if http_clients is not None else sessions) + 1)
-
-            # (chemical page, notification) pairs a member can record on, as the page offers them
-            targets = [(key, nid) for key in dashes[0].keys for nid in data.notifications_of(key)["notification_id"]]
-
-            def recorder(i: int) -> None:
-                dash = dashes[i]
-                n = 0
-                start_gate.wait()
-                while time.monotonic() < stop:
-                    key, nid = targets[(i * 7 + n) % len(targets)]
-                    if dash.chemical_select.value != key:
-                        dash.open_chemical(key)
-                    dash.notification_select.value = nid
-                    dash.criterion_select.value = CRITERIA[(i + n) % len(CRITERIA)]
-                    dash.status_select.value = "not_met" if n % 3 == 0 else "met"
-                    dash.justification_input.value = f"load session {i}, conclusion {n}"
-                    try:
-                        outcome = dash.record()
-                        if outcome.state == "saved" and outcome.entry is not None:
-                            acknowledged[i].append(outcome.entry.entry_id)
-                        else:
-                            with lock:
-                                result.refused_or_pending += 1
-                        dash.poll()
-                    except Exception as exc:  # a failing session is a finding, not a crash
-                        with lock:
-                            result.errors.append(f"session {i}: {type(exc).__name__}: {exc}")
-                        return
-                    n += 1
-
-            def browser_less_client() -> None:
-                start_gate.wait()
-                while time.monotonic() < stop:
-                    try:
-                        with urllib.request.urlopen(base, timeout=30) as r:
-                            r.read()
-                        with lock:
-                            result.page_loads += 1
-                    except OSError:
-                        with lock:
-                            result.page_errors += 1
-                    time.sleep(0.5)
-
-            threads = [threading.Thread(target=recorder, args=(i,), daemon=True) for i in range(sessions)]
+            data = MeetingData(register=register, reports_dir=work / "reports", state_dir=work / "own-state", poll_seconds=0.5)
+            pages, targets = _recording_sessions(data, sessions)
             n_http = (http_clients if http_clients is not None else sessions) if serve else 0
-            if not serve:
-                start_gate = threading.Barrier(sessions + 1)
-            threads += [threading.Thread(target=browser_less_client, daemon=True) for _ in range(n_http)]
+            run = _Run(pages, targets, result, base, threading.Barrier(sessions + n_http + 1))
+            threads = [threading.Thread(target=_recorder, args=(run, i), daemon=True) for i in range(sessions)]
+            threads += [threading.Thread(target=_browser_less_client, args=(run,), daemon=True) for _ in range(n_http)]
             for t in threads:
                 t.start()
+            run.stop = time.monotonic() + seconds
             t0 = time.monotonic()
-            start_gate.wait()
-            while any(t.is_alive() for t in threads):
-                time.sleep(1)
-                if proc is not None:
-                    rss = _rss_mb(proc.pid)
-                    if rss:
-                        result.server_rss_mb.append(rss)
-                if time.monotonic() - t0 > seconds + 120:
-                    result.errors.append("clients did not finish within two minutes after the end")
-                    break
+            run.gate.wait()
+            _watch(threads, proc, result, seconds)
             result.seconds = min(time.monotonic() - t0, seconds + 120)
             if proc is not None and settle > 0:
                 time.sleep(settle)
                 result.server_rss_settled_mb = _rss_mb(proc.pid)
-                # A second wave of as many page loads: memory freed by expired sessions is reused,
-                # so the server stays near its first peak instead of growing with every wave.
-                from concurrent.futures import ThreadPoolExecutor
-
-                def one_load(_):
-                    try:
-                        with urllib.request.urlopen(base, timeout=60) as r:
-                            r.read()
-                    except OSError:
-                        with lock:
-                            result.page_errors += 1
-
-                with ThreadPoolExecutor(max(1, n_http)) as pool:
-                    list(pool.map(one_load, range(result.page_loads)))
-                result.server_rss_second_wave_mb = _rss_mb(proc.pid)
-            entries = register.history()
-            ids_stored = list(entries["entry_id"].astype(int)) if len(entries) else []
-            uids = list(entries["uid"]) if "uid" in entries.columns else ids_stored
-            acked = [e for per in acknowledged for e in per]
-            result.acknowledged = len(acked)
-            result.stored = len(ids_stored)
-            result.lost = len(set(acked) - set(ids_stored))
-            result.duplicated = (len(acked) - len(set(acked))) + (len(uids) - len(set(uids)))
-            result.unaccounted = len(set(ids_stored) - set(acked))  # stored but never acknowledged to a session
+            _account(result, register, run.acknowledged)
             register.close()
         finally:
             if proc is not None:
@@ -254,11 +199,85 @@ def run_load(sessions: int = 20, seconds: float = 60.0, *, http_clients: int | N
                     proc.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     proc.kill()
-            if old_url is None:
-                os.environ.pop("CRC_DATABASE_URL", None)
-            else:
-                os.environ["CRC_DATABASE_URL"] = old_url
     return result
+
+
+@dataclass
+class _Run:
+    """What the load's threads share."""
+
+    pages: list
+    targets: list
+    result: LoadResult
+    base: str | None
+    gate: threading.Barrier
+    stop: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    acknowledged: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.acknowledged = [[] for _ in self.pages]
+
+
+def _recorder(run: _Run, i: int) -> None:
+    """One recording session: record conclusions until the end, noting what the register acknowledged."""
+    n = 0
+    run.gate.wait()
+    while time.monotonic() < run.stop:
+        nid = run.targets[(i * 7 + n) % len(run.targets)][1]
+        try:
+            outcome = _record_once(run.pages[i], nid, i, n)
+            if outcome is not None and outcome.state == "stored":
+                run.acknowledged[i].append(outcome.entry_id)
+            elif outcome is not None:
+                with run.lock:
+                    run.result.refused_or_pending += 1
+            run.pages[i].poll()
+        except Exception as exc:  # noqa: BLE001 - a failing session is a finding, not a crash
+            with run.lock:
+                run.result.errors.append(f"session {i}: {type(exc).__name__}: {exc}")
+            return
+        n += 1
+
+
+def _browser_less_client(run: _Run) -> None:
+    """Load the page again and again without ever opening its websocket (a client that runs no script)."""
+    run.gate.wait()
+    while time.monotonic() < run.stop:
+        try:
+            with urllib.request.urlopen(run.base, timeout=60) as r:
+                r.read()
+            with run.lock:
+                run.result.page_loads += 1
+        except OSError:
+            with run.lock:
+                run.result.page_errors += 1
+        time.sleep(0.5)
+
+
+def _watch(threads, proc, result: LoadResult, seconds: float) -> None:
+    """Wait for the clients, noting the server's memory every second."""
+    t0 = time.monotonic()
+    while any(t.is_alive() for t in threads):
+        time.sleep(1)
+        if proc is not None and (rss := _rss_mb(proc.pid)):
+            result.server_rss_mb.append(rss)
+        if time.monotonic() - t0 > seconds + 120:
+            result.errors.append("clients did not finish within two minutes after the end")
+            return
+
+
+def _account(result: LoadResult, register, acknowledged) -> None:
+    """Compare what the sessions were told with what the register holds."""
+    entries = register.history()
+    ids_stored = list(entries["entry_id"].astype(int)) if len(entries) else []
+    uids = list(entries["uid"]) if "uid" in entries.columns else ids_stored
+    acked = [e for per in acknowledged for e in per]
+    result.acknowledged = len(acked)
+    result.stored = len(ids_stored)
+    result.lost = len(set(acked) - set(ids_stored))
+    result.duplicated = (len(acked) - len(set(acked))) + (len(uids) - len(set(uids)))
+    result.unaccounted = len(set(ids_stored) - set(acked))
 
 
 def main(argv=None) -> int:
@@ -276,4 +295,4 @@ if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
 
 
-__all__ = ["LoadResult", "run_load", "config"]
+__all__ = ["LoadResult", "run_load"]

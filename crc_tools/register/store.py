@@ -835,6 +835,7 @@ class Register:
         recorded_at: dt.datetime | str | None = None,
         known_subjects=None,
         origin: str = "",
+        uid: str | None = None,
     ) -> Entry:
         """Record one determination as a new entry, in one transaction; return the entry.
 
@@ -874,6 +875,11 @@ class Register:
             subject is refused.
         origin : str
             How the entry came in (``crc register record``, an import file …).
+        uid : str, optional
+            The entry's unique id (default: a new UUID). A caller that may submit the same
+            determination twice (the dashboard's journal, replayed after an outage) gives
+            its own: the register refuses a second entry with the same uid
+            (:class:`RefusedEntry` on ``uid``), so nothing is recorded twice.
 
         Raises
         ------
@@ -903,7 +909,9 @@ class Register:
         if problems:
             raise RefusedEntry(problems)
         values["supersedes"] = supersedes
-        values["uid"] = str(uuid.uuid4())
+        if uid is not None and not (isinstance(uid, str) and 0 < len(uid) <= 64 and uid.isascii() and uid.replace("-", "").isalnum()):
+            raise RefusedEntry([("uid", f"'{uid}' is not an entry uid (letters, digits and '-', at most 64)")])
+        values["uid"] = uid or str(uuid.uuid4())
         self._prepare_write()
         return self._with_retries(lambda: self._write_one(values), "write to")
 
@@ -970,7 +978,18 @@ class Register:
         """Return every entry in the order it was entered."""
         return [_entry_from_row(r) for r in self._rows()]
 
-    def _rows(self, subject: str | None = None) -> list[dict]:
+    def entry_by_uid(self, uid: str) -> Entry | None:
+        """Return the entry with this uid, or ``None``.
+
+        Raises
+        ------
+        RegisterError
+            The database cannot be reached.
+        """
+        rows = self._rows(uid=uid)
+        return _entry_from_row(rows[0]) if rows else None
+
+    def _rows(self, subject: str | None = None, *, uid: str | None = None) -> list[dict]:
         if not self._exists():  # an SQLite register not yet written: nothing to read, SQLAlchemy not even imported
             return []
         import sqlalchemy as sa
@@ -982,6 +1001,8 @@ class Register:
         query = sa.select(t, s.c.uid.label("supersedes_uid")).select_from(t.outerjoin(s, t.c.supersedes == s.c.id)).order_by(t.c.id)
         if subject is not None:
             query = query.where(t.c.subject_id == subject)
+        if uid is not None:
+            query = query.where(t.c.uid == uid)
         try:
             with self._connect(write=False) as conn:
                 rows = [dict(r) for r in conn.execute(query).mappings()]

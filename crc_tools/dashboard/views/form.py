@@ -1,0 +1,225 @@
+"""The form that records the committee's conclusion: explicit choices, a confirmation, corrections.
+
+Nothing is preselected: the chair picks the notification (or SHPF proposal), the criterion (or
+``overall``) and the conclusion — in the form, or by clicking a matrix cell, which sets both the
+subject and the criterion. *Review* shows in one sentence what will be recorded, by whom, on
+which version; only *Confirm and record* writes (journal first, then the register), once, however
+often it is clicked. *Corrects* names a committee entry that stands, which the new entry
+supersedes; the history of the chosen subject is beside the form.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pandas as pd
+
+from ..html import Column, badge_cell, notice, table
+from ..labels import CRITERION_OVERALL, esc
+from ..recording import Conclusion, NotAllowed, problems_of
+from .parts import html_pane, styled
+
+log = logging.getLogger(__name__)
+
+CHOOSE = "— choose —"
+STATUS_OPTIONS = {CHOOSE: "", "✓ met": "met", "✗ not met": "not_met", "? insufficient information": "insufficient_information"}
+
+
+def history_html(frame: pd.DataFrame, label: str) -> str:
+    """Return the history of a subject as a table (newest first)."""
+    if not label:
+        return "<h3>History</h3><p>Choose a notification or proposal to see every conclusion recorded on it.</p>"
+    cols = [
+        Column("entry", "Entry"), Column("recorded_at", "Recorded"), Column("criterion", "Criterion"),
+        Column("status", "Conclusion", badge_cell("status_key", "status")), Column("recorded_by", "By", lambda r: f"{esc(r['recorded_by'])} ({esc(r['role'])})"),
+        Column("state", "Stands?"), Column("justification", "Justification"),
+    ]
+    shown = frame.assign(status_key=frame["status"].str.replace(" ", "_"), entry=frame["entry"].astype("string").fillna("case file")) if len(frame) else frame
+    return "<h3>History</h3>" + table(shown, cols, caption=f"Recorded on {label}, newest first", empty="nothing recorded yet")
+
+
+def waiting_html(rows) -> str:
+    """Return the conclusions waiting to be stored (journal rows), or ``""``."""
+    if not rows:
+        return ""
+    items = "".join(f"<li>{esc(r.summary)} <em>(confirmed {esc(r.submitted_at[11:16])} UTC)</em></li>" for r in rows)
+    return notice("Waiting to be stored (the register cannot be reached; stored in this order when it returns):", "warning", extra_html=f"<ul>{items}</ul>")
+
+
+def conclusion_of(form) -> tuple[Conclusion | None, str]:
+    """Return the conclusion a recording form holds, or why it cannot be recorded (in words)."""
+    sid, crit, status = form.subject.value, form.criterion.value, form.status.value
+    missing = [w for w, v in (("the notification" if form.kind == "notification" else "the proposal", sid), ("the criterion", crit), ("the conclusion (met, not met, insufficient information)", status)) if not v]
+    if missing:
+        return None, "Choose " + ", ".join(missing) + "."
+    supersedes = form.corrects.value or None
+    if supersedes:
+        row = form._correctable().get(int(supersedes))
+        if row is None:
+            return None, f"Entry {supersedes} no longer stands; look at the history and choose again."
+        if row["criterion"] != crit or row["category_key"] != form.category:
+            return None, f"A correction is on the same criterion and category as the entry it corrects (entry {supersedes} is on {row['criterion']}, {row['category']})."
+    c = Conclusion(form.kind, sid, form.labels.get(sid, sid), form.category, crit, status, (form.justification.value or "").strip(), form.references.value or "",
+                   int(supersedes) if supersedes else None, form.data.cases.document_hash(sid) if form.kind == "notification" else "", form.data.meeting)
+    problems = problems_of(c, form.data.cases.known_subjects.get(form.kind))
+    return (None, "; ".join(m for _, m in problems).capitalize() + ".") if problems else (c, "")
+
+
+class RecordingForm:
+    """The recording form of one page (notifications of an agenda item, or SHPF proposals).
+
+    Parameters
+    ----------
+    data : MeetingData
+        The meeting.
+    identity : Identity
+        Who records.
+    kind : str
+        ``notification`` or ``shpf_proposal``.
+    subjects : dict
+        Label → id of the subjects the form offers.
+    criteria : list of (id, text)
+        The criteria (Annex II or Annex IV Part 3), ``overall`` added.
+    category : str
+        The category the conclusions concern (an agenda item's; ``""`` for proposals).
+    """
+
+    def __init__(self, data, identity, *, kind: str, subjects: dict, criteria: list, category: str = ""):
+        import panel as pn
+
+        self.data, self.identity, self.kind, self.category = data, identity, kind, category
+        self.labels = {v: k for k, v in subjects.items()}
+        self.pending: Conclusion | None = None
+        self.busy = False
+        self.watching: list[str] = []
+        what = "Notification" if kind == "notification" else "SHPF proposal"
+        self.subject = styled(pn.widgets.Select, label=what, options={CHOOSE: "", **subjects}, value="", width=420)
+        crit = {CHOOSE: "", f"{CRITERION_OVERALL}: the criteria as a whole": CRITERION_OVERALL, **{f"{i} {t[:60]}{'…' if len(t) > 60 else ''}": i for i, t in criteria}}
+        self.criterion = styled(pn.widgets.Select, label="Criterion", options=crit, value="", width=420)
+        self.status = styled(pn.widgets.Select, label="Conclusion", options=STATUS_OPTIONS, value="", width=420)
+        self.justification = styled(pn.widgets.TextAreaInput, label="Justification (required unless met)", height=90, max_length=100_000, sizing_mode="stretch_width")
+        self.references = styled(pn.widgets.TextAreaInput, label="References (one per line: document, page)", height=60, max_length=100_000, sizing_mode="stretch_width")
+        self.corrects = styled(pn.widgets.Select, label="Corrects (supersedes) a committee entry", options={"nothing: a new conclusion": ""}, value="", width=420)
+        self.review = styled(pn.widgets.Button, label="Review before recording", color="primary", width=280)
+        self.confirm = styled(pn.widgets.Button, label="Confirm and record", color="success", width=280, visible=False)
+        self.change = styled(pn.widgets.Button, label="Change", color="default", width=160, visible=False)
+        self.message = html_pane("")
+        self.waiting = html_pane("")
+        self.history = html_pane(history_html(pd.DataFrame(), ""))
+        self.review.on_click(lambda *_: self.show_review())
+        self.confirm.on_click(self._on_confirm)
+        self.change.on_click(lambda *_: self.drop_review())
+        for w in (self.subject, self.criterion, self.status, self.justification, self.references, self.corrects):
+            w.param.watch(self._on_edit, "value")
+        self.subject.param.watch(lambda *_: self.refresh_history(), "value")
+        self.corrects.param.watch(self._on_corrects, "value")
+        title = html_pane(f'<h2 class="crc-form-title">Record the committee\'s conclusion</h2><p>{esc(identity.describe())}. Nothing is recorded until you confirm.</p>')
+        form = pn.Column(title, self.subject, self.criterion, self.status, self.justification, self.references, self.corrects,
+                         pn.Row(self.review), self.message, pn.Row(self.confirm, self.change), self.waiting, width=600)
+        side = pn.Column(self.history, styles={"flex": "1 1 420px", "min-width": "0"})
+        self.panel = pn.FlexBox(form, side, flex_wrap="wrap", gap="24px", sizing_mode="stretch_width")
+        self.refresh()
+
+    # ----------------------------------------------------------------- choosing
+
+    def pick(self, subject_id: str, criterion: str) -> bool:
+        """Set subject and criterion from a matrix cell; return whether both were set."""
+        if subject_id not in self.subject.options.values() or criterion not in self.criterion.options.values():
+            return False
+        self.subject.value = subject_id
+        self.criterion.value = criterion
+        return True
+
+    def _on_edit(self, *_):
+        if self.pending is not None:
+            self.drop_review(note="The form changed: review it again before recording.")
+
+    def _on_corrects(self, event):
+        row = self._correctable().get(int(event.new)) if event.new else None
+        if row is not None:
+            self.criterion.value = row["criterion"]
+
+    def _correctable(self) -> dict:
+        if not self.subject.value:
+            return {}
+        h = self.data.history(self.subject.value, self.kind)
+        h = h[h["can_correct"]] if len(h) else h
+        return {int(r["entry"]): r for r in h.to_dict("records")}
+
+    # ----------------------------------------------------------------- review and confirm
+
+    def conclusion(self) -> tuple[Conclusion | None, str]:
+        """Return the conclusion the form holds, or why it cannot be recorded (in words)."""
+        return conclusion_of(self)
+
+    def show_review(self) -> None:
+        """Show the confirmation: one sentence saying what will be recorded, by whom, on which version."""
+        c, why = self.conclusion()
+        if c is None:
+            self.message.object = notice(f"Not ready to record: {why}", "danger")
+            return
+        self.pending = c
+        self.message.object = f'<div class="crc-notice crc-confirm" role="status"><strong>Please confirm.</strong> {esc(c.sentence(self.identity.user, self.identity.role))}</div>'
+        self.confirm.visible = self.change.visible = True
+        self.confirm.disabled = False
+
+    def drop_review(self, note: str = "") -> None:
+        """Leave the confirmation without recording."""
+        self.pending = None
+        self.confirm.visible = self.change.visible = False
+        self.message.object = notice(note, "info") if note else ""
+
+    async def _on_confirm(self, *_):
+        await self.confirm_and_record()
+
+    async def confirm_and_record(self):
+        """Record the confirmed conclusion once (a second click while or after recording records nothing)."""
+        c = self.pending
+        if c is None or self.busy:
+            return None
+        self.busy, self.pending, self.confirm.disabled = True, None, True
+        self.message.object = notice("Recording…", "info")
+        try:
+            outcome = await asyncio.to_thread(self.data.record, self.identity, c)
+        except NotAllowed as exc:
+            self.message.object = notice(f"Not recorded: {exc.message}", "danger")
+            return None
+        finally:
+            self.busy = False
+            self.confirm.visible = self.change.visible = False
+        self.show_outcome(outcome)
+        return outcome
+
+    def show_outcome(self, outcome) -> None:
+        """Say what became of a conclusion; clear the form unless the register refused it."""
+        kind = {"stored": "success", "waiting": "warning", "refused": "danger"}[outcome.state]
+        self.message.object = notice(outcome.message, kind)
+        if outcome.state == "waiting" and outcome.uid not in self.watching:
+            self.watching.append(outcome.uid)
+        if outcome.state != "refused":
+            for w, v in ((self.status, ""), (self.justification, ""), (self.references, ""), (self.corrects, ""), (self.criterion, ""), (self.subject, "")):
+                w.value = v
+        self.refresh()
+
+    # ----------------------------------------------------------------- live
+
+    def refresh_history(self) -> None:
+        """Redraw the history of the chosen subject and the entries a correction may name."""
+        sid = self.subject.value
+        frame = self.data.history(sid, self.kind) if sid else pd.DataFrame()
+        self.history.object = history_html(frame, self.labels.get(sid, sid) if sid else "")
+        self.corrects.options = {"nothing: a new conclusion": "", **{f"entry {e}: {r['criterion']} {r['status']} ({r['recorded_by']}, {r['recorded_at'][:10]})": str(e) for e, r in self._correctable().items()}}
+
+    def refresh(self) -> None:
+        """Redraw what changes with the register: history, correctable entries, waiting conclusions, outcomes."""
+        self.refresh_history()
+        self.waiting.object = waiting_html(self.data.waiting())
+        for uid in list(self.watching):
+            outcome = self.data.outcome(uid)
+            if outcome is not None and outcome.state != "waiting":
+                self.watching.remove(uid)
+                self.message.object = notice(f"{outcome.message} (It had waited for the register.)", "success" if outcome.state == "stored" else "danger")
+
+
+__all__ = ["RecordingForm", "history_html", "waiting_html"]

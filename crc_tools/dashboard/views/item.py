@@ -1,0 +1,131 @@
+"""The meeting view of one agenda item (a chemical in one category), as projected during the meeting.
+
+Top to bottom: the summary card (stage, what is missing, the two-region status in one sentence),
+the seven PIC regions as tiles, the notifications (a page of them at a time), the
+criterion-by-notification matrix of those notifications, its figures as a table, the
+documents; then the recording form (signed-in chair or member) with the history beside it.
+"""
+
+from __future__ import annotations
+
+import copy
+import urllib.parse
+
+import pandas as pd
+
+from ..html import Column, badge_cell, link_list, notice, page_slice, pager, status_legend, summary_card, table, tiles, url
+from ..imports import responses_html
+from ..labels import esc
+from ..route import Route
+from .charts import matrix_chart
+from .form import RecordingForm
+from .parts import cell_from_selection, html_pane
+
+PAGE_SIZE = 12
+"""Notifications per page; the matrix shows the same page, so it never grows wider or taller than the screen allows."""
+
+NOTIFICATION_COLUMNS = [
+    Column("party", "Party"), Column("pic_region", "PIC region"), Column("action", "Action"), Column("fra_date", "In force", css="crc-nowrap"),
+    Column("annex_i", "Annex I (Secretariat)", hint="the Secretariat's verification of completeness, Article 5.3"),
+    Column("status", "Annex II: committee", badge_cell("status", "committee"), hint="the committee's conclusion, Article 5.6"),
+    Column("proposal", "Proposals", lambda r: esc(r["proposal"] or "–") + (" <strong>(disagrees)</strong>" if r.get("disagrees") else "") + (f"<br><strong>Conflict:</strong> {esc(r['conflict'])}" if r.get("conflict") else "")),
+    Column("notification_id", "Notification"),
+]
+MATRIX_TABLE_COLUMNS = [
+    Column("notification", "Notification"), Column("criterion", "Criterion"), Column("status", "Committee", badge_cell("status", "status_word")),
+    Column("justification", "Justification"), Column("proposal", "Proposal (not a conclusion)"), Column("aid", "Rule-based aid (not a conclusion)"),
+]
+
+
+class ItemView:
+    """One agenda item's page for one session."""
+
+    def __init__(self, data, route: Route, identity):
+        import panel as pn
+
+        self.data, self.route, self.identity = data, route, identity
+        self.key = route.item
+        self.card, self.tiles, self.table, self.matrix_head, self.matrix_text, self.docs, self.responses = (html_pane() for _ in range(7))
+        self.matrix = pn.pane.Vega(None, show_actions=False, margin=(0, 0, 0, 0))
+        self.matrix.param.watch(self._on_selection_object, "selection")
+        box = pn.Column(self.matrix, styles={"overflow-x": "auto", "max-width": "100%"}, sizing_mode="stretch_width")
+        self.panel = pn.Column(self.card, self.tiles, self.table, self.matrix_head, box, self.matrix_text, self.docs, self.responses, sizing_mode="stretch_width")
+        self.form = None
+        self.record_panel = None
+        if data.item(self.key):
+            self.form = self._form() if identity.can_record else None
+            self.record_panel = self.form.panel if self.form is not None else html_pane(self._viewer_note())
+        self.redraw()
+
+    def _form(self) -> RecordingForm:
+        from ...convention.reference import items
+
+        table_ = self.data.notifications_of(self.key)
+        subjects = {f"{p} · {n}": n for n, p in zip(table_["notification_id"], table_["party"], strict=True)}
+        return RecordingForm(self.data, self.identity, kind="notification", subjects=subjects, criteria=[(i.id, i.text) for i in items("annex_ii").items], category=self.data.item(self.key)["category"])
+
+    def _viewer_note(self) -> str:
+        if self.identity.signed_in:
+            return notice(f"Signed in as {self.identity.user}, whose role ({self.identity.role}) does not record. The chair and the members record the committee's conclusions.", "info")
+        return notice("Viewing only. The chair and the members sign in to record the committee's conclusions.", "info", extra_html=' <a href="login">Sign in</a>')
+
+    def redraw(self) -> None:
+        """Draw (again) everything that depends on the register."""
+        item = self.data.item(self.key)
+        if not item:
+            self.card.object = self._unknown()
+            for pane in (self.tiles, self.table, self.matrix_head, self.matrix_text, self.docs, self.responses):
+                pane.object = ""
+            return
+        full = self.data.notifications_of(self.key)
+        page, pages, start = page_slice(len(full), self.route.page, PAGE_SIZE)
+        shown = full.iloc[start : start + PAGE_SIZE]
+        waiting = len(self.data.waiting())
+        self.card.object = summary_card(item, conflicts=int((full["conflict"] != "").sum()), proposals=int(((full["proposal"] != "") & ((full["status"] == "") | full["disagrees"])).sum()), waiting=waiting)
+        self.tiles.object = tiles(self.data.regions_of(self.key))
+        nav = pager(page, pages, lambda p: self.route.link(page=p), label="Pages of notifications", total=len(full), noun="notifications", start=start, size=PAGE_SIZE)
+        self.table.object = "<h2>Notifications</h2>" + nav + table(shown, NOTIFICATION_COLUMNS, caption=f"Notifications on {item['chemical']} ({item['category']})", row_header="party")
+        self._draw_matrix(shown, page, pages, nav)
+        docs = self.data.documents(self.key)
+        self.docs.object = "<h2>Documents</h2>" + (link_list([("reports/" + urllib.parse.quote(d["name"]), f"{d['kind']} ({d['name']})") for d in docs], label="Documents") or "<p>No rendered documents for this chemical yet.</p>")
+        self.responses.object = responses_html(self.data.responses_of(self.key))
+        if self.form is not None:
+            self.form.refresh()
+
+    def _draw_matrix(self, shown: pd.DataFrame, page: int, pages: int, nav: str) -> None:
+        m = self.data.matrix(self.key)
+        m = m[m["notification_id"].isin(set(shown["notification_id"]))]
+        n = len(shown)
+        title = f"Annex II: criterion by notification (page {page} of {pages})" if pages > 1 else "Annex II: criterion by notification"
+        described = f"{n} notifications by the Annex II criteria and overall; each cell shows the committee's conclusion: " + "; ".join(
+            f"{r.notification} {r.criterion} {r.status_word}" for r in m.itertuples(index=False) if r.status
+        )
+        self.matrix_head.object = (
+            "<h2>Criterion-by-notification matrix</h2><p>Each cell is the committee's conclusion. Hover for the justification, a proposal and the rule-based aid"
+            + (" (not conclusions); click a cell to choose it for recording." if self.form is not None else " (not conclusions).") + "</p>" + status_legend() + (nav if pages > 1 else "")
+        )
+        spec = self.data.cached("matrix-spec", (self.key, page), lambda: matrix_chart(m, title=title, description=described[:2000]) if len(m) else None)
+        self.matrix.selection = None  # a new chart gets a new selection object (Panel)
+        self.matrix.object = copy.deepcopy(spec)
+        text = table(m, MATRIX_TABLE_COLUMNS, caption="The matrix as a table", row_header="notification")
+        self.matrix_text.object = f"<details><summary>The matrix as a table (for reading aloud or a screen reader)</summary>{text}</details>"
+
+    def _unknown(self) -> str:
+        o = self.data.overview()
+        word = self.key.split(" (")[0].casefold()[:40]
+        near = o[[word[:5] in str(c).casefold() for c in o["chemical"]]] if word else o.iloc[0:0]
+        links = link_list([(url(item=k), k) for k in near["key"].head(8)], label="Agenda items with a similar name")
+        return notice(f"There is no agenda item called “{self.key}” in the loaded data.", "warning", extra_html=' <a href="./">Back to the agenda</a>') + links
+
+    def _on_selection_object(self, event) -> None:
+        selection = event.new
+        if selection is not None and "cell" in selection.param:
+            selection.param.watch(self._on_cell, "cell")
+
+    def _on_cell(self, event) -> None:
+        picked = cell_from_selection(event.new)
+        if picked is not None and self.form is not None:
+            self.form.pick(*picked)
+
+
+__all__ = ["ItemView", "PAGE_SIZE"]
