@@ -33,7 +33,7 @@ def cmd_dashboard(args) -> int:
         print(p.format(), file=sys.stderr)
     n = len(data.intake.notifications)
     where = "localhost" if args.address in (None, "", "localhost", "127.0.0.1") else args.address
-    print(f"crc dashboard: {n} notification(s), {len(data.overview())} chemical-category pair(s) from {', '.join(paths) if paths else config.cases_dir()}", file=sys.stderr)
+    print(f"crc dashboard: {n} notification(s), {len(data.overview())} chemical-category pair(s) from {config.describe_data(paths)}", file=sys.stderr)
     if credentials is None:
         print("crc dashboard: no logins file (--basic-auth, CRC_DASHBOARD_CREDENTIALS): everyone can view, nobody can record", file=sys.stderr)
     else:

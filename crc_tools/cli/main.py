@@ -77,6 +77,23 @@ def _columns(rows: list[dict], first: list[str] | None = None) -> list[str]:
     return out
 
 
+def _say_listed(intake, *, as_of=None) -> None:
+    """Say at once, on stderr, which notifications concern a chemical Annex III already lists in their category."""
+    from ..notifications.listing import listed_lines
+
+    for line in listed_lines(intake.notifications, as_of=as_of):
+        print(line, file=sys.stderr)
+
+
+def _say_not_loaded(intake) -> None:
+    """Say, on stderr, how many register entries concern notifications or proposals the data read do not hold."""
+    from ..register.loaded import not_loaded, not_loaded_line
+
+    line = not_loaded_line(not_loaded(intake))
+    if line:
+        print(line, file=sys.stderr)
+
+
 def _section(title: str) -> None:
     sys.stdout.write(f"\n{title}\n")
 
@@ -166,6 +183,7 @@ def cmd_validate(args) -> int:
     if rows_p:
         what = f" ({len(rows)} notification(s), {len(rows_p)} SHPF proposal(s) with {len(proposals.incidents)} Part B incident report(s))"
     print(f"{len(rows) + len(rows_p)} record(s) valid{what}, {n_bad} rejected, {len(intake.problems.warnings)} warning(s)", file=sys.stderr)
+    _say_listed(intake)
     return _report(intake.problems)
 
 
@@ -199,6 +217,7 @@ def cmd_verify(args) -> int:
             _emit(rows_p, "table", None, table_columns=["proposal_id", "chemical", "proposing_party", "eligible", "part1_complete", "missing_items", "verified", "verification_deadline", "verification_overdue", "part2_awaiting"])
     else:
         _emit(rows + rows_p, args.format, _columns(rows_p, cols) if rows_p else cols)
+    _say_listed(intake)
     return _report(intake.problems)
 
 
@@ -262,6 +281,8 @@ def cmd_score(args) -> int:
         from ..output import to_json
 
         sys.stdout.write(to_json(out + _score_proposals_json(intake)))
+        _say_listed(intake)
+        _say_not_loaded(intake)
         return _report(intake.problems)
     cols = ["notification_id", "chemical", "notifying_party", "category", "criterion", "aid", "status", "justification", "aid_reason"]
     rows = _records(table, cols)
@@ -297,6 +318,8 @@ def cmd_score(args) -> int:
                 sys.stdout.write(f"\n{pid} — {head.get('chemical', '')} — {head.get('proposing_party', '')} — shpf\n")
                 sys.stdout.write(render_table(sub, ["criterion", "aid", "status", "justification"]))
                 sys.stdout.write(f"Annex IV Part 3: {o['part3_status']} ({o['part3_basis']}). 'aid' is a rule-based pre-assessment, not a conclusion.\n")
+    _say_listed(intake)
+    _say_not_loaded(intake)
     return _report(intake.problems)
 
 
@@ -365,6 +388,7 @@ def cmd_status(args) -> int:
             rows += _records(review_proposals(proposals, as_of=args.as_of, today=args.today), SHPF_STATUS_COLUMNS)
             columns = _columns([], STATUS_JSON_COLUMNS + SHPF_STATUS_COLUMNS)
     _emit(rows, args.format, columns, table_columns=["chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing", "listed_in_annex_iii", "missing"])
+    _say_not_loaded(intake)
     return _report(intake.problems)
 
 
@@ -432,7 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands():
     """Commands added by the documents, register and dashboard modules."""
     out = []
-    for module in ("crc_tools.cli.reports", "crc_tools.cli.register", "crc_tools.cli.dashboard"):
+    for module in ("crc_tools.cli.reports", "crc_tools.cli.register", "crc_tools.cli.dashboard", "crc_tools.cli.workspace"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:
@@ -445,6 +469,9 @@ def _extra_commands():
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``crc`` command; return its exit status."""
+    from .. import workspace
+
+    workspace.reset_notice()  # each command says once that it reads the sample data
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -1150,8 +1150,9 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
 
     Parameters
     ----------
-    paths : iterable of str or Path, optional
-        Files and folders. Without paths, the shipped sample data (``data/cases/``) is read.
+    paths : iterable of str or Path, or one str or Path, optional
+        Files and folders (one string is one path). Without paths, the workspace's data
+        (``crc.toml``, :mod:`crc_tools.workspace`) or else the shipped sample data is read.
     today : datetime.date, optional
         The date against which future dates are judged (default: today).
 
@@ -1162,7 +1163,7 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
     """
     _builtin_readers()
     problems = Problems()
-    paths = list(paths) if paths else [config.cases_dir()]
+    paths = config.data_paths(paths)  # the paths given, else the workspace's (crc.toml), else the sample data
     files = expand_paths(paths, problems)
     schema = notification_schema()
     frames: list[pd.DataFrame] = []
