@@ -178,6 +178,8 @@ def cmd_validate(args) -> int:
             _emit(rows_p, "table", None, table_columns=["proposal_id", "chemical", "formulation_type", "active_ingredients", "concentrations", "proposing_party", "pic_region", "incident_reports", "source"])
     else:
         _emit(rows + rows_p, args.format, _columns(rows + rows_p) if rows_p else None)
+    if args.format == "table":
+        _still_to_fill_in(intake, proposals)
     n_bad = len({(p.source, p.record) for p in intake.problems.errors})
     what = ""
     if rows_p:
@@ -185,6 +187,50 @@ def cmd_validate(args) -> int:
     print(f"{len(rows) + len(rows_p)} record(s) valid{what}, {n_bad} rejected, {len(intake.problems.warnings)} warning(s)", file=sys.stderr)
     _say_listed(intake)
     return _report(intake.problems)
+
+
+CASE_FILE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _still_to_fill_in(intake, proposals) -> None:
+    """Print, for case files not yet verified, the Annex I / Annex IV Part 1 items not given, in the form's terms."""
+    from ..intake.fields import notification_schema, proposal_schema
+    from ..intake.newcase import still_to_fill_in
+    from ..notifications.verification import annex_i_items
+
+    sections = []
+    for frame, schema, id_col, verified_col, checks, title in (
+        (intake.notifications, notification_schema(), "notification_id", "annex_i_verified", annex_i_items, "Annex I items, Article 5.3"),
+        (proposals.proposals if not proposals.empty else None, proposal_schema(), "proposal_id", "part1_verified", _part1_items, "Annex IV Part 1 items, Article 6.2"),
+    ):
+        if frame is None or frame.empty or "_source" not in frame.columns:
+            continue
+        verified = frame[verified_col].fillna(False).astype(bool) if verified_col in frame.columns else False
+        mine = frame[frame["_source"].astype(str).str.lower().str.endswith(CASE_FILE_SUFFIXES) & ~verified]
+        if mine.empty:
+            continue
+        todo = still_to_fill_in(checks(mine), schema, id_col)
+        sources = dict(zip(mine[id_col].astype(str), mine["_source"].astype(str), strict=False))
+        for rid, lines in todo.items():
+            sections.append(f"{rid} ({_relative(sources.get(rid, ''))}): {len(lines)} item(s) not given ({title})")
+            sections += [f"  {line}" for line in lines]
+    if sections:
+        _section("Still to fill in before the Secretariat's verification, in the form's terms:")
+        sys.stdout.write("\n".join(sections) + "\n")
+
+
+def _part1_items(frame):
+    from ..proposals.shpf import part1_items
+
+    return part1_items(frame)
+
+
+def _relative(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
 
 
 def cmd_verify(args) -> int:

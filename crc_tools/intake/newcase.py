@@ -331,3 +331,52 @@ def write_case_file(kind: str, opts: Options, *, out: str | Path | None = None) 
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     return target
+
+
+# --------------------------------------------------------------------------- what is still missing
+
+
+def form_terms(schema, names) -> tuple[str, str, str]:
+    """Return (labels, form sections, case-file paths) of declared fields, for messages in the form's terms."""
+    specs = []
+    for name in names:
+        try:
+            specs.append(schema.get(name))
+        except KeyError:
+            continue
+    labels = "; ".join(dict.fromkeys(s.display for s in specs))
+    forms = ", ".join(dict.fromkeys(s.form for s in specs if s.form))
+    paths = ", ".join(s.path.replace("[]", "[]") for s in specs)
+    return labels, forms, paths
+
+
+def still_to_fill_in(checks, schema, id_column: str) -> dict[str, list[str]]:
+    """Return, per record, the items not given, each as ``item  labels — form S: path`` (asked-for items only).
+
+    ``checks`` is an item-by-item check (:func:`crc_tools.notifications.verification.item_checks`
+    shape: the id column, ``item``, ``present``, ``optional``, ``missing_fields``).
+    """
+    out: dict[str, list[str]] = {}
+    if checks is None or len(checks) == 0:
+        return out
+    optional = checks["optional"].fillna(False).astype(bool) if "optional" in checks.columns else False
+    wanted = checks[~checks["present"].astype(bool) & ~optional]
+    for rec in wanted.to_dict("records"):
+        names = [n.strip() for n in str(rec.get("missing_fields") or "").split(",") if n.strip()]
+        labels, forms, paths = form_terms(schema, names)
+        where = f"form {forms}: {paths}" if forms else paths
+        line = f"{rec['item']:<10} {labels or rec.get('text', '')}" + (f" — {where}" if where else "")
+        if len(names) > 1 and _any_item(schema, rec["item"]):
+            line += " (any one of them)"
+        out.setdefault(str(rec[id_column]), []).append(line)
+    return out
+
+
+def _any_item(schema, item_id: str) -> bool:
+    from ..convention.reference import items
+
+    set_name = "annex_i" if schema.kind == "notification" else "annex_iv_part1"
+    try:
+        return items(set_name).get(item_id).any_field
+    except KeyError:
+        return False
