@@ -671,12 +671,10 @@ def case_file_terms(schema: Schema, name: str, message: str) -> tuple[str, str]:
     except KeyError:
         return name, message
     item = " ".join(x for x in (f"Annex I {spec.annex_i}" if spec.annex_i else "", f"Annex IV Part 1 {spec.annex_iv}" if spec.annex_iv else "") if x)
-    if item and item in message:
-        item = ""
-    where = ", ".join(x for x in (f"form {spec.form}" if spec.form and spec.form not in ("header",) else "", item) if x)
-    label = spec.display if spec.label else ""
-    suffix = f" ({where}: {label})" if where and label else (f" ({label})" if label else "")
-    return spec.path, message + suffix
+    where = ", ".join(x for x in (f"form {spec.form}" if spec.form and spec.form != "header" else "", item) if x)
+    if not where or (item and item in message):  # nothing to add, or the message names the item already
+        return spec.path, message
+    return spec.path, f"{message} ({where}: {spec.display})"
 
 
 def _map_unique(series: pd.Series, func):
