@@ -162,11 +162,12 @@ def as_paths(value, *, name: str = "data_paths") -> list[str | Path]:
             raise CrcError(
                 f"'{text}' is text, not a list of paths (papermill -p passes text): give one path "
                 f"(-p {name} data/cases) or a list in YAML (-y '{name}: [data/cases, my-cases]')",
+                source="parameter",
                 field_name=name,
             )
         return [text if isinstance(value, str) else value]
     if isinstance(value, (bytes, dict)) or not hasattr(value, "__iter__"):
-        raise CrcError(f"expected a path or a list of paths, found {type(value).__name__}", field_name=name)
+        raise CrcError(f"expected a path or a list of paths, found {type(value).__name__}", source="parameter", field_name=name)
     value = list(value)
     bad = [v for v in value if not isinstance(v, (str, os.PathLike)) or not os.fspath(v).strip()]
     if bad:
