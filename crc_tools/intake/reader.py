@@ -765,7 +765,7 @@ def _warn_aliases(s: pd.Series, spec: FieldSpec, col: "_Collector") -> None:
     msgs = np.array(
         [
             f"'{u}' read as '{synonyms[k]}' (an accepted alias; the values are {', '.join(spec.values)})"
-            if (k := str(u).strip().casefold().replace("-", " ").strip()) in synonyms and str(u).strip()
+            if (k := str(u).strip().casefold().replace("-", " ").strip()) in synonyms and k.replace(" ", "_") != synonyms[k]
             else ""
             for u in uniques
         ],
