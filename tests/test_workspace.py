@@ -338,3 +338,8 @@ def test_workspace_notebooks_link_to_the_suites(ws):
     links = sorted((ws / "notebooks").iterdir())
     assert [p.name for p in links] == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.py"))
     assert all(os.path.realpath(p) == str((ROOT / "notebooks" / p.name).resolve()) for p in links)
+
+
+def test_a_document_for_an_unknown_id_names_the_data_read(ws):
+    r = run_crc("rationale", "NOPE-1")
+    assert r.code == 1 and "no notification 'NOPE-1' in the data; read: the workspace's data" in r.err and "to add more" in r.err
