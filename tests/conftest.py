@@ -78,7 +78,7 @@ def _isolated_state(tmp_path, monkeypatch):
     monkeypatch.setenv("CRC_DATABASE_URL", f"sqlite:///{tmp_path / 'register.sqlite'}")
     monkeypatch.setenv("CRC_REPORTS_DIR", str(tmp_path / "reports"))
     monkeypatch.setenv("CRC_REGION_OVERRIDES", "none")
-    monkeypatch.delenv("CRC_WORKSPACE", raising=False)  # a workspace is found from the working folder (tests/test_workspace.py)
+    monkeypatch.setenv("CRC_WORKSPACE", "none")  # no developer's crc.toml; tests of workspaces remove this (tests/test_workspace.py)
     from crc_tools.convention import reference
 
     reference._region_table.cache_clear()

@@ -95,6 +95,7 @@ def test_review_notification_in_a_workspace_records_once_and_exports_static_html
 
     monkeypatch.delenv("CRC_DATABASE_URL")
     monkeypatch.delenv("CRC_REPORTS_DIR")
+    monkeypatch.delenv("CRC_WORKSPACE")  # found from the kernel's working folder
     work = tmp_path / "work"
     assert run_crc("init", work).code == 0
     monkeypatch.chdir(work)

@@ -101,6 +101,7 @@ def test_crc_workspace_names_a_workspace_from_anywhere(ws, tmp_path, monkeypatch
 
 
 def test_a_broken_crc_toml_is_named_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.delenv("CRC_WORKSPACE")
     (tmp_path / "crc.toml").write_text('[data]\npaths = "cases", 3\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     r = run_crc("validate")

@@ -469,13 +469,13 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name, func, help_, *, paths=True, fmt=True):
         sp = sub.add_parser(name, help=help_, description=func.__doc__)
         if paths:
-            sp.add_argument("paths", nargs="*", metavar="PATH", help="case files, folders of them, bulk tables (default: the shipped sample data in data/cases/)")
+            sp.add_argument("paths", nargs="*", metavar="PATH", help="case files, folders of them, bulk tables (default: the workspace's data (crc.toml), else the shipped sample data in data/cases/)")
         if fmt:
             sp.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output format (default: a readable table)")
         sp.set_defaults(func=func)
         return sp
 
-    sp = add("demo", cmd_demo, "main job on the shipped sample cases: validate, verify, score, status, documents into reports/", paths=False, fmt=False)
+    sp = add("demo", cmd_demo, "main job on the workspace's data (else the shipped sample cases): validate, verify, score, status, documents into reports/", paths=False, fmt=False)
     sp.add_argument("--out", type=Path, default=None, help="folder for the results (default: reports/)")
     add("validate", cmd_validate, "parse and validate case files, folders of them, and bulk tables")
     sp = add("verify", cmd_verify, "Annex I / Annex IV Part 1 completeness, item by item")
