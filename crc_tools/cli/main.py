@@ -206,7 +206,8 @@ def _still_to_fill_in(intake, proposals) -> None:
         if frame is None or frame.empty or "_source" not in frame.columns:
             continue
         verified = frame[verified_col].fillna(False).astype(bool) if verified_col in frame.columns else False
-        mine = frame[frame["_source"].astype(str).str.lower().str.endswith(CASE_FILE_SUFFIXES) & ~verified]
+        case_file = frame["_source"].map(lambda p: str(p).lower().endswith(CASE_FILE_SUFFIXES)).astype(bool)  # per file name (categories), not per row
+        mine = frame[case_file & ~verified]
         if mine.empty:
             continue
         todo = still_to_fill_in(checks(mine), schema, id_col)

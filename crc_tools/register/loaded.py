@@ -33,7 +33,12 @@ def not_loaded(intake, register=None) -> pd.DataFrame:
         return pd.DataFrame(columns=["entry_id", "subject_kind", "subject_id"])
     parts = []
     for kind, rows in cur.groupby("subject_kind", sort=False):
-        known = known_subject_ids(intake, str(kind))
+        subjects = set(rows["subject_id"].astype(str))
+        if kind == "notification":  # look the (few) register subjects up in the (maybe millions of) loaded ids
+            ids = intake.notifications["notification_id"] if "notification_id" in intake.notifications.columns else pd.Series([], dtype=object)
+            known = set(ids[ids.isin(subjects)].astype(str))
+        else:
+            known = known_subject_ids(intake, str(kind))
         if known is None:  # that kind is not read by this version: not checked
             continue
         parts.append(rows[~rows["subject_id"].astype(str).isin(known)])
