@@ -47,7 +47,7 @@ test: $(STAMP) ## Run every test (notebooks, documents, register, dashboard in c
 test-fast: $(STAMP) ## Run the tests not marked slow
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
-bench: $(STAMP) ## Every benchmark: crc status on 10k/100k/1M notifications vs a pandas read; one DGD vs the papermill floor, 20 batched vs single; dashboard overview vs an empty page, memory over 50 sessions; 20 sessions recording for a minute
+bench: $(STAMP) ## Every benchmark: crc status on 10k/100k/1M notifications vs a pandas read; crc responses on 10 years of responses (195 Parties x 58 entries) vs a pandas read; one DGD vs the papermill floor, 20 batched vs single; dashboard overview vs an empty page, memory over 50 sessions; 20 sessions recording for a minute
 	$(BIN)/python -m compileall -q crc_tools
 	$(BIN)/python benchmarks/run.py
 

@@ -152,3 +152,28 @@ def to_svg(chart) -> str:
     buf = io.StringIO()
     chart.save(buf, format="svg")
     return buf.getvalue()
+
+
+def failures_to_respond(counts: list[dict], *, title: str = "Parties that have not responded by the due date, by PIC region and chemical"):
+    """Return a bar chart of failures to transmit an import response (Article 10.3, 10.10).
+
+    ``counts`` are ``{"pic_region", "chemical", "parties_overdue"}`` records (aggregated:
+    Altair refuses more than 5,000 rows).
+    """
+    import altair as alt
+
+    from .convention.reference import PIC_REGIONS
+
+    use_house_theme()
+    df = _frame(counts)
+    order = list(PIC_REGIONS) + sorted({r["pic_region"] for r in counts} - set(PIC_REGIONS))
+    return (
+        alt.Chart(df, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("pic_region:N", title="PIC region", sort=order),
+            x=alt.X("parties_overdue:Q", title="Parties overdue", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("chemical:N", title="Annex III entry"),
+            tooltip=["pic_region", "chemical", "parties_overdue"],
+        )
+    )

@@ -18,6 +18,10 @@ Settings read from the environment:
     A CSV file (``country,pic_region,source``) that sets or corrects PIC regions
     locally (default: ``data/local/region_overrides.csv`` when it exists; ``none``
     switches overrides off).
+``CRC_PARTIES``
+    The table of Parties and the dates the Convention entered into force for them
+    (default: ``data/reference/parties.csv``; read by :mod:`crc_tools.responses.parties`,
+    which says so when the file is absent).
 ``CRC_DATABASE_URL``
     The register of determinations (default: the workspace's register, else SQLite under
     ``data/local/``).
@@ -126,6 +130,11 @@ def region_overrides_path() -> Path | None:
         return Path(value).expanduser()
     default = local_dir() / "region_overrides.csv"
     return default if default.exists() else None
+
+
+def parties_path() -> Path:
+    """Return the table of Parties and their entry-into-force dates (``CRC_PARTIES`` or ``data/reference/parties.csv``)."""
+    return _env_path("CRC_PARTIES", reference_dir() / "parties.csv")
 
 
 def database_url() -> str:

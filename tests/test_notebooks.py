@@ -44,7 +44,7 @@ def _text(nb) -> str:
 
 
 def test_every_notebook_is_covered():
-    covered = {"10-review-notification.py", "20-review-shpf-proposal.py", "30-meeting-preparation.py", "40-secretariat-documents.py"}
+    covered = {"10-review-notification.py", "20-review-shpf-proposal.py", "30-meeting-preparation.py", "40-secretariat-documents.py", "50-import-responses.py"}
     assert {p.name for p in NOTEBOOKS.glob("*.py")} == covered
 
 
@@ -146,3 +146,17 @@ def test_secretariat_notebook_renders_a_dgd_and_the_synopsis(tmp_path):
     assert any(n.startswith("dgd-Gramoxone-Super") and n.endswith("-shpf.html") for n in names), names  # SHPF DGDs too
     assert "rendering: 3 of 3 (" in _text(nb) and "widgets" not in nb.metadata  # the progress bar leaves a static line
     assert any(n.startswith("synopsis-") and n.endswith(".docx") for n in names)
+
+
+def test_import_responses_notebook_shows_who_is_overdue_by_region_and_chemical(tmp_path, monkeypatch):
+    import pandas as pd
+
+    monkeypatch.setenv("CRC_PARTIES", str(ROOT / "tests" / "data" / "responses" / "parties.csv"))  # the kernel inherits it
+    target = tmp_path / "failures.csv"
+    nb = _run("50-import-responses.py", tmp_path, as_of="2026-11-30", export_path=str(target))
+    failures = pd.read_csv(target)
+    assert {"Albania", "Argentina"} <= set(failures.loc[failures["chemical"] == "Carbosulfan", "party"])
+    assert "Canada" not in set(failures.loc[failures["chemical"] == "Carbosulfan", "party"])  # it answered (an illustrative sample record)
+    outputs = json.dumps([c.get("outputs", []) for c in nb.cells])
+    assert "image/svg+xml" in outputs and "Parties overdue" in outputs  # the Altair chart, as static SVG
+    assert "cdn.jsdelivr" not in outputs and "<script" not in outputs

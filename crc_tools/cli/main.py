@@ -491,7 +491,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("annex3", cmd_annex3, "Annex III look-up by name, CAS number or HS code", paths=False)
     sp.add_argument("query", nargs="?", default="", metavar="QUERY")
     sp = add("template", cmd_template, "a blank bulk table (CSV or XLSX) with the columns the intake reads", paths=False, fmt=False)
-    sp.add_argument("kind", choices=["notifications", "proposals", "incidents", "part2"], help="what the table holds")
+    sp.add_argument("kind", choices=["notifications", "proposals", "incidents", "part2", "responses"], help="what the table holds")
     sp.add_argument("--out", type=Path, default=None, metavar="FILE", help="file to write (.csv or .xlsx; the XLSX has a second sheet describing every column); default: the CSV header on standard output")
     sp.add_argument("--format", choices=["csv", "xlsx"], default=None, help="default: from the suffix of --out")
     sp.add_argument("--force", action="store_true", help="replace FILE if it exists")
@@ -503,7 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands():
     """Commands added by the documents, register and dashboard modules."""
     out = []
-    for module in ("crc_tools.cli.reports", "crc_tools.cli.register", "crc_tools.cli.dashboard", "crc_tools.cli.workspace"):
+    for module in ("crc_tools.cli.reports", "crc_tools.cli.register", "crc_tools.cli.dashboard", "crc_tools.cli.responses", "crc_tools.cli.workspace"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:
@@ -548,7 +548,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
-READ_ONLY_COMMANDS = frozenset({"validate", "verify", "score", "status", "region", "annex3"})
+READ_ONLY_COMMANDS = frozenset({"validate", "verify", "score", "status", "region", "annex3", "responses", "export-check"})
 """Commands that write nothing but their answer: they may leave without tearing down their tables."""
 
 

@@ -155,10 +155,13 @@ def register(sub, add) -> None:
     sp.add_argument("--category", choices=["pesticide", "industrial", "shpf"], default=None, help="category, when the notification covers both (shpf: the id is a proposal's)")
     _common(sp)
 
-    rp = sub.add_parser("report", help="periodic reports: synopsis (Article 5.4)", description="Periodic reports of the Secretariat.")
+    rp = sub.add_parser("report", help="periodic reports: synopsis (Article 5.4), the PIC Circular", description="Periodic reports of the Secretariat.")
     rsub = rp.add_subparsers(dest="report", metavar="REPORT", parser_class=type(rp), required=True)
     sp = rsub.add_parser("synopsis", help="six-monthly synopsis of notifications and SHPF proposals (PIC Circular Appendices I, II and V)", description=cmd_synopsis.__doc__)
     sp.add_argument("--from", dest="date_from", type=_date, default=None, metavar="DATE", help="first day of the period, YYYY-MM-DD")
     sp.add_argument("--to", dest="date_to", type=_date, default=None, metavar="DATE", help="last day of the period (default: six months from --from, or the half-year of the latest receipt)")
     _common(sp, jobs=False)
     sp.set_defaults(func=cmd_synopsis, jobs=None)
+    from .responses import register_report  # crc report circular: the PIC Circular, Appendices I-VI
+
+    register_report(rsub, _common)

@@ -846,6 +846,31 @@ class MeetingData:
         out["_o"] = out["criterion"].map(order)
         return out.sort_values(["notification", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)[cols]
 
+    def responses_of(self, key: str) -> pd.DataFrame:
+        """Return the Parties' import responses on a chemical listed in Annex III, in its category (Article 10); empty when it is not listed.
+
+        Columns: ``party``, ``decision``, ``kind``, ``conditions``, ``received_date``, ``due_date``, ``overdue``
+        (text: "not established" where the due date is not), ``legislative_measure``.
+        """
+        return self._cached("responses", key, lambda: self._build_responses(key))
+
+    def _build_responses(self, key: str) -> pd.DataFrame:
+        from ..responses.status import chemical_responses, from_intake, status_frame
+
+        s = self.summary_of(key)
+        if not s:
+            return pd.DataFrame()
+        table = chemical_responses(str(s["chemical"]), from_intake(self.intake), as_of=self.today)
+        table = table[table["category"] == s["category"]] if len(table) else table
+        if table.empty:
+            return pd.DataFrame()
+        plain = status_frame(table).drop(columns=["chemical", "category"])
+        plain["overdue"] = ["not established" if v is None else ("yes" if v else "no") for v in plain["overdue"]]
+        plain["legislative_measure"] = table["legislative_measure"].astype(object).where(table["legislative_measure"].notna(), None).to_numpy()
+        plain = plain.fillna("")
+        order = np.lexsort((plain["party"].to_numpy(dtype=object), (plain["overdue"] != "yes").to_numpy(), (plain["decision"] == "").to_numpy()))
+        return plain.iloc[order].reset_index(drop=True)  # answered first, then overdue, then the rest
+
     def regions_of(self, key: str) -> pd.DataFrame:
         """Return the two-region status of a chemical: one row per PIC region (notified, verified, meets Annex II, by whom)."""
         from ..convention.reference import PIC_REGIONS

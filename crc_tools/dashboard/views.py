@@ -295,6 +295,7 @@ class Dashboard:
             widths={"notification": "14%", "criterion": "6%", "status": "7%", "justification": "30%", "references": "16%", "recorded_by": "6%", "role": "6%", "recorded_at": "6%", "source": "9%"},
         )
         self.documents_pane = pn.pane.HTML("", width=400)
+        self.responses_note, self.responses_table = responses_view(pn)
         self.register_notice = pn.pane.HTML("", sizing_mode="stretch_width")
 
         # Recording form
@@ -344,6 +345,9 @@ class Dashboard:
             self.matrix_pane,
             pn.pane.HTML("<h3>Determinations recorded</h3>"),
             self.determinations_table,
+            pn.pane.HTML("<h3>Import responses of Parties (Article 10)</h3>"),
+            self.responses_note,
+            self.responses_table,
             form,
             pn.Row(self.history_button, self.history_note),
             self.history_table,
@@ -479,6 +483,7 @@ class Dashboard:
         self.determinations_table.value = recorded.reset_index(drop=True)
         self.chemical_header.object = self._chemical_header(s)
         self.documents_pane.object = self._documents_html(key)
+        show_responses(self.responses_note, self.responses_table, d.responses_of(key))
         options = {f"{nid} — {party}": nid for nid, party in zip(table["notification_id"], table["party"], strict=True)}
         current = self.notification_select.value
         self.notification_select.options = options
@@ -701,6 +706,36 @@ class Dashboard:
 
     def _repr_mimebundle_(self, include=None, exclude=None):  # shown in JupyterLab: the pages, without the served template
         return self.tabs._repr_mimebundle_(include, exclude)
+
+
+def responses_view(pn):
+    """Return the chemical page's import-response parts: a note and a table (filled by :func:`show_responses`)."""
+    table = pn.widgets.Tabulator(
+        pd.DataFrame(), pagination="remote", page_size=20, disabled=True, show_index=False, selectable=False, layout="fit_columns", sizing_mode="stretch_width",
+        titles={"party": "Party", "decision": "Decision", "kind": "Final / interim", "conditions": "Conditions", "received_date": "Received", "due_date": "Due by", "overdue": "Overdue", "legislative_measure": "Legislative or administrative measure"},
+        formatters={c: {"type": "textarea"} for c in ("party", "conditions", "legislative_measure")},
+        widths={"party": "12%", "decision": "11%", "kind": "7%", "conditions": "22%", "received_date": "8%", "due_date": "8%", "overdue": "8%", "legislative_measure": "24%"},
+    )
+    return pn.pane.HTML(""), table
+
+
+def show_responses(note, table, responses: pd.DataFrame) -> None:
+    """Show a listed chemical's import responses (or say it is not in Annex III)."""
+    if responses.empty:
+        note.object = notice("Not listed in Annex III in this category: no import responses (Article 10 concerns Annex III chemicals).", "info")
+        table.value = pd.DataFrame()
+        table.visible = False
+        return
+    answered = (responses["decision"] != "").to_numpy()
+    overdue = (responses["overdue"] == "yes").to_numpy()
+    rest = responses[~answered & ~overdue]
+    unknown = int((rest["overdue"] == "not established").sum())
+    note.object = (
+        f"<p>{int(answered.sum())} Party(ies) have responded; {int(overdue.sum())} overdue (no response by the due date, nine months after the DGD's dispatch). "
+        f"{len(rest) - unknown} other Party(ies) not yet due; for {unknown} the due date is not established (the DGD's dispatch date or the Party's date of entry into force is not known).</p>"
+    )
+    table.value = responses[answered | overdue].reset_index(drop=True)
+    table.visible = bool((answered | overdue).any())
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

@@ -141,3 +141,9 @@ def incident_schema() -> Schema:
 def part2_schema() -> Schema:
     """Return the declared fields of the Secretariat's Part 2 collection tracker (Article 6.3, Annex IV Part 2)."""
     return _load("proposal_fields.yaml", "shpf_part2", "part2_item", section="part2_fields")
+
+
+@lru_cache(maxsize=None)
+def response_schema() -> Schema:
+    """Return the declared fields of an import response (Article 10; the Secretariat's import response form)."""
+    return _load("response_fields.yaml", "import_response", "response_id")

@@ -38,7 +38,7 @@ OPTION_FIELDS = {
     "cas": ("cas_number", "active_ingredient_cas", "cas_numbers"),
     "category": ("category",),
     "fra_type": ("fra_type",),
-    "date": ("fra_date", "response_date", "decision_date", "date"),
+    "date": ("fra_date", "issued_date", "response_date", "decision_date", "date"),
     "formulation": ("formulation_name",),
     "formulation_type": ("formulation_type",),
     "concentration": ("active_ingredient_concentrations",),

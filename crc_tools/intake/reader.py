@@ -298,9 +298,9 @@ def _coded_columns() -> set[str]:
 
     names = {f.name for f in notification_schema().fields if f.type in CODED_TYPES} | CODED_TEXT
     try:
-        from .fields import incident_schema, part2_schema, proposal_schema
+        from .fields import incident_schema, part2_schema, proposal_schema, response_schema
 
-        for schema in (proposal_schema(), incident_schema(), part2_schema()):
+        for schema in (proposal_schema(), incident_schema(), part2_schema(), response_schema()):
             names |= {f.name for f in schema.fields if f.type in CODED_TYPES}
     except ImportError:  # pragma: no cover - older field declarations
         pass
@@ -1186,6 +1186,10 @@ def _case_kind(doc: dict) -> str:
         return "shpf_proposal"
     if kind in ("notification", "fra", "final_regulatory_action"):
         return "notification"
+    if kind in ("import_response", "response"):
+        return "import_response"
+    if "response_id" in doc:
+        return "import_response"
     if "proposal_id" in doc:
         return "shpf_proposal"
     return "notification"
@@ -1202,9 +1206,17 @@ that kind, ``tables`` the bulk tables recognised as that kind (text cells with `
 def _builtin_readers() -> None:
     """Register the readers shipped with the suite (imported here, not at module import, to keep the one-way dependencies)."""
     from ..proposals import shpf  # noqa: F401  registers READERS["shpf_proposal"]
+    from ..responses import reader  # noqa: F401  registers READERS["import_response"]
 
 
-def load(paths=None, *, today: dt.date | None = None) -> Intake:
+def _left_out(problems: Problems, files: list[str], what: str, kinds) -> None:
+    """Say, once per kind of record, which files hold records a ``load(kinds=...)`` does not read."""
+    if files:
+        more = f" (and {len(files) - 1} other file(s) likewise)" if len(files) > 1 else ""
+        problems.add(files[0], None, "", f"holds {what}, not records of the kind read here ({', '.join(sorted(kinds))}); left out{more}", "warning")
+
+
+def load(paths=None, *, today: dt.date | None = None, kinds=None) -> Intake:
     """Read case files, folders and bulk tables; validate every record.
 
     Parameters
@@ -1214,6 +1226,9 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
         (``crc.toml``, :mod:`crc_tools.workspace`) or else the shipped sample data is read.
     today : datetime.date, optional
         The date against which future dates are judged (default: today).
+    kinds : set of str, optional
+        Only these kinds of record (``notification``, ``shpf_proposal``, ``import_response``):
+        the others are neither validated nor reported (default: every kind).
 
     Returns
     -------
@@ -1238,6 +1253,8 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
                 continue
             shpf_columns = {"proposal_id", "incident_date", "part2_item"}  # proposals, Part B reports, the Part 2 tracker
             kind = "shpf_proposal" if shpf_columns & set(df.columns) and "notification_id" not in df.columns else "notification"
+            if "response_id" in df.columns and "notification_id" not in df.columns:
+                kind = "import_response"  # import responses (Article 10)
             if kind != "notification":
                 other_tables.setdefault(kind, []).append(df.assign(_source=str(f)))
                 continue
@@ -1319,6 +1336,9 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
                     raw[c] = col.fillna("")
     else:
         raw = pd.DataFrame({"_source": pd.Series(dtype=str), "_record": pd.Series(dtype=str), "_doc": pd.Series(dtype=int)})
+    if kinds is not None and "notification" not in kinds:
+        _left_out(problems, list(pd.unique(raw["_source"].astype(str))) if len(raw) else [], "notifications", kinds)
+        raw = raw.iloc[:0]
     notifications = validate_frame(raw, schema, problems, today=today)
     det = pd.DataFrame(determinations) if determinations else empty_determinations()
     if len(det):
@@ -1326,9 +1346,13 @@ def load(paths=None, *, today: dt.date | None = None) -> Intake:
         det = det[det["notification_id"].isin(known)].reset_index(drop=True)
     intake = Intake(notifications=notifications, determinations=det, problems=problems, files=[str(f) for f in files])
     for kind, reader in READERS.items():
-        intake.extra[kind] = reader(other_docs.get(kind, []), other_tables.get(kind, []), problems, today=today)
+        if kinds is None or kind in kinds:
+            intake.extra[kind] = reader(other_docs.get(kind, []), other_tables.get(kind, []), problems, today=today)
+        else:
+            files = sorted({str(d["source"]) for d in other_docs.get(kind, [])} | {str(t["_source"].iloc[0]) for t in other_tables.get(kind, []) if len(t)})
+            _left_out(problems, files, f"records of kind '{kind}'", kinds)
     for kind in set(other_docs) | set(other_tables):
-        if kind not in READERS:
+        if kind not in READERS and (kinds is None or kind in kinds):
             for item in other_docs.get(kind, []):
                 problems.add(item["source"], item["record"] or None, "kind", f"records of kind '{kind}' are not read by this version")
     return intake

@@ -13,13 +13,14 @@ import io
 from pathlib import Path
 
 from ..errors import UsageError
-from .fields import Schema, incident_schema, notification_schema, part2_schema, proposal_schema
+from .fields import Schema, incident_schema, notification_schema, part2_schema, proposal_schema, response_schema
 
 KINDS = {
     "notifications": (notification_schema, "Notifications of final regulatory action (Article 5; Annex I)"),
     "proposals": (proposal_schema, "Severely hazardous pesticide formulation proposals, Part A (Article 6; Annex IV Part 1)"),
     "incidents": (incident_schema, "Part B incident reports of SHPF proposals (Annex IV Part 1 (g))"),
     "part2": (part2_schema, "The Secretariat's Annex IV Part 2 collection tracker (Article 6.3)"),
+    "responses": (response_schema, "Import responses of Parties on Annex III chemicals (Article 10; the import response form)"),
 }
 """Kinds of bulk table: kind → (declared fields, what the table holds)."""
 
@@ -75,7 +76,7 @@ def write_template(kind: str, out: str | Path | None = None, *, fmt: str | None 
     Parameters
     ----------
     kind : str
-        ``notifications``, ``proposals``, ``incidents`` or ``part2``.
+        ``notifications``, ``proposals``, ``incidents``, ``part2`` or ``responses``.
     out : str or Path, optional
         File to write (``.csv`` or ``.xlsx``); without it the CSV header is returned.
     fmt : str, optional
