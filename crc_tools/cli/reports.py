@@ -94,6 +94,10 @@ def _run(requests, args) -> int:
             )
         except CrcError as exc:
             _report_problems(getattr(exc, "problems", []))
+            if exc.field_name in ("chemical", "notification_id") and "in the data" in exc.message:  # name the data read, and how to add more
+                from .. import config, workspace
+
+                exc.message += f"; read: {config.describe_data(args.data or None)}; to add more: {workspace.HOW_TO_ADD}"
             raise
         code = max(code, _report_problems(r.problems))
         problems += _print_rendered(r)
