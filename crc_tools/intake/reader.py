@@ -221,6 +221,131 @@ def _left_out(problems: Problems, files: list[str], what: str, kinds) -> None:
         problems.add(files[0], None, "", f"holds {what}, not records of the kind read here ({', '.join(sorted(kinds))}); left out{more}", "warning")
 
 
+def _read_case_file(f: Path, problems: Problems):
+    """Return the parsed document(s) of a case file, or ``None`` with the problem reported."""
+    head = _sniff(f, problems, MAX_CASE_FILE_BYTES)
+    if head is None:
+        return None
+    try:
+        data = f.read_bytes()
+    except OSError as exc:
+        problems.add(f, None, "", f"cannot read file: {exc.strerror or exc}")
+        return None
+    text = _decode(data, f, problems)
+    if text is None:
+        return None
+    doc = parse_case_text(text, f, problems)
+    if doc is None and not any(p.source == str(f) for p in problems):
+        problems.add(f, None, "", "file holds no data")
+    return doc
+
+
+@dataclass
+class _Gathered:
+    """What the files hold, sorted by kind before anything is validated.
+
+    Notification rows (case files' first, then tables'), the determinations recorded in
+    notification case files, and the documents and tables of the other kinds, each record
+    numbered as a document of its own (``_doc``: the duplicate check compares it).
+    """
+
+    problems: Problems
+    schema: Schema
+    frames: list[pd.DataFrame] = field(default_factory=list)
+    case_rows: list[dict] = field(default_factory=list)
+    determinations: list[dict] = field(default_factory=list)
+    other_docs: dict[str, list[dict]] = field(default_factory=dict)
+    other_tables: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    doc_counter: int = 0
+
+    def read_file(self, f: Path, sheet: str | None) -> None:
+        """Take in one file: a bulk table's sheets, or a case file's documents."""
+        if f.suffix.lower() in TABLE_SUFFIXES:
+            for source, df in read_tables(f, self.problems, sheet=sheet):
+                self.doc_counter = _add_table(df, source, self.schema, self.frames, self.other_tables, self.problems, self.doc_counter)
+            return
+        doc = _read_case_file(f, self.problems)
+        if doc is not None:
+            self.add_documents(f, doc)
+
+    def add_documents(self, f: Path, doc) -> None:
+        """Take in the document(s) of one case file: notifications flattened, other kinds set aside for their readers."""
+        problems = self.problems
+        docs = doc if isinstance(doc, list) else [doc]
+        if len(docs) > MAX_RECORDS_PER_CASE_FILE:
+            problems.add(f, None, "", f"{len(docs):,} records in one case file; more than {MAX_RECORDS_PER_CASE_FILE:,}: use a bulk table")
+            return
+        for i, d in enumerate(docs, start=1):
+            record = str(i) if isinstance(doc, list) else ""
+            if not isinstance(d, dict):
+                problems.add(f, record or None, "", f"expected a notification (a mapping of fields), found {type(d).__name__}")
+                continue
+            try:
+                bad_text = _unpaired_surrogate(d)
+            except RecursionError:
+                bad_text = ("", "document nested too deeply")
+            if bad_text is not None:  # a JSON escape such as \ud800: no text column can hold it
+                problems.add(f, record or None, *bad_text)
+                continue
+            kind = _case_kind(d)
+            if kind != "notification":
+                self.other_docs.setdefault(kind, []).append({"doc": d, "source": f, "record": record})
+                continue
+            self.add_notification(f, d, record, isinstance(doc, list))
+
+    def add_notification(self, f: Path, d: dict, record: str, listed: bool) -> None:
+        """Flatten one notification document into rows (one per category) and keep its determinations."""
+        nid = _scalar(d.get("notification_id", "")).strip()
+        rec_label = record or ""
+        if listed and nid:
+            rec_label = f"{record} ({nid})"
+        rows = flatten_case(d, self.schema, f, rec_label, self.problems)
+        if not rows:
+            return
+        for r in rows:
+            r["_source"] = str(f)
+            r["_record"] = rec_label
+            r["_doc"] = self.doc_counter
+            self.case_rows.append(r)
+        self.determinations.extend(_read_determinations(d, nid, f, rec_label, self.problems))
+        self.doc_counter += 1
+
+    def raw_notifications(self) -> pd.DataFrame:
+        """Return every notification row as text cells (case files first), blank where a source had no such column."""
+        frames = self.frames
+        if self.case_rows:
+            frames.insert(0, pd.DataFrame(self.case_rows, dtype=object).fillna(""))
+        if frames:
+            return fill_blanks(pd.concat(frames, ignore_index=True, sort=False))
+        return pd.DataFrame({"_source": pd.Series(dtype=str), "_record": pd.Series(dtype=str), "_doc": pd.Series(dtype=int)})
+
+
+def _case_determinations(determinations: list[dict], notifications: pd.DataFrame, split: dict[str, list[str]]) -> pd.DataFrame:
+    """Return the determinations recorded in case files, for the notifications kept (spread over split joint ones)."""
+    det = pd.DataFrame(determinations) if determinations else empty_determinations()
+    if split and len(det):  # a determination recorded on the joint notification concerns each Party's part of it
+        det = _spread_determinations(det, split)
+    if len(det):
+        known = set(notifications["notification_id"]) if len(notifications) else set()
+        det = det[det["notification_id"].isin(known)].reset_index(drop=True)
+    return det
+
+
+def _read_other_kinds(intake: Intake, got: _Gathered, kinds, today: dt.date | None) -> None:
+    """Hand each other kind's documents and tables to its reader (:data:`READERS`); say what is left out or not read."""
+    problems = got.problems
+    for kind, reader in READERS.items():
+        if kinds is None or kind in kinds:
+            intake.extra[kind] = reader(got.other_docs.get(kind, []), got.other_tables.get(kind, []), problems, today=today)
+        else:
+            files = sorted({str(d["source"]) for d in got.other_docs.get(kind, [])} | {str(t["_source"].iloc[0]) for t in got.other_tables.get(kind, []) if len(t)})
+            _left_out(problems, files, f"records of kind '{kind}'", kinds)
+    for kind in set(got.other_docs) | set(got.other_tables):
+        if kind not in READERS and (kinds is None or kind in kinds):
+            for item in got.other_docs.get(kind, []):
+                problems.add(item["source"], item["record"] or None, "kind", f"records of kind '{kind}' are not read by this version")
+
+
 def load(paths=None, *, today: dt.date | None = None, kinds=None, sheet: str | None = None) -> Intake:
     """Read case files, folders and bulk tables; validate every record.
 
@@ -248,95 +373,18 @@ def load(paths=None, *, today: dt.date | None = None, kinds=None, sheet: str | N
     paths = config.data_paths(paths)  # the paths given, else the workspace's (crc.toml), else the sample data
     files = expand_paths(paths, problems)
     schema = notification_schema()
-    frames: list[pd.DataFrame] = []
-    case_rows: list[dict] = []
-    determinations: list[dict] = []
-    other_docs: dict[str, list[dict]] = {}
-    other_tables: dict[str, list[pd.DataFrame]] = {}
-    doc_counter = 0
+    got = _Gathered(problems, schema)
     for f in files:
-        if f.suffix.lower() in TABLE_SUFFIXES:
-            for source, df in read_tables(f, problems, sheet=sheet):
-                doc_counter = _add_table(df, source, schema, frames, other_tables, problems, doc_counter)
-            continue
-        head = _sniff(f, problems, MAX_CASE_FILE_BYTES)
-        if head is None:
-            continue
-        try:
-            data = f.read_bytes()
-        except OSError as exc:
-            problems.add(f, None, "", f"cannot read file: {exc.strerror or exc}")
-            continue
-        text = _decode(data, f, problems)
-        if text is None:
-            continue
-        doc = parse_case_text(text, f, problems)
-        if doc is None:
-            if not any(p.source == str(f) for p in problems):
-                problems.add(f, None, "", "file holds no data")
-            continue
-        docs = doc if isinstance(doc, list) else [doc]
-        if len(docs) > MAX_RECORDS_PER_CASE_FILE:
-            problems.add(f, None, "", f"{len(docs):,} records in one case file; more than {MAX_RECORDS_PER_CASE_FILE:,}: use a bulk table")
-            continue
-        for i, d in enumerate(docs, start=1):
-            record = str(i) if isinstance(doc, list) else ""
-            if not isinstance(d, dict):
-                problems.add(f, record or None, "", f"expected a notification (a mapping of fields), found {type(d).__name__}")
-                continue
-            try:
-                bad_text = _unpaired_surrogate(d)
-            except RecursionError:
-                bad_text = ("", "document nested too deeply")
-            if bad_text is not None:  # a JSON escape such as \ud800: no text column can hold it
-                problems.add(f, record or None, *bad_text)
-                continue
-            kind = _case_kind(d)
-            if kind != "notification":
-                other_docs.setdefault(kind, []).append({"doc": d, "source": f, "record": record})
-                continue
-            nid = _scalar(d.get("notification_id", "")).strip()
-            rec_label = record or ""
-            if isinstance(doc, list) and nid:
-                rec_label = f"{record} ({nid})"
-            rows = flatten_case(d, schema, f, rec_label, problems)
-            if not rows:
-                continue
-            for r in rows:
-                r["_source"] = str(f)
-                r["_record"] = rec_label
-                r["_doc"] = doc_counter
-                case_rows.append(r)
-            determinations.extend(_read_determinations(d, nid, f, rec_label, problems))
-            doc_counter += 1
-    if case_rows:
-        frames.insert(0, pd.DataFrame(case_rows, dtype=object).fillna(""))
-    if frames:
-        raw = fill_blanks(pd.concat(frames, ignore_index=True, sort=False))
-    else:
-        raw = pd.DataFrame({"_source": pd.Series(dtype=str), "_record": pd.Series(dtype=str), "_doc": pd.Series(dtype=int)})
+        got.read_file(f, sheet)
+    raw = got.raw_notifications()
     if kinds is not None and "notification" not in kinds:
         _left_out(problems, list(pd.unique(raw["_source"].astype(str))) if len(raw) else [], "notifications", kinds)
         raw = raw.iloc[:0]
     notifications = validate_frame(raw, schema, problems, today=today)
     notifications, split = split_joint_notifications(notifications, problems)
-    det = pd.DataFrame(determinations) if determinations else empty_determinations()
-    if split and len(det):  # a determination recorded on the joint notification concerns each Party's part of it
-        det = _spread_determinations(det, split)
-    if len(det):
-        known = set(notifications["notification_id"]) if len(notifications) else set()
-        det = det[det["notification_id"].isin(known)].reset_index(drop=True)
+    det = _case_determinations(got.determinations, notifications, split)
     intake = Intake(notifications=notifications, determinations=det, problems=problems, files=[str(f) for f in files])
-    for kind, reader in READERS.items():
-        if kinds is None or kind in kinds:
-            intake.extra[kind] = reader(other_docs.get(kind, []), other_tables.get(kind, []), problems, today=today)
-        else:
-            files = sorted({str(d["source"]) for d in other_docs.get(kind, [])} | {str(t["_source"].iloc[0]) for t in other_tables.get(kind, []) if len(t)})
-            _left_out(problems, files, f"records of kind '{kind}'", kinds)
-    for kind in set(other_docs) | set(other_tables):
-        if kind not in READERS and (kinds is None or kind in kinds):
-            for item in other_docs.get(kind, []):
-                problems.add(item["source"], item["record"] or None, "kind", f"records of kind '{kind}' are not read by this version")
+    _read_other_kinds(intake, got, kinds, today)
     return intake
 
 
