@@ -8,6 +8,16 @@ tries to build Python objects or to expand aliases are reported as problems too.
 Case files and bulk tables end in one flat table per kind of record (one row per
 notification and category), validated by one vectorised validator, so a table of a
 million notifications is checked at the speed of pandas.
+
+This module is the entry point (:func:`load`); the rooms it draws on, each importable on its
+own and all re-exported here:
+
+* :mod:`~crc_tools.intake.records` — limits, the kind readers' registry (``READERS``), case-file flattening;
+* :mod:`~crc_tools.intake.casefiles` — YAML/JSON parsed safely, folders expanded;
+* :mod:`~crc_tools.intake.tables` — CSV and XLSX tables;
+* :mod:`~crc_tools.intake.checks` and :mod:`~crc_tools.intake.validate` — the one validator;
+* the kind readers :mod:`~crc_tools.intake.proposals`, :mod:`~crc_tools.intake.responses` and
+  :mod:`~crc_tools.intake.substance`, imported by :func:`load` (they never import this module).
 """
 
 from __future__ import annotations
