@@ -124,7 +124,7 @@ def cmd_circular(args) -> int:
     from ..documents.circular import circular_document
     from ..documents.render import parse_formats, render_model
     from ..intake.reader import load
-    from .reports import _print_rendered
+    from .rendered import _print_rendered
 
     formats = parse_formats(args.format)
     intake = load(args.data or None)
