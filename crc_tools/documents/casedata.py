@@ -17,6 +17,7 @@ import pandas as pd
 from ..convention.reference import CATEGORIES
 from ..errors import CrcError, Problems, UsageError
 from ..text import normalize_name
+from .shpftables import ShpfTables
 
 
 class DocumentDataError(CrcError):
@@ -24,7 +25,7 @@ class DocumentDataError(CrcError):
 
 
 @dataclass
-class CaseData:
+class CaseData(ShpfTables):
     """Validated notifications, SHPF proposals and determinations, with the derived tables documents read.
 
     Build it once (:meth:`load` or :meth:`from_intake`) and reuse it for many documents.
@@ -135,34 +136,6 @@ class CaseData:
         from ..notifications.verification import verification_status
 
         return verification_status(self.notifications, today=self.today)
-
-    @cached_property
-    def shpf_status(self) -> pd.DataFrame:
-        """The review status of SHPF proposals, one row per formulation (Article 6, Annex IV)."""
-        from ..proposals.shpf import review_status
-
-        return review_status(self.proposals, today=self.today)
-
-    @cached_property
-    def shpf_verification(self) -> pd.DataFrame:
-        """Article 6.1 eligibility, Annex IV Part 1 verification and Part 2 collection per proposal."""
-        from ..proposals.shpf import verification_status
-
-        return verification_status(self.proposals, today=self.today)
-
-    @cached_property
-    def shpf_assessment(self) -> pd.DataFrame:
-        """The Annex IV Part 3 assessment, one row per proposal and criterion (aid and determination apart)."""
-        from ..proposals.shpf import assess
-
-        return assess(self.proposals)
-
-    @cached_property
-    def shpf_conclusions(self) -> pd.DataFrame:
-        """The Annex IV Part 3 conclusion per proposal, with what it rests on (Article 6.5)."""
-        from ..proposals.shpf import conclusions
-
-        return conclusions(self.proposals)
 
     def status_row(self, key: str, category: str) -> dict | None:
         """Return the review-status row of a chemical key and category, or ``None``."""

@@ -22,7 +22,8 @@ from ..convention.reference import development_status, items
 from ..errors import Problems
 from ..text import is_blank
 from .fields import incident_schema, part2_schema, proposal_schema
-from .reader import _scalar, check_determination, empty_determinations, flatten_case, validate_frame
+from .records import _scalar, check_determination, empty_determinations, flatten_case, join_rows
+from .validate import validate_frame
 
 KIND = "shpf_proposal"
 CATEGORY = "shpf"
@@ -201,30 +202,8 @@ def _table_kind(df: pd.DataFrame) -> str:
     return "proposals"
 
 
-def _frame(rows: list[dict], tables: list[pd.DataFrame]) -> pd.DataFrame:
-    frames = []
-    if rows:
-        frames.append(pd.DataFrame(rows, dtype=object).fillna(""))
-    frames.extend(tables)
-    if not frames:
-        return pd.DataFrame({"_source": pd.Series(dtype=str), "_record": pd.Series(dtype=str), "_doc": pd.Series(dtype=int)})
-    raw = pd.concat(frames, ignore_index=True, sort=False)
-    for c in raw.columns:
-        if c != "_doc":
-            col = raw[c]
-            if isinstance(col.dtype, pd.CategoricalDtype):  # a dictionary-encoded table column beside case-file rows
-                if col.isna().any():
-                    raw[c] = (col if "" in col.cat.categories else col.cat.add_categories([""])).fillna("")
-            else:
-                raw[c] = col.fillna("")
-    # Which document a row came from (the duplicate check compares it): case-file proposals
-    # carry theirs; every table row and every Part B / Part 2 entry is a document of its own.
-    doc = pd.to_numeric(raw["_doc"], errors="coerce") if "_doc" in raw.columns else pd.Series(np.nan, index=raw.index)
-    missing = doc.isna().to_numpy()
-    start = int(doc.max()) + 1 if (~missing).any() else 0
-    doc[missing] = np.arange(start, start + int(missing.sum()))
-    raw["_doc"] = doc.astype(int)
-    return raw
+_frame = join_rows  # one way of joining case-file rows and tables (crc_tools.intake.records)
+"""Case-file proposals carry their document; every table row and every Part B / Part 2 entry is a document of its own."""
 
 
 def _prepare_table(df: pd.DataFrame, schema, problems: Problems, what: str) -> pd.DataFrame | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ..convention.cas import cas_problem, split_cas
 from ..text import control_character, is_blank, normalize_name
 from .fields import SUBSTANCE_SECTIONS, FieldSpec, substance_schema
-from .reader import MAX_TEXT_CHARS, READERS
+from .records import MAX_TEXT_CHARS, READERS
 
 KIND = "substance"
 LISTS = {key: section for section, (_, key) in SUBSTANCE_SECTIONS.items() if key}

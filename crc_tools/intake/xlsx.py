@@ -12,35 +12,24 @@ the file, so rows stored out of order are read where they belong.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
-import struct
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.parsers import expat
 
 from .limits import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_ROWS,
-    MAX_XLSX_PART_BYTES,
-    MAX_XLSX_PARTS,
     LimitExceeded,
     column_letters,
     too_many_columns,
     too_many_rows,
 )
+from .xlsxparts import Package, WorkbookError, _local  # noqa: F401 - WorkbookError kept importable from here
 
 EXCEL_MAX_ROW = 1_048_576
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d{1,7})")
 _BUILTIN_DATE_FORMATS = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} | set(range(50, 59))
-_CHUNK = 1 << 20
-_ROW_TAGS = (b"<row ", b"<row>", b"<row/", b":row ", b":row>", b":row/")
-
-
-class WorkbookError(ValueError):
-    """The file is not a workbook that can be read (a broken zip, a missing part, a DTD …)."""
 
 
 @dataclass
@@ -63,125 +52,15 @@ class SheetCells:
     """(row, column) of cells whose text passed :data:`MAX_CELL_CHARS` (not kept)."""
 
 
-def _local(name: str) -> str:
-    return name.rpartition(":")[2]
-
-
-def _entry_count(path: Path) -> int:
-    """Return how many entries the zip's end record declares, read before the central directory is loaded."""
-    with open(path, "rb") as fh:
-        fh.seek(0, 2)
-        size = fh.tell()
-        fh.seek(max(0, size - 65_557))
-        tail = fh.read()
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) < at + 22:
-        raise WorkbookError("not an XLSX workbook (no zip directory found)")
-    return struct.unpack("<H", tail[at + 10: at + 12])[0]
-
-
-class Workbook:
-    """An XLSX workbook opened for reading within the limits."""
+class Workbook(Package):
+    """An XLSX workbook opened for reading within the limits: its sheets, shared strings, date styles and cells."""
 
     def __init__(self, path: str | Path):
-        self.path = Path(path)
-        count = _entry_count(self.path)
-        if count >= min(MAX_XLSX_PARTS, 0xFFFF):
-            raise LimitExceeded(f"the workbook holds {count:,} parts, more than the {MAX_XLSX_PARTS:,} a workbook may have (limit: {MAX_XLSX_PARTS:,} parts)")
-        try:
-            self.zip = zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise WorkbookError(f"not a readable XLSX workbook ({exc})") from None
-        self.parts = {info.filename: info for info in self.zip.infolist()}
+        super().__init__(path)
         self._strings: tuple[list, set] | None = None
         self._dates: set | None = None
         self.date1904 = False
         self.main = self._main_part()
-
-    def close(self) -> None:
-        """Close the zip."""
-        self.zip.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    # ------------------------------------------------------------------ parts
-
-    def parse(self, name: str, start, end=None, data=None) -> None:
-        """Stream one part through expat with the given handlers, within :data:`MAX_XLSX_PART_BYTES`."""
-        info = self.parts.get(name)
-        if info is None:
-            raise WorkbookError(f"the workbook has no part {name}")
-        if info.file_size > MAX_XLSX_PART_BYTES:
-            raise LimitExceeded(f"part {name} is {info.file_size:,} bytes uncompressed, more than the {MAX_XLSX_PART_BYTES:,} a workbook part may have (limit: {MAX_XLSX_PART_BYTES // 1024 // 1024} MB uncompressed)")
-        parser = expat.ParserCreate()
-        parser.buffer_text = True
-        parser.StartElementHandler = start
-        if end is not None:
-            parser.EndElementHandler = end
-        if data is not None:
-            parser.CharacterDataHandler = data
-
-        def refuse(*_args):
-            raise WorkbookError(f"part {name} declares a DTD or an entity, which a workbook never needs; not read")
-
-        parser.StartDoctypeDeclHandler = refuse
-        parser.EntityDeclHandler = refuse
-        total = 0
-        try:
-            with self.zip.open(info) as fh:
-                while chunk := fh.read(_CHUNK):
-                    total += len(chunk)
-                    if total > MAX_XLSX_PART_BYTES:
-                        raise LimitExceeded(f"part {name} is more than {MAX_XLSX_PART_BYTES:,} bytes uncompressed (limit: {MAX_XLSX_PART_BYTES // 1024 // 1024} MB uncompressed)")
-                    parser.Parse(chunk, False)
-                parser.Parse(b"", True)
-        except expat.ExpatError as exc:
-            raise WorkbookError(f"part {name} is not well-formed XML ({expat.ErrorString(exc.code)}, line {exc.lineno})") from None
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-            raise WorkbookError(f"part {name} cannot be read ({exc})") from None
-
-    def count_rows(self, name: str) -> int:
-        """Return how many row elements a sheet part holds, counted in its bytes before it is parsed.
-
-        A sheet of a million tiny rows is refused in the time it takes to decompress it, not
-        to parse it. The part's size is bounded first, as for :meth:`parse`.
-        """
-        info = self.parts[name]
-        if info.file_size > MAX_XLSX_PART_BYTES:
-            raise LimitExceeded(f"part {name} is {info.file_size:,} bytes uncompressed, more than the {MAX_XLSX_PART_BYTES:,} a workbook part may have (limit: {MAX_XLSX_PART_BYTES // 1024 // 1024} MB uncompressed)")
-        count, tail, total = 0, b"", 0
-        try:
-            with self.zip.open(info) as fh:
-                while chunk := fh.read(_CHUNK):
-                    total += len(chunk)
-                    if total > MAX_XLSX_PART_BYTES:
-                        raise LimitExceeded(f"part {name} is more than {MAX_XLSX_PART_BYTES:,} bytes uncompressed (limit: {MAX_XLSX_PART_BYTES // 1024 // 1024} MB uncompressed)")
-                    window = tail + chunk
-                    count += sum(window.count(p) - tail.count(p) for p in _ROW_TAGS)
-                    tail = window[-8:]
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-            raise WorkbookError(f"part {name} cannot be read ({exc})") from None
-        return count
-
-    def _relations(self, part: str) -> dict[str, str]:
-        """Return the relationships of a part: id → target part name."""
-        folder, base = posixpath.split(part)
-        rels_name = posixpath.join(folder, "_rels", base + ".rels")
-        out: dict[str, str] = {}
-        if rels_name not in self.parts:
-            return out
-
-        def start(name, attrs):
-            if _local(name) == "Relationship" and attrs.get("TargetMode") != "External":
-                target = attrs.get("Target", "")
-                out[attrs.get("Id", "")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-
-        self.parse(rels_name, start)
-        return out
 
     def _main_part(self) -> str:
         for target in self._relations("").values():
