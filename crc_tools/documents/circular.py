@@ -23,6 +23,7 @@ import datetime as dt
 
 import pandas as pd
 
+from ..i18n import N_, _, lookup
 from ..convention.reference import annex_iii
 from . import model as dm
 
@@ -100,7 +101,7 @@ def _appendix_iii(end: dt.date) -> tuple[dict, int]:
         dm.p("Only the CAS numbers of parent compounds are listed.", "note"),
         dm.table([("chemical", "Chemical"), ("cas", "Relevant CAS number(s)"), ("category", "Category")], rows, key="annex_iii"),
     ]
-    return dm.section("appendix-iii", APPENDIX_TITLES["III"], number="Appendix III", blocks=blocks), len(rows)
+    return dm.section("appendix-iii", APPENDIX_TITLES["III"], number=N_("Appendix III"), blocks=blocks), len(rows)
 
 
 def _date_cell(r: dict) -> str | None:
@@ -150,11 +151,11 @@ def _part_b(status: pd.DataFrame, end: dt.date) -> list[dict]:
 
 def _appendix_iv(status: pd.DataFrame, end: dt.date) -> list[dict]:
     return [
-        dm.section("appendix-iv", APPENDIX_TITLES["IV"], number="Appendix IV", part="appendix-iv", blocks=[dm.p(
+        dm.section("appendix-iv", APPENDIX_TITLES["IV"], number=N_("Appendix IV"), part="appendix-iv", blocks=[dm.p(
             f"The import responses of Parties as at {long_date(end)} — for each Party and chemical its latest response, final or interim, which supersedes any earlier one "
             "(Article 10.2) — and the cases of failure to transmit a response (Article 10.10). Import responses from States that are not Parties are not compiled (decision RC-1/13).")]),
-        dm.section("appendix-iv.a", "Import responses received from Parties", number="Part A", level=2, part="appendix-iv", blocks=_part_a(status)),
-        dm.section("appendix-iv.b", "Cases of failure to transmit a response", number="Part B", level=2, part="appendix-iv", blocks=_part_b(status, end)),
+        dm.section("appendix-iv.a", "Import responses received from Parties", number=N_("Part A"), level=2, part="appendix-iv", blocks=_part_a(status)),
+        dm.section("appendix-iv.b", "Cases of failure to transmit a response", number=N_("Part B"), level=2, part="appendix-iv", blocks=_part_b(status, end)),
     ]
 
 
@@ -179,7 +180,7 @@ def _appendix_vi(data, end: dt.date) -> tuple[dict, int]:
         dm.table([("chemical", "Chemical"), ("category", "Category"), ("parties", "Notifying or proposing Parties"), ("regions", "PIC regions")], rows, key="pending")
         if rows else dm.p("No such chemical.", "note"),
     ]
-    return dm.section("appendix-vi", APPENDIX_TITLES["VI"], number="Appendix VI", blocks=blocks), len(rows)
+    return dm.section("appendix-vi", APPENDIX_TITLES["VI"], number=N_("Appendix VI"), blocks=blocks), len(rows)
 
 
 def _dispatch_lines(end: dt.date) -> list[str]:

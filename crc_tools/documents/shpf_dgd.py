@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..i18n import N_, _, lookup
 from ..convention.reference import PIC_REGIONS, annex_iii_matches, hs_codes, items, stockholm_for
 from ..text import normalize_name, safe_filename
 from . import model as dm
@@ -297,7 +298,7 @@ def annex_2(ctx: Shpf) -> list[dict]:
             a2.append(incident_fields(inc, e["party"]))
         if not reports:
             a2.append(dm.to_complete("The incident reports (the report forms for human-health and environmental incidents)."))
-    return [dm.section("annex2", "The proposal and its incident reports", number="Annex 2", blocks=a2 or [dm.to_complete()])]
+    return [dm.section("annex2", "The proposal and its incident reports", number=N_("Annex 2"), blocks=a2 or [dm.to_complete()])]
 
 
 def annex_3(ctx: Shpf) -> list[dict]:

@@ -12,6 +12,7 @@ are outside the Convention (Article 3.2(c)); 4.5 says where they are addressed.
 
 from __future__ import annotations
 
+from ..i18n import N_, _, lookup
 from . import model as dm
 from .parts import References, text
 from .style import join, party_label
@@ -153,7 +154,7 @@ def evaluation_blocks(sub: dict, topic: str, parties: list[str], refs: Reference
 
 def annex1_sections(sub: dict, refs: References, parties: list[str], *, title: str, intro: str, extra: list[dict] | None = None) -> list[dict]:
     """Return Annex 1 with its sections 1-6 (and any ``extra`` sections of a variant after them)."""
-    out = [dm.section("annex1", title, number="Annex 1", part="annex1", blocks=[dm.p(intro)])]
+    out = [dm.section("annex1", title, number=N_("Annex 1"), part="annex1", blocks=[dm.p(intro)])]
     out.append(dm.section("annex1.1", "Physico-chemical properties", number="1", level=2, part="annex1", blocks=properties_blocks(sub, refs)))
     for n, (topic, heading) in enumerate(TOPICS, start=2):
         out.append(dm.section(f"annex1.{n}", heading, number=str(n), level=2, part="annex1", blocks=evaluation_blocks(sub, topic, parties, refs)))

@@ -334,6 +334,31 @@ def _cover(d, s: dict) -> None:
     d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+def _set_language(d, tag: str | None) -> None:
+    """Give a translated document its language: the file's language property and the proofing language of its default run style."""
+    if not tag:
+        return
+    from docx.oxml.ns import qn
+
+    d.core_properties.language = tag
+    styles = d.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = _el("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = _el("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = _el("w:rPr")
+        rpr_default.append(rpr)
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    rpr.append(_el("w:lang", val=tag, eastAsia=tag, bidi=tag))
+
+
 def build_docx(document: dict):
     """Return a python-docx ``Document`` for a document model, in the UN meeting-document layout."""
     dm.check_model(document)
@@ -349,6 +374,7 @@ def build_docx(document: dict):
     props.author = "crc-tools (draft)"
     props.identifier = xml_safe(subject_tag(dm.document_subject(document)))  # whose document this is: see crc_tools.writers
     props.comments = "Draft generated from the data; edit freely. Items marked 'To be completed.' need completing."
+    _set_language(d, document.get("meta", {}).get("lang_tag"))
     _header_footer(d, document)
     missing = dm.missing_text(document)
     contents = document["kind"] in ("dgd", "synopsis")
