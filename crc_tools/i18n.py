@@ -41,9 +41,11 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español", "nl": "N
 """Each language as it names itself (the dashboard's language switch)."""
 BCP47 = {"en": "en-GB", "fr": "fr-FR", "es": "es-ES", "nl": "nl-NL"}
 """Language tags for HTML ``lang`` and the DOCX proofing language (UN documents use British English)."""
-EXTRACT_KEYWORDS = ("_", "N_", "ngettext:1,2", "lookup", "field", "section:2", "heading", "to_complete")
-"""What ``pybabel extract`` reads as messages besides gettext's own: the document model's constructors
-(:mod:`crc_tools.documents.model`) translate their labels, so a literal label is a message."""
+EXTRACT_KEYWORDS = {"_": (1,), "N_": (1,), "ngettext": (1, 2), "lookup": (1,), "field": (1,), "section": (2,), "heading": (1,), "to_complete": (1,)}
+"""The calls whose literal string arguments are messages (argument positions, from 1): gettext's own, and
+the document model's constructors (:mod:`crc_tools.documents.model`), which translate their labels."""
+EXTRACT_NAMED = {"section": ("heading_text", "number"), "fields": ("caption",), "table": ("caption",)}
+"""Named arguments of the constructors that are messages too (``number=N_("Annex 2")`` is marked explicitly elsewhere)."""
 AWAITING = "awaiting an official text"
 """The translator comment of an entry whose official text has not been found."""
 
@@ -252,6 +254,64 @@ def lookup(text: str) -> str:
     return str(text) if tr is None else tr.lookup(text)
 
 
+# --------------------------------------------------------------------------- extraction
+
+
+def extract_python(fileobj, keywords, comment_tags, options):
+    """Babel extractor for the suite's Python: every literal string argument of :data:`EXTRACT_KEYWORDS` calls, nested or not.
+
+    Babel's own Python extractor drops a message nested in the call of another keyword
+    (``section("1", "Heading", blocks=[p(_("Text"))])``); this one reads the syntax tree, so
+    every call counts. f-strings are not messages (use ``_("... {name}").format(name=...)``).
+    """
+    import ast
+
+    try:
+        tree = ast.parse(fileobj.read())
+    except SyntaxError:
+        return
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr if isinstance(node.func, ast.Attribute) else ""
+        found = [node.args[i - 1] for i in EXTRACT_KEYWORDS.get(name, ()) if i <= len(node.args)]
+        found += [k.value for k in node.keywords if k.arg in EXTRACT_NAMED.get(name, ())]
+        strings = [a.value for a in found if isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value]
+        if name == "ngettext" and len(strings) == 2:
+            yield node.lineno, name, tuple(strings), []
+        else:
+            for message in strings:
+                yield node.lineno, None, message, []
+
+
+def extract_convention_items(fileobj, keywords, comment_tags, options):
+    """Babel extractor for ``data/reference/convention_items.yaml``: every set title, group text, heading and item text.
+
+    Declared in ``babel.cfg``; yields ``(line, None, message, comments)`` where the comment
+    names the Convention's paragraph (``Annex II (b)(i)``), so a translator knows which
+    official text to quote.
+    """
+    import yaml
+
+    text = fileobj.read().decode("utf-8")
+    data = yaml.safe_load(text) or {}
+    lines = text.splitlines()
+
+    def line_of(message: str) -> int:
+        return next((i for i, line in enumerate(lines, start=1) if message in line), 0)
+
+    for name, item_set in (data.get("sets") or {}).items():
+        label = name.replace("_", " ").title()
+        if item_set.get("title"):
+            yield line_of(item_set["title"]), None, item_set["title"], [f"{label}: title"]
+        for group, message in (item_set.get("groups") or {}).items():
+            yield line_of(message), None, message, [f"{label} {group}: chapeau"]
+        for item in item_set.get("items") or []:
+            if item.get("heading"):
+                yield line_of(item["heading"]), None, item["heading"], [f"{label}: heading of {item['id']}"]
+            yield line_of(item["text"]), None, item["text"], [f"{label} {item['id']}"]
+
+
 # --------------------------------------------------------------------------- dates and numbers
 
 
@@ -278,5 +338,39 @@ def format_number(value, lang: str | None = None) -> str:
 __all__ = [
     "DOMAIN", "LOCALE_DIR", "LANGUAGES", "DOCUMENT_LANGUAGES", "LANGUAGE_NAMES", "BCP47", "AWAITING", "N_", "check_language",
     "po_path", "compiled", "entries", "Entry", "Translator", "translator", "current", "current_lang", "using", "_", "ngettext", "lookup",
-    "format_date_long", "format_number",
+    "format_date_long", "format_number", "extract_python", "extract_convention_items", "extract_args", "EXTRACT_KEYWORDS",
 ]
+
+
+def extract_args(output: str | os.PathLike) -> list[str]:
+    """Return the ``pybabel`` arguments that extract every message of the suite into ``output`` (run from the repository root)."""
+    args = ["extract", "-F", "babel.cfg", "--no-wrap", "--sort-by-file", "--project", "crc-tools", "--copyright-holder", "crc-tools contributors"]
+    return args + ["-o", str(output), "."]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m crc_tools.i18n extract|update``: refresh the template, then merge it into each language's catalogue.
+
+    ``update`` adds new messages untranslated (never guessed from a similar one:
+    ``--no-fuzzy-matching``); a translator then fills them from an official text or marks them
+    fuzzy, "awaiting an official text" (docs/languages.md).
+    """
+    import sys
+
+    from babel.messages.frontend import CommandLineInterface
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    pot = LOCALE_DIR / f"{DOMAIN}.pot"
+    cli = CommandLineInterface()
+    if not argv or argv[0] not in ("extract", "update"):
+        print("usage: python -m crc_tools.i18n extract|update", file=sys.stderr)
+        return 2
+    cli.run(["pybabel", "-q", *extract_args(pot)])
+    if argv[0] == "update":
+        for lang in LANGUAGES[1:]:
+            cli.run(["pybabel", "-q", "update", "-i", str(pot), "-d", str(LOCALE_DIR), "-D", DOMAIN, "-l", lang, "--no-wrap", "--no-fuzzy-matching", "--ignore-obsolete"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -16,6 +16,7 @@ import datetime as dt
 import difflib
 
 from ..convention.reference import items
+from ..i18n import N_, _, lookup
 from ..text import safe_filename
 from . import model as dm
 from .casedata import CaseData, DocumentDataError, case_data
@@ -24,10 +25,10 @@ from .reasoning import Paragraphs, aid_notes, criterion_paragraph, documents_rev
 from .style import name_in_prose, region_prose, sentence_start
 
 GROUP_TITLES = {
-    "(a)": "protection of human health or the environment",
-    "(b)": "a risk evaluation under the prevailing conditions",
-    "(c)": "a sufficiently broad basis to merit listing",
-    "(d)": "not intentional misuse alone",
+    "(a)": N_("protection of human health or the environment"),
+    "(b)": N_("a risk evaluation under the prevailing conditions"),
+    "(c)": N_("a sufficiently broad basis to merit listing"),
+    "(d)": N_("not intentional misuse alone"),
 }
 
 
@@ -87,9 +88,9 @@ def _criteria_sections(rows: dict, subject: str, number: Paragraphs) -> list[dic
     out = []
     for group, title in GROUP_TITLES.items():
         members = [i for i in ann.items if i.group == group]
-        blocks = [dm.p(ann.groups.get(group, "") if len(members) > 1 else members[0].text, "legal")]
+        blocks = [dm.p(lookup(ann.groups.get(group, "") if len(members) > 1 else members[0].text), "legal")]
         blocks += [criterion_paragraph(it, rows.get(it.id), number, subject) for it in members]
-        out.append(dm.section(group, f"Criterion {group}: {title}", part=group.strip("()"), blocks=blocks))
+        out.append(dm.section(group, _("Criterion {group}: {title}").format(group=group, title=lookup(title)), part=group.strip("()"), blocks=blocks))
     return out
 
 
