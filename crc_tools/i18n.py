@@ -44,7 +44,7 @@ BCP47 = {"en": "en-GB", "fr": "fr-FR", "es": "es-ES", "nl": "nl-NL"}
 EXTRACT_KEYWORDS = {"_": (1,), "N_": (1,), "ngettext": (1, 2), "lookup": (1,), "field": (1,), "section": (2,), "heading": (1,), "to_complete": (1,)}
 """The calls whose literal string arguments are messages (argument positions, from 1): gettext's own, and
 the document model's constructors (:mod:`crc_tools.documents.model`), which translate their labels."""
-EXTRACT_NAMED = {"section": ("heading_text", "number"), "fields": ("caption",), "table": ("caption",)}
+EXTRACT_NAMED = {"section": ("heading_text",), "fields": ("caption",), "table": ("caption",)}
 """Named arguments of the constructors that are messages too (``number=N_("Annex 2")`` is marked explicitly elsewhere)."""
 AWAITING = "awaiting an official text"
 """The translator comment of an entry whose official text has not been found."""
@@ -133,7 +133,7 @@ def _entries(lang: str, mtime: float) -> dict[str, Entry]:
     for m in _read_po(po_path(lang)):
         if not m.id or isinstance(m.id, tuple):
             continue
-        comments = tuple(m.auto_comments) + tuple(m.user_comments)
+        comments = (" ".join(m.auto_comments), " ".join(m.user_comments))  # a long comment is written over several lines
         out[m.id] = Entry(str(m.string or ""), m.fuzzy, any(AWAITING in c for c in comments), comments)
     return out
 
@@ -166,12 +166,15 @@ class Translator:
         po = po_path(self.lang)
         self._t = _translations(self.lang, po.stat().st_mtime) if self.lang != "en" and po.is_file() else _gettext.NullTranslations()
         self._entries = entries(self.lang)
+        self._translated = {e.msgstr for e in self._entries.values() if e.msgstr and not e.fuzzy}
 
     def gettext(self, message: str) -> str:
         """Return a message in this language (the English where the catalogue has no official text)."""
         message = str(message)
         if self.lang == "en" or not message:
             return message
+        if message in self._translated:
+            return message  # already in this language (a heading composed of translated parts)
         self.used.add(message)
         if message not in self._entries:
             self.missing.add(message)

@@ -99,7 +99,7 @@ def appendix_v(data: CaseData, start: dt.date, end: dt.date) -> list[dict]:
     status = review_status(base, data.determinations, today=data.today) if len(base) else pd.DataFrame()
     waiting = awaiting_second_region(status) if len(status) else status
     rows = [[r["chemical"], category_label(r["category"]), ", ".join(r["parties"]), ", ".join(region_prose(x) for x in r["regions_verified"]), str(r["notifications"]), r["missing"]] for r in (waiting.to_dict("records") if len(waiting) else [])]
-    table = dm.table([("chemical", "Chemical"), ("category", "Category"), ("parties", "Notifying Parties"), ("region", "PIC region"), ("notifications", "Notifications"), ("missing", "What is missing")], rows, key="awaiting")
+    table = dm.table([("chemical", N_("Chemical")), ("category", N_("Category")), ("parties", N_("Notifying Parties")), ("region", N_("PIC region")), ("notifications", N_("Notifications")), ("missing", N_("What is missing"))], rows, key="awaiting")
     return [dm.section(
         "appendix-v", f"Chemicals not listed in Annex III with verified notifications from one PIC region only, as at {un_date(end)}", number=N_("Appendix V"),
         blocks=[dm.p("A chemical becomes a candidate for review by the Chemical Review Committee once verified notifications from two PIC regions are received (Article 5.5). Until then it is listed here, awaiting a notification from a second region."), table if rows else dm.p("No chemical is awaiting a second region.")],
@@ -168,7 +168,7 @@ def appendix_ii(data: CaseData, start: dt.date, end: dt.date) -> list[dict]:
         b_rows.append([str(r["formulation_name"]), str(r["proposing_party"]), region_prose(text(r, "pic_region") or "") or "no established PIC region", date(r, "received_date"),
                        (due + (" (overdue)" if bool(v.get("verification_overdue")) else "")) if due else None, str(v.get("verification_basis") or "not yet verified"), str(v.get("missing_items") or "") or "none", eligibility_text(v)])
     columns = [("formulation", "Formulation"), ("party", "Proposing Party"), ("region", "PIC region"), ("received", "Received"), ("due", "Verification due by (Article 6.2)"),
-               ("status", "Verification"), ("missing", "Annex IV Part 1 items missing"), ("eligibility", "Developing country or economy in transition (Article 6.1)")]
+               ("status", N_("Verification")), ("missing", N_("Annex IV Part 1 items missing")), ("eligibility", N_("Developing country or economy in transition (Article 6.1)"))]
     return [
         dm.section("appendix-ii", "Proposals of severely hazardous pesticide formulations (Article 6)", number=N_("Appendix II"), part="appendix-ii", blocks=blocks),
         dm.section("appendix-ii.a", "Proposals verified as containing the information required by Annex IV Part 1: summaries", number=N_("Part A"), level=2, part="appendix-ii", blocks=a_blocks or [dm.p(NONE_IN_PERIOD)]),

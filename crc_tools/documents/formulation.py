@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..i18n import N_
 from ..convention.formulation import split_list
 from ..convention.reference import CATEGORY_LABELS, formulation_types
 from ..errors import UsageError
@@ -47,13 +48,13 @@ PART2_STATUS_TEXT = {
     "not requested": "not requested: no further information identified by the committee",
 }
 INCIDENT_COLUMNS = [
-    ("report", "Report"),
-    ("date", "Date"),
-    ("place", "Place"),
-    ("affected", "People or organisms affected"),
-    ("exposure_route", "Exposure route"),
-    ("outcome", "Outcome"),
-    ("use_conditions", "Conditions of use"),
+    ("report", N_("Report")),
+    ("date", N_("Date")),
+    ("place", N_("Place")),
+    ("affected", N_("People or organisms affected")),
+    ("exposure_route", N_("Exposure route")),
+    ("outcome", N_("Outcome")),
+    ("use_conditions", N_("Conditions of use")),
 ]
 HS_HEADING_NOTE = (
     "Pesticide preparations fall under HS heading 38.08 (insecticides, herbicides and similar products put up as "

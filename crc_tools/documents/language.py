@@ -29,10 +29,19 @@ def document_language(lang) -> str:
         raise UsageError(str(exc)) from None
 
 
-def build_in(lang: str, build, **kwargs) -> dict:
-    """Build a document model in a language (``build(**kwargs)`` inside :func:`crc_tools.i18n.using`) and mark it."""
-    lang = document_language(lang)
-    with using(lang) as tr:
+def build_in(lang, build, **kwargs) -> dict:
+    """Build a document model in a language (``build(**kwargs)`` inside :func:`crc_tools.i18n.using`) and mark it.
+
+    ``lang`` is a language code or a :class:`~crc_tools.i18n.Translator` (whose record of the
+    messages used the caller then reads, as the tests do).
+    """
+    if isinstance(lang, Translator):
+        document_language(lang.lang)
+        tr_or_lang = lang
+    else:
+        tr_or_lang = document_language(lang)
+    with using(tr_or_lang) as tr:
+        lang = tr.lang
         model = build(**kwargs)
         if lang != "en":
             mark(model, tr)

@@ -46,11 +46,11 @@ from __future__ import annotations
 
 import re
 
-from ..i18n import lookup
+from ..i18n import N_, _, lookup
 
 SCHEMA_VERSION = 2
 
-TO_COMPLETE = "To be completed."
+TO_COMPLETE = N_("To be completed.")
 """What a draft says where the data lack an item: visible and highlighted, never a blank."""
 MISSING = TO_COMPLETE
 MISSING_PROPOSAL = TO_COMPLETE
@@ -185,7 +185,7 @@ def table(columns: list[tuple[str, str]], rows: list[list], *, key: str = "", ca
         "type": "table",
         "key": key,
         "caption": lookup(caption) if caption else caption,
-        "columns": [{"key": k, "label": lookup(label)} for k, label in columns],
+        "columns": [{"key": k, "label": _(label)} for k, label in columns],
         "rows": [[_clean_value(c) for c in r] for r in rows],
     }
 
@@ -214,7 +214,7 @@ def chart(title: str, columns: list[tuple[str, str]], rows: list[list], svg: str
 
 def section(sid: str, heading_text: str, *, number: str = "", level: int = 1, part: str | None = None, blocks: list | None = None) -> dict:
     """Return a section; ``part`` groups sections shown together by one template cell."""
-    return {"id": sid, "part": part or sid, "number": lookup(number) if number else number, "heading": lookup(heading_text), "level": level, "blocks": list(blocks or [])}
+    return {"id": sid, "part": part or sid, "number": lookup(number) if number else number, "heading": _(heading_text) if heading_text else heading_text, "level": level, "blocks": list(blocks or [])}
 
 
 def to_complete(what: str = "") -> dict:

@@ -173,7 +173,7 @@ def section_1(ctx: Shpf) -> list[dict]:
         ctx.notes.append(("Annex III", ctx.coverage_note))
     return [dm.section("1", "Identification and specifications", number="1", blocks=[
         dm.fields(rows, key="identification", caption=name),
-        dm.table([("ingredient", "Active ingredient"), ("cas", "CAS number"), ("concentration", "Concentration")], ing_rows, key="ingredients", caption="Active ingredients of the formulation"),
+        dm.table([("ingredient", N_("Active ingredient")), ("cas", N_("CAS number")), ("concentration", N_("Concentration"))], ing_rows, key="ingredients", caption="Active ingredients of the formulation"),
     ])]
 
 

@@ -26,11 +26,11 @@ SCHEME_WORDS = {"WHO": ("who",), "IARC": ("iarc",), "GHS": ("ghs", "clp", "1272/
 LIMIT_TYPES = {"pesticide": ("ADI", "ARfD", "AOEL"), "industrial": ("OEL",)}
 """Exposure limits a DGD's 4.2 table shows for each category (a row to complete where the data hold none)."""
 TOPICS = (
-    ("toxicology", "Toxicological properties"),
-    ("human_exposure_risk", "Human exposure/Risk evaluation"),
-    ("environmental_fate", "Environmental fate"),
-    ("ecotoxicity", "Effects on non-target organisms"),
-    ("environmental_exposure_risk", "Environmental exposure/Risk evaluation"),
+    ("toxicology", N_("Toxicological properties")),
+    ("human_exposure_risk", N_("Human exposure/Risk evaluation")),
+    ("environmental_fate", N_("Environmental fate")),
+    ("ecotoxicity", N_("Effects on non-target organisms")),
+    ("environmental_exposure_risk", N_("Environmental exposure/Risk evaluation")),
 )
 """Annex 1 sections 2-6, in the order of published DGDs; section 1 is the physico-chemical properties."""
 
@@ -69,7 +69,7 @@ def hazard_classification(sub: dict, category: str, refs: References) -> list[di
     for key, label in SCHEMES[_kind(category)]:
         if not any(w in f"{given} " for w in SCHEME_WORDS[key]):
             rows.append([label, None, None, None])
-    return [dm.table([("scheme", "Classification scheme"), ("class", "Class or category"), ("statement", "Hazard statement"), ("reference", "Reference")], rows, key="hazard_classification")]
+    return [dm.table([("scheme", N_("Classification scheme")), ("class", N_("Class or category")), ("statement", N_("Hazard statement")), ("reference", N_("Reference"))], rows, key="hazard_classification")]
 
 
 def exposure_limits(sub: dict, category: str, refs: References) -> list[dict]:
@@ -77,7 +77,7 @@ def exposure_limits(sub: dict, category: str, refs: References) -> list[dict]:
     rows = [[x["type"], x["value"] or None, x["unit"] or None, x["body"] or None, refs.cite(sub, x["source"])] for x in sub["exposure_limits"]]
     given = {r[0].split()[0].casefold() for r in rows if r[0]}
     rows += [[t, None, None, None, None] for t in LIMIT_TYPES[_kind(category)] if t.casefold() not in given]
-    return [dm.table([("type", "Type of limit"), ("value", "Value"), ("unit", "Unit"), ("body", "Set by"), ("reference", "Reference")], rows, key="exposure_limits")]
+    return [dm.table([("type", N_("Type of limit")), ("value", N_("Value")), ("unit", N_("Unit")), ("body", N_("Set by")), ("reference", N_("Reference"))], rows, key="exposure_limits")]
 
 
 def packaging(sub: dict, refs: References) -> list[dict]:
@@ -141,7 +141,7 @@ def properties_blocks(sub: dict, refs: References) -> list[dict]:
     rows = [[x["row"] or None, x["property"], x["value"] or None, x["conditions"] or "—", refs.cite(sub, x["source"])] for x in sub["physico_chemical_properties"]]
     if not rows:
         return [dm.to_complete("Physico-chemical properties (identity, colour and texture, melting point, density, vapour pressure, solubility in water and in organic solvents, partition coefficient, hydrolytic stability).")]
-    return [dm.table([("row", "Row"), ("property", "Property"), ("value", "Value"), ("conditions", "Conditions"), ("reference", "Reference")], rows, key="properties")]
+    return [dm.table([("row", N_("Row")), ("property", N_("Property")), ("value", N_("Value")), ("conditions", N_("Conditions")), ("reference", N_("Reference"))], rows, key="properties")]
 
 
 def evaluation_blocks(sub: dict, topic: str, parties: list[str], refs: References) -> list[dict]:
@@ -149,7 +149,7 @@ def evaluation_blocks(sub: dict, topic: str, parties: list[str], refs: Reference
     rows = [[party_label(x["party"]), x["heading"] or None, x["summary"], refs.cite(sub, x["source"])] for x in sub["evaluations"] if x["topic"] == topic]
     if not rows:
         return [dm.to_complete(f"The evaluation summaries of {join(parties)}." if parties else "")]
-    return [dm.table([("party", "Party"), ("heading", "Topic"), ("summary", "Summary"), ("reference", "Reference")], rows, key=f"evaluation_{topic}")]
+    return [dm.table([("party", N_("Party")), ("heading", N_("Topic")), ("summary", N_("Summary")), ("reference", N_("Reference"))], rows, key=f"evaluation_{topic}")]
 
 
 def annex1_sections(sub: dict, refs: References, parties: list[str], *, title: str, intro: str, extra: list[dict] | None = None) -> list[dict]:

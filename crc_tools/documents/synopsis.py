@@ -12,6 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
+from ..i18n import N_
 from ..errors import UsageError
 from . import model as dm
 from .appendices import APPENDICES, place, rank, region_counts
@@ -75,7 +76,7 @@ def _region_year_chart(df: pd.DataFrame) -> dict | None:
         svg = ""
     return dm.chart(
         "Notifications received, by PIC region and year (all notifications held up to the end of the period)",
-        [("year", "Year received"), ("pic_region", "PIC region"), ("notifications", "Notifications")],
+        [("year", N_("Year received")), ("pic_region", N_("PIC region")), ("notifications", N_("Notifications"))],
         [[str(r["year"]), r["pic_region"], str(r["notifications"])] for r in records],
         svg,
         key="region_year",
@@ -95,7 +96,7 @@ def _summary(data: CaseData, start: dt.date, end: dt.date) -> dict:
             f"In this period {len(in_period)} notification record(s) were received: {n_ok} verified as containing the information required by Annex I "
             f"and {len(in_period) - n_ok} found incomplete or not yet verified (Article 5.3)."
         ),
-        dm.table([("pic_region", "PIC region"), ("category", "Category"), ("notifications", "Notifications received")], rows, key="summary", caption="Notifications received in the period") if rows else dm.p("No notification was received in this period."),
+        dm.table([("pic_region", N_("PIC region")), ("category", N_("Category")), ("notifications", N_("Notifications received"))], rows, key="summary", caption="Notifications received in the period") if rows else dm.p("No notification was received in this period."),
     ]
     undated = int(rec.isna().sum()) if len(df) else 0
     if undated:
