@@ -43,7 +43,7 @@ def data():
 def _subjects(data) -> list[tuple[str, str]]:
     """Every chemical and category of the sample notifications (each has a DGD, drafted or to complete)."""
     df = data.prepared
-    return sorted({(data.identities[k].name, str(c)) for k, c in zip(df["chemical_key"], df["category"])})
+    return sorted({(data.identities[k].name, str(c)) for k, c in zip(df["chemical_key"], df["category"], strict=True)})
 
 
 def _awaiting_or_translated(lang: str, messages) -> list[str]:

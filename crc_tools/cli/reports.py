@@ -91,6 +91,7 @@ def _run(requests, args) -> int:
                 template=args.template,
                 variant=req.variant,
                 symbol=req.symbol,
+                lang=req.lang,
             )
         except CrcError as exc:
             _report_problems(getattr(exc, "problems", []))

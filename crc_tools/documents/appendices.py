@@ -20,8 +20,8 @@ import datetime as dt
 
 import pandas as pd
 
-from ..i18n import N_, _, lookup
 from ..convention.reference import PIC_REGIONS
+from ..i18n import N_, lookup
 from ..text import is_blank
 from . import model as dm
 from .casedata import CaseData

@@ -23,8 +23,8 @@ import datetime as dt
 
 import pandas as pd
 
-from ..i18n import N_, _, current_lang, format_date_long, lookup
 from ..convention.reference import annex_iii
+from ..i18n import N_, _, current_lang, format_date_long, lookup
 from . import model as dm
 
 APPENDIX_TITLES = {

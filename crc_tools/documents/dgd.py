@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..i18n import N_, _, lookup
 from ..convention.reference import PIC_REGIONS, annex_iii_matches, hs_codes_for, stockholm_for
+from ..i18n import N_, _, lookup
 from ..text import normalize_name, safe_filename
 from . import model as dm
 from . import substance as sb

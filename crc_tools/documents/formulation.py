@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..i18n import N_
 from ..convention.formulation import split_list
 from ..convention.reference import CATEGORY_LABELS, formulation_types
 from ..errors import UsageError
+from ..i18n import N_
 from ..text import is_blank, normalize_name
 from . import model as dm
 from .casedata import CaseData, DocumentDataError

@@ -572,6 +572,7 @@ def render(
     template: str | Path | None = None,
     variant: str = "fra",
     symbol: str | None = None,
+    lang: str = "en",
     today: dt.date | None = None,
 ) -> Rendered:
     """Render one document and write it in the asked formats.
@@ -579,9 +580,7 @@ def render(
     Parameters
     ----------
     document : {"dgd", "rationale", "synopsis"}
-        Which document: the draft decision guidance document of a chemical (Article
-        7.1), the rationale of a notification (Annex II), the six-monthly synopsis
-        (Article 5.4).
+        The draft DGD of a chemical (Article 7.1), a rationale (Annex II), the synopsis (Article 5.4).
     chemical, category : str, optional
         The chemical (name, CAS number or Annex III name) and category of a DGD; with
         ``variant="shpf"`` (or ``category="shpf"``) the formulation (its name, a trade
@@ -603,8 +602,9 @@ def render(
         Which DGD: ``fra`` (a banned or severely restricted chemical, the default) or
         ``shpf`` (a severely hazardous pesticide formulation, Article 6 with Annex IV).
     symbol : str, optional
-        The document symbol of the running header (``UNEP/FAO/RC/CRC.22/3``); default a
-        placeholder for the Secretariat to complete.
+        The running header's document symbol (``UNEP/FAO/RC/CRC.22/3``); default a placeholder.
+    lang : str
+        ``en`` (default), ``fr`` or ``es``: the suite's own words (:mod:`crc_tools.documents.language`).
     today : datetime.date, optional
         The date printed on the document.
 
@@ -622,7 +622,7 @@ def render(
         The data hold no such chemical or notification.
     """
     formats = parse_formats(formats)
-    request = Request(kind=document, chemical=chemical, category=category, notification_id=notification_id, date_from=date_from, date_to=date_to, variant=variant, symbol=symbol)
+    request = Request(kind=document, chemical=chemical, category=category, notification_id=notification_id, date_from=date_from, date_to=date_to, variant=variant, symbol=symbol, lang=lang)
     if document not in KINDS:
         raise UsageError(f"unknown document '{document}'; known: {', '.join(KINDS)}")
     session = KernelSession().start()  # boots while the data are read

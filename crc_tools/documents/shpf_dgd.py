@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..i18n import N_, _, lookup
 from ..convention.reference import PIC_REGIONS, annex_iii_matches, hs_codes, items, stockholm_for
+from ..i18n import N_
 from ..text import normalize_name, safe_filename
 from . import model as dm
 from . import substance as sb

@@ -12,7 +12,7 @@ are outside the Convention (Article 3.2(c)); 4.5 says where they are addressed.
 
 from __future__ import annotations
 
-from ..i18n import N_, _, lookup
+from ..i18n import N_
 from . import model as dm
 from .parts import References, text
 from .style import join, party_label

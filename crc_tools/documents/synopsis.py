@@ -12,8 +12,8 @@ import datetime as dt
 
 import pandas as pd
 
-from ..i18n import N_
 from ..errors import UsageError
+from ..i18n import N_
 from . import model as dm
 from .appendices import APPENDICES, place, rank, region_counts
 from .casedata import CaseData, case_data
