@@ -218,3 +218,20 @@ def test_crc_dgd_in_french_writes_french_html_and_docx(tmp_path):
     assert 'w:val="fr-FR"' in styles
     assert "Document d’orientation des décisions" in body
     assert re.search(LONG_DATE["fr"], body)
+
+
+def test_rationale_synopsis_and_circular_in_french_and_spanish(data):
+    from crc_tools.documents.circular import circular_document
+    from crc_tools.documents.language import build_in
+
+    nid = str(data.prepared["notification_id"].iloc[0])
+    fr = build.rationale_document(notification_id=nid, data=data, today=TODAY, lang="fr")
+    legal = [b["text"] for s in fr["sections"] for b in s["blocks"] if b.get("style") == "legal"]
+    # Annex II (b) as the Secretariat quotes the French text; (a), (c), (d) await an official text (English)
+    assert any(t.startswith("Vérifie que la mesure de réglementation finale") for t in legal)
+    assert any(t.startswith("Confirm that the final regulatory action") for t in legal)
+    es = build.synopsis_document(data=data, today=TODAY, lang="es")
+    assert es["meta"]["lang"] == "es" and re.search(LONG_DATE["es"], es["sections"][0]["heading"])
+    circ = build_in("fr", circular_document, data=None, date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 6, 30), today=TODAY)
+    assert circ["title"] == "Circulaire PIC – juin 2026"
+    assert "CIRCULAIRE PIC – juin 2026" in [b["text"] for b in circ["sections"][0]["blocks"]]
