@@ -352,7 +352,7 @@ def extract_args(output: str | os.PathLike) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m crc_tools.i18n extract|update``: refresh the template, then merge it into each language's catalogue.
+    """``python -m crc_tools.i18n extract|update|awaiting LANG``: refresh the template, merge it into each catalogue, or list what awaits an official text.
 
     ``update`` adds new messages untranslated (never guessed from a similar one:
     ``--no-fuzzy-matching``); a translator then fills them from an official text or marks them
@@ -365,8 +365,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     pot = LOCALE_DIR / f"{DOMAIN}.pot"
     cli = CommandLineInterface()
+    if len(argv) == 2 and argv[0] == "awaiting" and argv[1] in LANGUAGES[1:]:
+        for message, e in sorted(entries(argv[1]).items(), key=lambda x: x[0].casefold()):
+            if e.fuzzy or not e.msgstr:
+                print(" ".join(message.split()))
+        return 0
     if not argv or argv[0] not in ("extract", "update"):
-        print("usage: python -m crc_tools.i18n extract|update", file=sys.stderr)
+        print("usage: python -m crc_tools.i18n extract|update|awaiting LANG", file=sys.stderr)
         return 2
     cli.run(["pybabel", "-q", *extract_args(pot)])
     if argv[0] == "update":
