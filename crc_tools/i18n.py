@@ -131,10 +131,12 @@ class Entry:
 def _entries(lang: str, mtime: float) -> dict[str, Entry]:
     out = {}
     for m in _read_po(po_path(lang)):
-        if not m.id or isinstance(m.id, tuple):
+        if not m.id:
             continue
+        msgid = m.id[0] if isinstance(m.id, (tuple, list)) else m.id  # a plural entry by its singular
+        msgstr = (m.string[0] if m.string else "") if isinstance(m.string, (tuple, list)) else m.string
         comments = (" ".join(m.auto_comments), " ".join(m.user_comments))  # a long comment is written over several lines
-        out[m.id] = Entry(str(m.string or ""), m.fuzzy, any(AWAITING in c for c in comments), comments)
+        out[msgid] = Entry(str(msgstr or ""), m.fuzzy, any(AWAITING in c for c in comments), comments)
     return out
 
 

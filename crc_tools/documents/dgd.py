@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..convention.reference import PIC_REGIONS, annex_iii_matches, hs_codes_for, stockholm_for
-from ..i18n import N_, _, lookup
+from ..i18n import N_, _, lookup, ngettext
 from ..text import normalize_name, safe_filename
 from . import model as dm
 from . import substance as sb
@@ -185,28 +185,44 @@ def _lead(ctx: Fra) -> list[dict]:
     basis = ctx.basis
     if not basis:
         return [dm.to_complete(_("No notification of {chemical} in the {category} category has been concluded to meet the criteria of Annex II: there is no basis for listing yet (Article 5.6).").format(chemical=ctx.name, category=lookup(ctx.category)))]
-    types = sorted({FRA_TYPE_LABELS.get(str(e["row"].get("fra_type") or ""), "") for e in basis} - {""})
-    action = " or ".join({"banned": "ban", "severely restricted": "severely restrict"}[t] for t in types) or "ban or severely restrict"
+    types = tuple(sorted({FRA_TYPE_LABELS.get(str(e["row"].get("fra_type") or ""), "") for e in basis} - {""}))
+    action = {("banned",): _("ban"), ("severely restricted",): _("severely restrict")}.get(types) or _("ban or severely restrict")
     n_regions = len({r for e in basis for r in e["region"].split(", ") if r})
-    one = len(basis) == 1
-    where = f"{'one PIC region' if n_regions == 1 else f'{n_regions} PIC regions'}: {regions_prose(basis) or 'to be completed'}"
+    n = len(basis)
+    where = ngettext("one PIC region", "{n} PIC regions", n_regions).format(n=n_regions) + ": " + (regions_prose(basis) or _("to be completed"))
+    as_what = _("a pesticide") if ctx.category == "pesticide" else _("an industrial chemical")
     out = [
         dm.p(
-            f"{ctx.name} is proposed for inclusion in the PIC procedure as {'a pesticide' if ctx.category == 'pesticide' else 'an industrial chemical'} on the basis of the "
-            f"final regulatory action{'' if one else 's'} to {action} it notified by {join([e['prose'] for e in basis])}. "
-            + (f"The notification comes from {where}." if one else f"The notifications come from {where}.")
+            ngettext(
+                "{chemical} is proposed for inclusion in the PIC procedure as {as_what} on the basis of the final regulatory action to {action} it notified by {parties}. ",
+                "{chemical} is proposed for inclusion in the PIC procedure as {as_what} on the basis of the final regulatory actions to {action} it notified by {parties}. ",
+                n,
+            ).format(chemical=ctx.name, as_what=as_what, action=action, parties=join([e["prose"] for e in basis]))
+            + ngettext("The notification comes from {where}.", "The notifications come from {where}.", n).format(where=where)
         )
     ]
     if ctx.precedent and n_regions < 2:
         listed = [a for a in ctx.annex_iii if a.category != ctx.category]
-        out.append(dm.p(f"The chemical is already listed in Annex III in the {listed[0].category if listed else 'other'} category; one notification meeting the criteria of Annex II supports its listing in the additional category, as the Committee decided for tributyltin compounds in decision CRC-10/5."))
+        other = lookup(listed[0].category) if listed else _("other")
+        out.append(dm.p(_("The chemical is already listed in Annex III in the {category} category; one notification meeting the criteria of Annex II supports its listing in the additional category, as the Committee decided for tributyltin compounds in decision CRC-10/5.").format(category=other)))
     concluded = [e for e in basis if e["concluded"]]
     if concluded and len(concluded) == len(basis):
         meetings = ctx.meetings
-        when = f"at {join(meetings)}" if meetings else ""
-        out.append(dm.p(f"The Chemical Review Committee concluded {when} that {'this notification meets' if one else 'these notifications meet'} the criteria of Annex II (Article 5.6).".replace("  ", " ")))
+        if meetings:
+            text_ = ngettext(
+                "The Chemical Review Committee concluded at {meetings} that this notification meets the criteria of Annex II (Article 5.6).",
+                "The Chemical Review Committee concluded at {meetings} that these notifications meet the criteria of Annex II (Article 5.6).",
+                n,
+            ).format(meetings=join(meetings))
+        else:
+            text_ = ngettext(
+                "The Chemical Review Committee concluded that this notification meets the criteria of Annex II (Article 5.6).",
+                "The Chemical Review Committee concluded that these notifications meet the criteria of Annex II (Article 5.6).",
+                n,
+            )
+        out.append(dm.p(text_))
     else:
-        out.append(dm.to_complete("The conclusion of the Chemical Review Committee that these notifications meet the criteria of Annex II (none recorded for " + join([e["label"] for e in basis if not e["concluded"]]) + ")."))
+        out.append(dm.to_complete(_("The conclusion of the Chemical Review Committee that these notifications meet the criteria of Annex II (none recorded for {parties}).").format(parties=join([e["label"] for e in basis if not e["concluded"]]))))
     return out
 
 
