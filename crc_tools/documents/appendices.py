@@ -21,7 +21,7 @@ import datetime as dt
 import pandas as pd
 
 from ..convention.reference import PIC_REGIONS
-from ..i18n import N_, lookup
+from ..i18n import N_, _, lookup
 from ..text import is_blank
 from . import model as dm
 from .casedata import CaseData
@@ -101,7 +101,7 @@ def appendix_v(data: CaseData, start: dt.date, end: dt.date) -> list[dict]:
     rows = [[r["chemical"], category_label(r["category"]), ", ".join(r["parties"]), ", ".join(region_prose(x) for x in r["regions_verified"]), str(r["notifications"]), r["missing"]] for r in (waiting.to_dict("records") if len(waiting) else [])]
     table = dm.table([("chemical", N_("Chemical")), ("category", N_("Category")), ("parties", N_("Notifying Parties")), ("region", N_("PIC region")), ("notifications", N_("Notifications")), ("missing", N_("What is missing"))], rows, key="awaiting")
     return [dm.section(
-        "appendix-v", f"Chemicals not listed in Annex III with verified notifications from one PIC region only, as at {un_date(end)}", number=N_("Appendix V"),
+        "appendix-v", _("Chemicals not listed in Annex III with verified notifications from one PIC region only, as at {date}").format(date=un_date(end)), number=N_("Appendix V"),
         blocks=[dm.p("A chemical becomes a candidate for review by the Chemical Review Committee once verified notifications from two PIC regions are received (Article 5.5). Until then it is listed here, awaiting a notification from a second region."), table if rows else dm.p("No chemical is awaiting a second region.")],
     )]
 
@@ -140,7 +140,7 @@ def _split_proposals(data: CaseData, start: dt.date, end: dt.date):
     rows = df[(rec >= s) & (rec <= e) | ((ver_d >= s) & (ver_d <= e))]
     ver = {str(r["proposal_id"]): r for r in data.shpf_verification.to_dict("records")}
     verified, under = [], []
-    for _, r in rows.sort_values(["formulation_name", "proposing_party"], key=lambda x: x.astype(str).str.casefold()).iterrows():
+    for _i, r in rows.sort_values(["formulation_name", "proposing_party"], key=lambda x: x.astype(str).str.casefold()).iterrows():
         v = ver.get(str(r["proposal_id"]), {})
         vd = r.get("verified_date")
         in_time = is_blank(vd) or pd.isna(vd) or pd.Timestamp(vd) <= e
@@ -185,7 +185,7 @@ _ROMAN = {"I": 1, "V": 5, "X": 10}
 def rank(number: str) -> int | None:
     """Return 2 for ``"Appendix II"``, 5 for ``"Appendix V"``; ``None`` for anything else."""
     parts = str(number or "").split()
-    if len(parts) != 2 or parts[0] != "Appendix" or not parts[1] or set(parts[1]) - set(_ROMAN):
+    if len(parts) != 2 or not parts[1] or set(parts[1]) - set(_ROMAN):  # "Appendix II" in any language
         return None
     values = [_ROMAN[c] for c in parts[1]]
     return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
@@ -207,7 +207,7 @@ def place(sections_: list[dict], extra: list[dict]) -> None:
 def region_counts(frame: pd.DataFrame) -> list[list[str]]:
     """Return rows (PIC region, category, notifications) counting the notifications of a frame."""
     counts: dict[tuple[str, str], int] = {}
-    for _, r in frame.iterrows():
+    for _i, r in frame.iterrows():
         for reg in (str(r.get("pic_region") or "") or "no established PIC region").split(";"):
             counts[(reg, str(r["category"]))] = counts.get((reg, str(r["category"])), 0) + 1
     order = {r: i for i, r in enumerate(PIC_REGIONS)}

@@ -12,7 +12,7 @@ are outside the Convention (Article 3.2(c)); 4.5 says where they are addressed.
 
 from __future__ import annotations
 
-from ..i18n import N_
+from ..i18n import N_, _
 from . import model as dm
 from .parts import References, text
 from .style import join, party_label
@@ -148,7 +148,7 @@ def evaluation_blocks(sub: dict, topic: str, parties: list[str], refs: Reference
     """Return one Annex 1 section (2-6): the evaluation summaries per Party, each with its reference."""
     rows = [[party_label(x["party"]), x["heading"] or None, x["summary"], refs.cite(sub, x["source"])] for x in sub["evaluations"] if x["topic"] == topic]
     if not rows:
-        return [dm.to_complete(f"The evaluation summaries of {join(parties)}." if parties else "")]
+        return [dm.to_complete(_("The evaluation summaries of {parties}.").format(parties=join(parties)) if parties else "")]
     return [dm.table([("party", N_("Party")), ("heading", N_("Topic")), ("summary", N_("Summary")), ("reference", N_("Reference"))], rows, key=f"evaluation_{topic}")]
 
 

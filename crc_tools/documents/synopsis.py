@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from ..errors import UsageError
-from ..i18n import N_
+from ..i18n import N_, _
 from . import model as dm
 from .appendices import APPENDICES, place, rank, region_counts
 from .casedata import CaseData, case_data
@@ -122,13 +122,13 @@ def synopsis_document(*, data=None, date_from: dt.date | None = None, date_to: d
     data = case_data(data)
     today = today or dt.date.today()
     start, end = synopsis_period(data, date_from, date_to)
-    title = f"Synopsis of notifications of final regulatory action received from {un_date(start)} to {un_date(end)}"
+    title = _("Synopsis of notifications of final regulatory action received from {start} to {end}").format(start=un_date(start), end=un_date(end))
     summary, counts = _summary(data, start, end)
-    sections_ = [dm.section("title", title, level=0, blocks=[dm.p("", "lead"), dm.p(f"Prepared on {un_date(today)} for the Secretariat's review before publication.", "small")]), summary]
+    sections_ = [dm.section("title", title, level=0, blocks=[dm.p("", "lead"), dm.p(_("Prepared on {date} for the Secretariat's review before publication.").format(date=un_date(today)), "small")]), summary]
     for build in APPENDICES.values():
         place(sections_, build(data, start, end))
     numbers = [s["number"].split()[1] for s in sections_ if s.get("level") == 1 and rank(s.get("number", "")) is not None]
-    sections_[0]["blocks"][0]["text"] = f"Rotterdam Convention — PIC Circular, Appendices {join(numbers)} (" + ("Articles 5.4 and 6.2" if "II" in numbers else "Article 5.4") + ")"
+    sections_[0]["blocks"][0]["text"] = _("Rotterdam Convention — PIC Circular, Appendices {numbers} ({articles})").format(numbers=join(numbers), articles=_("Articles 5.4 and 6.2") if "II" in numbers else _("Article 5.4"))
     waiting = next((s for s in sections_ if s["id"] == "appendix-v"), {"blocks": []})
     meta = {
         "date_from": start.isoformat(), "date_to": end.isoformat(), **counts,
