@@ -90,6 +90,21 @@ def test_every_sample_dgd_has_no_unexplained_english(lang, data):
             assert all(any(t.startswith(m) for t in listed) for m in fallbacks)
 
 
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_every_sample_rationale_and_shpf_document_has_no_unexplained_english(lang, data):
+    ids = sorted(set(data.prepared["notification_id"].astype(str)))
+    proposals = sorted(set(data.proposals.proposals["proposal_id"].astype(str))) if not data.proposals.empty else []
+    assert ids and proposals
+    builds = [(i, lambda tr, i=i: build.rationale_document(notification_id=i, data=data, today=TODAY, lang=tr)) for i in ids + proposals]
+    builds += [(p, lambda tr, p=p: build.dgd_document(chemical=p, variant="shpf", data=data, today=TODAY, lang=tr)) for p in proposals]
+    builds += [("synopsis", lambda tr: build.synopsis_document(data=data, today=TODAY, lang=tr))]
+    for subject, make in builds:
+        tr = i18n.Translator(lang)
+        model = make(tr)
+        assert model["meta"]["lang"] == lang, subject
+        assert _awaiting_or_translated(lang, tr.used) == [] and tr.unexplained() == [], subject
+
+
 def test_notification_content_stays_as_submitted(data):
     en = build.dgd_document(chemical="Chrysotile asbestos", data=data, today=TODAY)
     fr = build.dgd_document(chemical="Chrysotile asbestos", data=data, today=TODAY, lang="fr")

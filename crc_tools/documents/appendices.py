@@ -101,7 +101,7 @@ def appendix_v(data: CaseData, start: dt.date, end: dt.date) -> list[dict]:
     rows = [[r["chemical"], category_label(r["category"]), ", ".join(r["parties"]), ", ".join(region_prose(x) for x in r["regions_verified"]), str(r["notifications"]), r["missing"]] for r in (waiting.to_dict("records") if len(waiting) else [])]
     table = dm.table([("chemical", N_("Chemical")), ("category", N_("Category")), ("parties", N_("Notifying Parties")), ("region", N_("PIC region")), ("notifications", N_("Notifications")), ("missing", N_("What is missing"))], rows, key="awaiting")
     return [dm.section(
-        "appendix-v", _("Chemicals not listed in Annex III with verified notifications from one PIC region only, as at {date}").format(date=un_date(end)), number=N_("Appendix V"),
+        "appendix-v", _("Chemicals not listed in Annex III with verified notifications from one PIC region only, as at {date}").format(date=un_date(end)), number=N_("Appendix V"), translated=True,
         blocks=[dm.p("A chemical becomes a candidate for review by the Chemical Review Committee once verified notifications from two PIC regions are received (Article 5.5). Until then it is listed here, awaiting a notification from a second region."), table if rows else dm.p("No chemical is awaiting a second region.")],
     )]
 

@@ -59,7 +59,7 @@ def circular_month(end: dt.date) -> str:
 
 
 def _cover(start: dt.date, end: dt.date, today: dt.date) -> dict:
-    return dm.section("title", _("PIC Circular") + f" – {circular_month(end)}", level=0, blocks=[
+    return dm.section("title", _("PIC Circular") + f" – {circular_month(end)}", level=0, translated=True, blocks=[
         dm.p(_("ROTTERDAM CONVENTION"), "lead"),
         dm.p(_(SECRETARIAT_LINE), "lead"),
         dm.p(_("PIC CIRCULAR") + f" – {circular_month(end)}", "lead"),

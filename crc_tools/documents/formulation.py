@@ -28,11 +28,11 @@ CATEGORY = "shpf"
 CATEGORY_LABEL = CATEGORY_LABELS[CATEGORY]
 
 PART3_TITLES = {
-    "(a)": "reliability of the evidence that use as commonly practised caused the incidents",
-    "(b)": "relevance to other States with similar climate, conditions and patterns of use",
-    "(c)": "handling or applicator restrictions not reasonably or widely applicable",
-    "(d)": "significance of the reported effects in relation to the quantity used",
-    "(e)": "intentional misuse alone is not an adequate reason",
+    "(a)": N_("reliability of the evidence that use as commonly practised caused the incidents"),
+    "(b)": N_("relevance to other States with similar climate, conditions and patterns of use"),
+    "(c)": N_("handling or applicator restrictions not reasonably or widely applicable"),
+    "(d)": N_("significance of the reported effects in relation to the quantity used"),
+    "(e)": N_("intentional misuse alone is not an adequate reason"),
 }
 """Short headings of the Annex IV Part 3 criteria in a rationale (the legal text follows each)."""
 

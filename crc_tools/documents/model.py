@@ -212,9 +212,14 @@ def chart(title: str, columns: list[tuple[str, str]], rows: list[list], svg: str
     }
 
 
-def section(sid: str, heading_text: str, *, number: str = "", level: int = 1, part: str | None = None, blocks: list | None = None) -> dict:
-    """Return a section; ``part`` groups sections shown together by one template cell."""
-    return {"id": sid, "part": part or sid, "number": lookup(number) if number else number, "heading": _(heading_text) if heading_text else heading_text, "level": level, "blocks": list(blocks or [])}
+def section(sid: str, heading_text: str, *, number: str = "", level: int = 1, part: str | None = None, blocks: list | None = None, translated: bool = False) -> dict:
+    """Return a section; ``part`` groups sections shown together by one template cell.
+
+    The heading goes through the catalogue (:mod:`crc_tools.i18n`) unless ``translated`` says it
+    was composed of translated parts already (``_("Criterion {group}: {title}").format(...)``).
+    """
+    heading_text = heading_text if translated or not heading_text else _(heading_text)
+    return {"id": sid, "part": part or sid, "number": lookup(number) if number else number, "heading": heading_text, "level": level, "blocks": list(blocks or [])}
 
 
 def to_complete(what: str = "") -> dict:

@@ -261,7 +261,7 @@ def annex_1(ctx: Shpf) -> list[dict]:
         a7 += part2_blocks(ctx.facts, ctx.basis, it.id, key="part2", notes=ctx.notes) if ctx.basis else [dm.to_complete()]
     extra = [dm.section("annex1.7", "Information collected by the Secretariat (Annex IV Part 2)", number="7", level=2, part="annex1", blocks=a7)]
     intro = "This annex gives further information on the formulation and its active ingredient(s) from the proposal, the information collected by the Secretariat and the other documents listed in Annex 4; numbers in square brackets refer to Annex 4."
-    return sb.annex1_sections(ctx.substance, ctx.refs, [e["prose"] for e in ctx.basis], title="Further information on the formulation", intro=intro, extra=extra)
+    return sb.annex1_sections(ctx.substance, ctx.refs, [e["prose"] for e in ctx.basis], title=N_("Further information on the formulation"), intro=intro, extra=extra)
 
 
 def _annex2_rows(ctx: Shpf, e: dict) -> list[dict]:
@@ -303,7 +303,7 @@ def annex_2(ctx: Shpf) -> list[dict]:
 
 def annex_3(ctx: Shpf) -> list[dict]:
     """Return Annex 3: the designated national authority of the proposing Party."""
-    return [dna_annex(ctx.basis, "Pesticides", title="Addresses of designated national authorities", party_heading="Proposing Party")]
+    return [dna_annex(ctx.basis, _("Pesticides"), title=N_("Addresses of designated national authorities"), party_heading=N_("Proposing Party"))]
 
 
 def annex_4(ctx: Shpf) -> list[dict]:

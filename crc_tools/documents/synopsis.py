@@ -124,7 +124,7 @@ def synopsis_document(*, data=None, date_from: dt.date | None = None, date_to: d
     start, end = synopsis_period(data, date_from, date_to)
     title = _("Synopsis of notifications of final regulatory action received from {start} to {end}").format(start=un_date(start), end=un_date(end))
     summary, counts = _summary(data, start, end)
-    sections_ = [dm.section("title", title, level=0, blocks=[dm.p("", "lead"), dm.p(_("Prepared on {date} for the Secretariat's review before publication.").format(date=un_date(today)), "small")]), summary]
+    sections_ = [dm.section("title", title, level=0, translated=True, blocks=[dm.p("", "lead"), dm.p(_("Prepared on {date} for the Secretariat's review before publication.").format(date=un_date(today)), "small")]), summary]
     for build in APPENDICES.values():
         place(sections_, build(data, start, end))
     numbers = [s["number"].split()[1] for s in sections_ if s.get("level") == 1 and rank(s.get("number", "")) is not None]
