@@ -7,6 +7,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 PYTEST_ARGS ?=
 LAB_ARGS    ?=
+WORKSPACE   ?=
 # JupyterLab refuses to start as root (containers, CI) unless told to
 LAB_ROOT    := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
@@ -15,7 +16,7 @@ LAB_ROOT    := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "Variables: PYTHON=/path/to/python3.12 (the interpreter for .venv), PYTEST_ARGS='-k register' (make test),"
-	@echo "           LAB_ARGS='--no-browser --port 8890' (make lab)"
+	@echo "           LAB_ARGS='--no-browser --port 8890' and WORKSPACE=DIR (make lab: Lab at a crc init workspace)"
 
 $(STAMP): pyproject.toml
 	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -53,9 +54,10 @@ bench: $(STAMP) ## Every benchmark: hostile inputs (seconds and peak memory unde
 bench-docs: $(STAMP) ## Document benchmark: one crc dgd against the papermill+nbconvert floor; 20 DGDs batched against 20 single renders
 	$(BIN)/python benchmarks/bench_documents.py
 
-lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's environment as the kernel (LAB_ARGS=--no-browser ...)
+lab: $(STAMP) ## Open JupyterLab at the repository root (or WORKSPACE=DIR, a crc init workspace), notebooks in view; case files and reports open from it
 	$(BIN)/jupytext --sync notebooks/[0-9]*.py
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(LAB_ARGS)
+	@if [ -n "$(WORKSPACE)" ] && [ -d "$(WORKSPACE)/notebooks" ]; then $(BIN)/jupytext --sync "$(WORKSPACE)"/notebooks/[0-9]*.py; fi
+	CRC_WORKSPACE="$(WORKSPACE)" $(BIN)/jupyter lab --ServerApp.root_dir="$(if $(WORKSPACE),$(WORKSPACE),.)" --LabApp.default_url=/lab/tree/notebooks $(LAB_ROOT) $(LAB_ARGS)
 
 dashboard: $(STAMP) ## Serve the committee dashboard on the sample data (http://localhost:5006/)
 	$(BIN)/crc dashboard

@@ -23,6 +23,9 @@ STATUS_COLOURS = {
 }
 """Colours of the Annex II statuses, the same in every view."""
 
+CONFLICT_COLOUR = "#7b3294"
+"""An overall Annex II status in conflict (committee entries that disagree, not yet settled)."""
+
 REGION_COLOURS = ["#1f4e79", "#2e86c1", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7"]
 
 MAX_ROWS = 5_000
@@ -128,13 +131,16 @@ def criteria_matrix(cells: list[dict], *, title: str = "Annex II criteria by not
     use_house_theme()
     df = _frame(cells)
     order = [c for c, _ in sorted({(r["criterion"], r["order"]) for r in cells}, key=lambda x: x[1])]
+    colours = dict(STATUS_COLOURS)
+    if any(r.get("status") == "conflict" for r in cells):  # an overall column with committee entries in conflict
+        colours["conflict"] = CONFLICT_COLOUR
     return (
         alt.Chart(df, title=title)
         .mark_rect(stroke="#ffffff", strokeWidth=2)
         .encode(
             x=alt.X("criterion:N", sort=order, title=axis_title, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("notification:N", title=None),
-            color=alt.Color("status:N", title="Recorded determination", scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values()))),
+            color=alt.Color("status:N", title="Recorded determination", scale=alt.Scale(domain=list(colours), range=list(colours.values()))),
             tooltip=["notification:N", "criterion:N", "status:N"],
         )
         .properties(width=alt.Step(46), height=alt.Step(28))

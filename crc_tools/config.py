@@ -5,10 +5,15 @@ Notebooks, commands and tests import these names rather than hard-coding paths
 
 Settings read from the environment:
 
+``CRC_WORKSPACE``
+    The workspace (a folder holding ``crc.toml``, or the file itself; ``none`` for none).
+    Default: the nearest ``crc.toml`` in the working folder or its parents
+    (:mod:`crc_tools.workspace`). A workspace names the data every command reads, its
+    register and its reports folder.
 ``CRC_DATA_DIR``
     Where the project's data lives (default: ``data/`` beside the package).
 ``CRC_REPORTS_DIR``
-    Where rendered documents go (default: ``reports/``).
+    Where rendered documents go (default: the workspace's ``reports/``, else ``reports/``).
 ``CRC_REGION_OVERRIDES``
     A CSV file (``country,pic_region,source``) that sets or corrects PIC regions
     locally (default: ``data/local/region_overrides.csv`` when it exists; ``none``
@@ -18,7 +23,8 @@ Settings read from the environment:
     (default: ``data/reference/parties.csv``; read by :mod:`crc_tools.responses.parties`,
     which says so when the file is absent).
 ``CRC_DATABASE_URL``
-    The register of determinations (default: SQLite under ``data/local/``).
+    The register of determinations (default: the workspace's register, else SQLite under
+    ``data/local/``).
 ``CRC_DASHBOARD_LOGINS``
     The dashboard's logins file: roles and argon2id password hashes written by
     ``crc dashboard add-user`` (default: ``data/local/dashboard_logins.json``). Never
@@ -35,6 +41,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from . import workspace
 
 PROJ_ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -86,8 +94,30 @@ def templates_dir() -> Path:
 
 
 def reports_dir() -> Path:
-    """Return the folder that receives rendered documents."""
-    return _env_path("CRC_REPORTS_DIR", PROJ_ROOT / "reports")
+    """Return the folder that receives rendered documents (``CRC_REPORTS_DIR``, the workspace's, or ``reports/``)."""
+    if os.environ.get("CRC_REPORTS_DIR"):
+        return _env_path("CRC_REPORTS_DIR", PROJ_ROOT / "reports")
+    ws = workspace.current()
+    return ws.reports_dir if ws is not None else PROJ_ROOT / "reports"
+
+
+def data_paths(paths=None) -> list:
+    """Return the data a command reads: ``paths`` if given, else the workspace's, else the shipped sample data.
+
+    A string is one path, never its characters; using the sample data is said once on stderr.
+    """
+    return workspace.data_paths(paths, sample=cases_dir())
+
+
+def describe_data(paths=None) -> str:
+    """Return, in words, which data :func:`data_paths` reads for ``paths`` (for messages)."""
+    return workspace.describe_data(paths, sample=cases_dir())
+
+
+def project_root() -> Path:
+    """Return the folder notebooks resolve relative paths from: the workspace's root, else the repository's."""
+    ws = workspace.current()
+    return ws.root if ws is not None else PROJ_ROOT
 
 
 def region_overrides_path() -> Path | None:
@@ -107,10 +137,13 @@ def parties_path() -> Path:
 
 
 def database_url() -> str:
-    """Return the register's database URL (``CRC_DATABASE_URL`` or SQLite in ``data/local``)."""
+    """Return the register's database URL (``CRC_DATABASE_URL``, the workspace's, or SQLite in ``data/local``)."""
     value = os.environ.get("CRC_DATABASE_URL")
     if value:
         return value
+    ws = workspace.current()
+    if ws is not None:
+        return ws.register_url
     return f"sqlite:///{local_dir() / 'register.sqlite'}"
 
 
@@ -130,4 +163,7 @@ def dashboard_state_dir() -> Path:
 DATA_DIR = data_dir()
 REFERENCE_DIR = reference_dir()
 CASES_DIR = cases_dir()
-REPORTS_DIR = reports_dir()
+try:
+    REPORTS_DIR = reports_dir()
+except workspace.WorkspaceError:  # a broken crc.toml is reported where it is used, not at import
+    REPORTS_DIR = PROJ_ROOT / "reports"

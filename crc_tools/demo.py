@@ -140,7 +140,7 @@ STEPS = [("tables", _tables_step), ("shpf", _shpf_step), ("documents", _document
 
 
 def run_demo(args) -> int:
-    """Run every step on the shipped sample data; return the exit status."""
+    """Run every step on the workspace's data (or the shipped sample data); return the exit status."""
     from .errors import report as _report
     from .intake.reader import load
     from .output import ensure_folder
@@ -148,9 +148,9 @@ def run_demo(args) -> int:
     out = ensure_folder(Path(getattr(args, "out", None) or config.reports_dir()))
     from .register.store import all_determinations
 
-    intake = load([config.cases_dir()])
+    intake = load(None)  # the workspace's data (crc.toml), else the shipped sample cases
     ctx = {"out": out, "intake": intake, "determinations": all_determinations(intake), "written": [], "args": args}
-    _print(f"crc demo — sample cases in {config.cases_dir()}")
+    _print(f"crc demo — {config.describe_data()}")
     _print(f"{len(intake.notifications)} notification record(s) read from {len(intake.files)} file(s); {len(intake.problems.errors)} problem(s), {len(intake.problems.warnings)} warning(s).")
     for _name, step in STEPS:
         step(ctx)

@@ -12,7 +12,11 @@ under papermill.
   incident table and the Part 2 collection status;
 * :func:`meeting_overview` — every chemical under review, the two-region status, what is
   missing, deadlines; :func:`analysis_table` — the task-group analysis table (XLSX);
-* :func:`record_determination` and :func:`determination_form` — record into the register.
+* :func:`record_determination` and :func:`determination_form` — record into the register
+  (the same determination twice is refused with the standing entry's number);
+* :func:`data_paths` — a notebook's ``data_paths`` resolved from the workspace's (or the
+  repository's) root, never from the kernel's working folder; :func:`link` — a printed path
+  as a link JupyterLab opens.
 """
 
 from __future__ import annotations
@@ -30,6 +34,62 @@ from .errors import CrcError
 AID_NOTE = "aid: a rule-based pre-assessment from the notification's content — not a conclusion"
 
 
+class AlreadyRecorded(CrcError):
+    """The same determination stands in the register already: recording it again would only repeat it."""
+
+    def __init__(self, message: str, entry_id: int):
+        super().__init__(message, source="register", field_name="subject_id")
+        self.entry_id = entry_id
+
+
+def data_paths(value=None) -> list[Path]:
+    """Return a notebook's ``data_paths`` as paths resolved from the workspace's (or repository's) root.
+
+    A string is one path (papermill ``-p`` passes text), never its characters; a text that
+    looks like a list is refused with what to type instead (:func:`crc_tools.workspace.as_paths`).
+    A path that does not exist is refused, naming where it was looked for.
+    """
+    from . import workspace
+
+    root = config.project_root()
+    paths = workspace.root_paths(value, root=root)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise CrcError(f"{', '.join(str(p) for p in missing)} does not exist (relative paths are read from {root}, the {'workspace' if workspace.current() else 'repository'} root)", source="parameter", field_name="data_paths")
+    return paths
+
+
+def out_path(value) -> Path | None:
+    """Return a notebook's output path (a file or folder) resolved from the workspace's (or repository's) root; ``None`` when empty."""
+    if value is None or not str(value).strip():
+        return None
+    p = Path(str(value)).expanduser()
+    return p if p.is_absolute() else config.project_root() / p
+
+
+def link(path, text: str | None = None):
+    """Return a link to a file for a notebook's output: JupyterLab opens it, exported HTML keeps it.
+
+    The link is relative to the kernel's working folder (the notebook's), as JupyterLab resolves
+    it; the text is the path from the workspace's (or repository's) root.
+    """
+    import html
+    import os
+
+    from IPython.display import HTML
+
+    target = Path(path).resolve()
+    try:
+        href = os.path.relpath(target, Path.cwd())
+    except ValueError:
+        href = target.as_uri()
+    try:
+        shown = str(target.relative_to(config.project_root()))
+    except ValueError:
+        shown = str(target)
+    return HTML(f'<a href="{html.escape(Path(href).as_posix(), quote=True)}" target="_blank">{html.escape(text or shown)}</a>')
+
+
 @dataclass
 class Workbench:
     """The data a notebook works on: notifications, proposals and every recorded determination."""
@@ -39,16 +99,24 @@ class Workbench:
     proposals: object
     register_url: str = ""
     notes: list[str] = field(default_factory=list)
+    data: str = ""  # which data were read, in words (for messages)
 
     @classmethod
     def load(cls, paths=None, *, register: bool = True) -> "Workbench":
-        """Read case files / tables (default: the shipped sample data) and the register."""
+        """Read case files / tables and the register.
+
+        ``paths`` as a notebook gives them (:func:`data_paths`: resolved from the workspace's or
+        repository's root; one string is one path); without them, the workspace's data
+        (``crc.toml``), else the shipped sample data.
+        """
         from .intake.reader import load
+        from .notifications.listing import listed_lines
         from .proposals.shpf import from_intake
         from .register.store import Register, all_determinations
 
-        intake = load(paths or None)
-        notes = [p.format() for p in intake.problems]
+        paths = data_paths(paths) or None
+        intake = load(paths)
+        notes = [p.format() for p in intake.problems] + listed_lines(intake.notifications)
         if register:
             reg = Register()
             try:
@@ -62,7 +130,7 @@ class Workbench:
                 reg.close()
         else:
             determinations, proposals, url = intake.determinations, from_intake(intake), ""
-        return cls(intake, determinations, proposals, url, notes)
+        return cls(intake, determinations, proposals, url, notes, config.describe_data(paths))
 
     @property
     def notifications(self) -> pd.DataFrame:
@@ -83,8 +151,11 @@ def _row(wb: Workbench, notification_id: str, category: str | None) -> pd.Series
     df = wb.notifications
     rows = df[df["notification_id"].astype(str) == str(notification_id)]
     if rows.empty:
-        known = ", ".join(wb.notification_ids()[:8])
-        raise CrcError(f"notification '{notification_id}' is not in the loaded data (known: {known} …)", field_name="notification_id")
+        from .workspace import HOW_TO_ADD
+
+        ids = wb.notification_ids()
+        known = ", ".join(ids[:8]) + (" …" if len(ids) > 8 else "") if ids else "none"
+        raise CrcError(f"notification '{notification_id}' is not in the data read ({wb.data}; notifications: {known}); to add it: {HOW_TO_ADD} (in a notebook: data_paths)", field_name="notification_id")
     if category:
         sub = rows[rows["category"].astype(str) == category]
         if sub.empty:
@@ -104,7 +175,8 @@ def _show(value) -> str:
 def notification_review(wb: Workbench, notification_id: str, category: str | None = None, *, today: dt.date | None = None) -> dict:
     """Return everything a task-group expert needs to review one notification.
 
-    Keys: ``identity`` (dict), ``annex_i`` (one row per Annex I item), ``deadlines`` (dict),
+    Keys: ``annex_iii`` (one line when Annex III already lists the chemical in this category, else
+    empty), ``identity`` (dict), ``annex_i`` (one row per Annex I item), ``deadlines`` (dict),
     ``criteria`` (one row per Annex II criterion: text, what the notification says, aid,
     recorded determination and its source), ``conclusion`` (dict), ``history`` (register entries).
     """
@@ -166,7 +238,11 @@ def notification_review(wb: Workbench, notification_id: str, category: str | Non
         }
     )
     concl = conclusions(one, wb.determinations).iloc[0].to_dict()
+    from .notifications.listing import already_listed, listed_line
+
+    listed = already_listed(one)
     return {
+        "annex_iii": listed_line(listed.iloc[0].to_dict()) if len(listed) else "",
         "identity": identity,
         "deadlines": deadlines,
         "annex_i": annex_i,
@@ -205,7 +281,13 @@ def record_determination(
     category: str = "",
     supersedes: int | None = None,
 ):
-    """Record one determination in the register, checked against the loaded data; return the entry."""
+    """Record one determination in the register, checked against the loaded data; return the entry.
+
+    Idempotent: when the register's standing entry on this subject, category, criterion and role
+    is the same determination (status, justification, references, who), nothing is recorded and
+    :class:`AlreadyRecorded` names that entry — re-running a notebook does not repeat an entry.
+    A different determination is recorded as usual (the later entry stands).
+    """
     from .register.store import Register, document_hash
 
     source = ""
@@ -215,6 +297,8 @@ def record_determination(
             source = str(rows["_source"].iloc[0])
     reg = Register()
     try:
+        _refuse_repeat(reg, dict(subject_kind=subject_kind, subject_id=subject_id, category=category, criterion=criterion, status=status,
+                                 justification=justification, references=references, recorded_by=recorded_by, role=role), supersedes)
         return reg.record(
             subject_id,
             criterion,
@@ -234,17 +318,154 @@ def record_determination(
         reg.close()
 
 
+def _refuse_repeat(reg, values: dict, supersedes: int | None) -> None:
+    """Raise :class:`AlreadyRecorded` when the same determination is the register's standing entry."""
+    from .register.store import validate_entry
+
+    if supersedes is not None:  # a correction names what it corrects: never a repeat
+        return
+    new, problems = validate_entry(values)
+    if problems:
+        return  # the register refuses it with its own words
+    current = reg.current()
+    if current.empty:
+        return
+    same = current[
+        (current["subject_kind"].astype(str) == new["subject_kind"]) & (current["subject_id"].astype(str) == new["subject_id"])
+        & (current["category"].fillna("").astype(str) == new["category"]) & (current["criterion"].astype(str) == new["criterion"])
+        & (current["role"].astype(str) == new["role"])
+    ]
+    refs = "\n".join(new["references"]) if isinstance(new["references"], (list, tuple)) else str(new["references"] or "")
+    for row in same.to_dict("records"):
+        if (str(row["status"]), str(row.get("justification") or "").strip(), str(row.get("recorded_by") or ""), str(row.get("references") or "")) == (
+            new["status"], str(new["justification"] or "").strip(), new["recorded_by"], refs
+        ):
+            raise AlreadyRecorded(
+                f"the same determination is already register entry {row['entry_id']} ({new['subject_id']}, {new['criterion']}: {new['status']}, "
+                f"by {new['recorded_by']} as {new['role']}); nothing recorded",
+                int(row["entry_id"]),
+            )
+
+
+def with_summary(widget, summary_html: str, summary_text: str = ""):
+    """Give a widget a static summary: JupyterLab shows the live widget, exported HTML the summary.
+
+    A widget's output carries only its view, which needs the widget script (from a CDN) and
+    the saved widget state; exported HTML without them showed a blank. The summary rides along
+    as ``text/html`` (and ``text/plain``), which nbconvert uses where the widget cannot render.
+    """
+    import re
+
+    original = widget._repr_mimebundle_
+
+    def bundle(**kwargs):
+        data = dict(original(**kwargs) or {})
+        data["text/html"] = summary_html
+        data["text/plain"] = summary_text or re.sub(r"<[^>]+>", "", summary_html)
+        return data
+
+    widget._repr_mimebundle_ = bundle
+    return widget
+
+
+class Progress:
+    """A progress bar that leaves a static line behind: ``rendering: 3 of 3 (1 failed)``.
+
+    In JupyterLab a widget bar; in the saved notebook and exported HTML the summary, updated
+    in place when :meth:`close` is called (a display update, so papermill keeps the final text).
+    """
+
+    def __init__(self, total: int, desc: str = "progress"):
+        from IPython.display import display
+
+        self.total, self.done, self.desc = int(total), 0, desc
+        self.box = None
+        if interactive_frontend():  # a batch run gets the static line only (no widget state, no CDN in its HTML)
+            import ipywidgets as w
+
+            self.bar = w.IntProgress(min=0, max=max(self.total, 1), description=desc)
+            self.label = w.Label(f"0 of {self.total}")
+            self.box = w.HBox([self.bar, self.label])
+        self.handle = display(self._bundle(""), raw=True, display_id=True)
+
+    def _bundle(self, note: str) -> dict:
+        import html
+
+        text = f"{self.desc}: {self.done} of {self.total}" + (f" ({note})" if note else "")
+        data = dict(self.box._repr_mimebundle_() or {}) if self.box is not None else {}
+        data["text/plain"] = text
+        data["text/html"] = f"<p>{html.escape(text)}</p>"
+        return data
+
+    def update(self, n: int = 1) -> None:
+        """Count ``n`` more done."""
+        self.done += n
+        if self.box is not None:
+            self.bar.value = min(self.done, self.bar.max)
+            self.label.value = f"{self.done} of {self.total}"
+
+    def close(self, note: str = "") -> None:
+        """Leave the final summary (with a note such as ``1 failed``) in the output."""
+        if self.handle is not None:
+            self.handle.update(self._bundle(note), raw=True)
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def interactive_frontend() -> bool:
+    """Return whether the kernel serves a live front end (JupyterLab) rather than a batch run.
+
+    Papermill and nbclient execute without standard input (``allow_stdin`` false); JupyterLab
+    offers it. In a batch run no widget is made at all: a widget's state would be saved into the
+    notebook, and exported HTML would then load the widget script from a CDN to show a control
+    nobody can use there.
+    """
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return False
+    return kernel is not None and bool(getattr(kernel, "_allow_stdin", True))
+
+
+def _form_summary(wb: Workbench, subject_id: str, subject_kind: str, criteria: list[str]) -> str:
+    import html
+
+    kind_option = "" if subject_kind == "notification" else " --kind shpf_proposal"
+    return (
+        f"<p><b>Recording form for {html.escape(str(subject_id))}</b> (interactive in JupyterLab; not active in this copy): "
+        f"criterion ({html.escape(', '.join(criteria))}), status, role, who, justification and references, recorded into "
+        f"the register{' at ' + html.escape(wb.register_url) if wb.register_url else ''}. From a terminal: "
+        f"<code>crc register record {html.escape(str(subject_id))}{kind_option} --criterion C --status S --by WHO --role ROLE</code>.</p>"
+    )
+
+
 def determination_form(wb: Workbench, subject_id: str, *, subject_kind: str = "notification", on_recorded=None):
     """Return an ipywidgets form that records a determination on one notification or proposal.
 
     In JupyterLab the expert picks the criterion and status, writes the justification and
     references, and presses *Record*; the entry goes to the register (refusals are shown in
-    the form, nothing is lost from it). Under papermill the form is simply displayed.
+    the form, nothing is lost from it). Where the form cannot work — a batch run (papermill)
+    and the HTML exported from it — a static summary stands in its place (:func:`with_summary`,
+    :func:`interactive_frontend`).
     """
-    import ipywidgets as w
+    import html
 
     set_name = "annex_ii" if subject_kind == "notification" else "annex_iv_part3"
-    crit = w.Dropdown(options=[*items(set_name).ids, "overall"], description="Criterion")
+    criteria = [*items(set_name).ids, "overall"]
+    summary = _form_summary(wb, subject_id, subject_kind, criteria)
+    if not interactive_frontend():
+        from IPython.display import HTML
+
+        return HTML(summary)
+    import ipywidgets as w
+
+    crit = w.Dropdown(options=criteria, description="Criterion")
     status = w.ToggleButtons(options=[("met", "met"), ("not met", "not_met"), ("insufficient information", "insufficient_information")], description="Status")
     from .register.roles import RECORDING_ROLES  # the Secretariat verifies, it records no criterion (Article 5.3)
 
@@ -262,8 +483,6 @@ def determination_form(wb: Workbench, subject_id: str, *, subject_kind: str = "n
                 recorded_by=who.value, role=role.value, subject_kind=subject_kind,
             )
         except CrcError as exc:
-            import html
-
             message.value = f"<b style='color:#b00020'>Not recorded:</b> {html.escape(str(exc))}"
             return
         message.value = f"Recorded as register entry {entry.entry_id}."
@@ -272,7 +491,8 @@ def determination_form(wb: Workbench, subject_id: str, *, subject_kind: str = "n
             on_recorded(entry)
 
     button.on_click(record)
-    return w.VBox([w.HTML(f"<b>Record a determination on {subject_id}</b>"), crit, status, role, who, why, refs, button, message])
+    form = w.VBox([w.HTML(f"<b>Record a determination on {html.escape(str(subject_id))}</b>"), crit, status, role, who, why, refs, button, message])
+    return with_summary(form, summary)
 
 
 def proposal_review(wb: Workbench, proposal_id: str, *, today: dt.date | None = None) -> dict:
@@ -286,7 +506,9 @@ def proposal_review(wb: Workbench, proposal_id: str, *, today: dt.date | None = 
 
     p = wb.proposals
     if p.empty or str(proposal_id) not in set(p.proposals["proposal_id"].astype(str)):
-        raise CrcError(f"SHPF proposal '{proposal_id}' is not in the loaded data (known: {', '.join(wb.proposal_ids())})", field_name="proposal_id")
+        from .workspace import HOW_TO_ADD
+
+        raise CrcError(f"SHPF proposal '{proposal_id}' is not in the data read ({wb.data}; proposals: {', '.join(wb.proposal_ids()) or 'none'}); to add it: {HOW_TO_ADD} (in a notebook: data_paths)", field_name="proposal_id")
     one = shpf.Proposals(
         p.proposals[p.proposals["proposal_id"].astype(str) == str(proposal_id)],
         p.incidents[p.incidents["proposal_id"].astype(str) == str(proposal_id)] if len(p.incidents) else p.incidents,
@@ -376,6 +598,53 @@ def matrix_cells(matrix: pd.DataFrame, chemical: str | None = None) -> list[dict
     ]
 
 
+OVERALL_LABELS = {"met": "met", "not_met": "not met", "pending": "no determination", "conflict": "conflict"}
+"""The Annex II conclusion (Article 5.6) as the matrix's ``overall`` column labels it."""
+
+
+def chemical_matrices(wb: Workbench, chemical: str | None = None) -> list[dict]:
+    """Return one criterion-by-notification matrix per chemical and category, with the overall conclusion as a column.
+
+    Each: ``chemical`` (its name as Annex III or most notifications give it), ``category``,
+    ``title`` and ``cells`` for :func:`crc_tools.charts.criteria_matrix` — one row per
+    notification (``Party (id)``), one column per Annex II criterion plus ``overall`` (the
+    Annex II status: the committee's conclusion, or pending / conflict). Sorted by chemical.
+    """
+    from .notifications.criteria import assess, conclusions
+    from .notifications.review import identify_chemicals
+
+    df = wb.notifications
+    if df.empty:
+        return []
+    keys, ident = identify_chemicals(df)
+    names = pd.Series([ident[int(k)].name for k in keys], index=df.index)
+    if chemical:
+        wanted = names.str.casefold() == chemical.casefold()
+        if not wanted.any():
+            wanted = names.str.casefold().str.contains(chemical.casefold(), regex=False) | df["chemical"].astype(str).str.casefold().str.contains(chemical.casefold(), regex=False)
+        df, names = df[wanted.to_numpy()], names[wanted.to_numpy()]
+    name_of = dict(zip(df["notification_id"].astype(str), names, strict=False))
+    order = {cid: i for i, cid in enumerate(items("annex_ii").ids)}
+    table = assess(df, wb.determinations)
+    overall = conclusions(df, wb.determinations)
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in table.itertuples():
+        groups.setdefault((name_of.get(str(r.notification_id), str(r.chemical)), str(r.category)), []).append(
+            {"notification": f"{r.notifying_party} ({r.notification_id})", "criterion": r.criterion, "order": order.get(r.criterion, 99),
+             "status": STATUS_LABELS.get(str(r.status or ""), "no determination")}
+        )
+    parties = dict(zip(df["notification_id"].astype(str), df["notifying_party"].astype(str), strict=False))
+    for r in overall.itertuples():
+        groups.setdefault((name_of.get(str(r.notification_id), ""), str(r.category)), []).append(
+            {"notification": f"{parties.get(str(r.notification_id), '')} ({r.notification_id})", "criterion": "overall", "order": len(order),
+             "status": OVERALL_LABELS.get(str(r.annex_ii_status), str(r.annex_ii_status))}
+        )
+    return [
+        {"chemical": name, "category": cat, "title": f"{name} ({cat}): Annex II criteria by notification, and the overall conclusion", "cells": cells}
+        for (name, cat), cells in sorted(groups.items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1]))
+    ]
+
+
 def analysis_table(wb: Workbench, chemical: str | None = None) -> pd.DataFrame:
     """Return the task-group analysis table: one row per notification, one column per Annex II criterion.
 
@@ -417,7 +686,7 @@ def export_analysis_table(wb: Workbench, path: str | Path | None = None, chemica
 
     table = analysis_table(wb, chemical)
     aids = assess(wb.notifications, wb.determinations)[["notification_id", "category", "criterion", "aid", "aid_reason"]]
-    target = Path(path) if path else config.reports_dir() / f"analysis-table-{safe_filename(chemical or 'all')}.xlsx"
+    target = out_path(path) or config.reports_dir() / f"analysis-table-{safe_filename(chemical or 'all')}.xlsx"
     if path is None:
         target.parent.mkdir(parents=True, exist_ok=True)
     return write_xlsx_atomic(target, {"analysis table": table, "aids (not conclusions)": aids}, force=force)

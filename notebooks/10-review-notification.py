@@ -24,12 +24,14 @@
 # **rationale**.
 #
 # Only the parameters cell needs editing. Under papermill the same cell takes parameters
-# (`papermill 10-review-notification.ipynb out.ipynb -p notification_id THA-ENDOSULFAN-2004`).
+# (`papermill 10-review-notification.ipynb out.ipynb -p notification_id THA-ENDOSULFAN-2004`;
+# lists with `-y 'data_paths: [data/cases, my-cases]'`). Relative data paths are read from the
+# workspace's root (the folder with `crc.toml`), or the repository's, wherever the kernel runs.
 
 # %% tags=["parameters"]
 notification_id: str = "NLD-ENDOSULFAN-2004"  # the notification to review (see the list printed below)
 category: str = ""  # pesticide or industrial when the notification covers both; empty for its only one
-data_paths: list = []  # case files, folders or bulk tables; empty for the shipped sample data (data/cases)
+data_paths: list = []  # case files, folders or bulk tables, from the workspace (or repository) root; empty: the workspace's data, else the sample data
 # Recording a determination without the form (for scripted runs); leave record = False to only review.
 record: bool = False  # True: record the determination below into the register
 criterion: str = "(b)(iii)"  # (a), (b)(i)-(iii), (c)(i)-(iv), (d) or overall
@@ -39,17 +41,29 @@ references: list = []  # documents and pages relied on
 recorded_by: str = ""  # who concludes: a name, or the task group
 role: str = "task_group"  # task_group | contact_group | committee
 render_rationale: bool = True  # write the rationale (HTML) into the output folder
-output_dir: str = ""  # empty for reports/
+output_dir: str = ""  # empty for the workspace's reports/ (or the repository's)
 
 # %%
+from pathlib import Path
+
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import Markdown, display
 
 from crc_tools import config
-from crc_tools.workbench import AID_NOTE, Workbench, determination_form, notification_review, record_determination
+from crc_tools.workbench import (
+    AID_NOTE,
+    AlreadyRecorded,
+    Workbench,
+    determination_form,
+    link,
+    notification_review,
+    out_path,
+    record_determination,
+)
 
 pd.set_option("display.max_colwidth", 200)
-wb = Workbench.load(data_paths or None)
+wb = Workbench.load(data_paths)
+print(f"Read {wb.data}; register: {wb.register_url or 'unavailable'}")
 for note in wb.notes:
     print(note)
 print("Notifications you can review:", ", ".join(wb.notification_ids()))
@@ -59,6 +73,8 @@ print("Notifications you can review:", ", ".join(wb.notification_ids()))
 
 # %%
 review = notification_review(wb, notification_id, category or None)
+if review["annex_iii"]:  # said before the review starts: a listed chemical needs no review for listing in this category
+    display(Markdown(f"**Annex III already lists this chemical.** {review['annex_iii'].removeprefix('note: ')}"))
 display(pd.Series(review["identity"], name="").to_frame())
 
 # %% [markdown]
@@ -92,13 +108,16 @@ display(review["history"] if len(review["history"]) else Markdown("_No register 
 
 # %%
 display(determination_form(wb, notification_id))
-if record:
-    entry = record_determination(
-        wb, notification_id, criterion, status, justification=justification, references=references,
-        recorded_by=recorded_by, role=role, category=category,
-    )
-    print(f"Recorded register entry {entry.entry_id}: {entry.criterion} {entry.status} by {entry.recorded_by} ({entry.role}).")
-    wb = Workbench.load(data_paths or None)
+if record:  # re-running the notebook does not record the same determination twice
+    try:
+        entry = record_determination(
+            wb, notification_id, criterion, status, justification=justification, references=references,
+            recorded_by=recorded_by, role=role, category=category,
+        )
+        print(f"Recorded register entry {entry.entry_id}: {entry.criterion} {entry.status} by {entry.recorded_by} ({entry.role}).")
+    except AlreadyRecorded as exc:
+        print(f"Not recorded again: {exc.message}")
+    wb = Workbench.load(data_paths)
     review = notification_review(wb, notification_id, category or None)
     display(review["criteria"][["criterion", "recorded status", "justification", "source"]])
 
@@ -110,6 +129,6 @@ if record:
 if render_rationale:
     from crc_tools.documents.render import render
 
-    rendered = render(document="rationale", notification_id=notification_id, category=category or None, data=wb.intake, out=output_dir or config.reports_dir(), formats=("html",))
+    rendered = render(document="rationale", notification_id=notification_id, category=category or None, data=wb.intake, out=out_path(output_dir) or config.reports_dir(), formats=("html",))
     for fmt, path in rendered.paths.items():
-        print(f"rationale ({fmt}): {path}")
+        display(link(path, f"rationale ({fmt}): {Path(path).name}"))

@@ -24,7 +24,7 @@
 
 # %% tags=["parameters"]
 proposal_id: str = "TCD-FENTHION-640-ULV-2012"  # the proposal to review
-data_paths: list = []  # case files, folders or bulk tables; empty for the shipped sample data (data/cases)
+data_paths: list = []  # case files, folders or bulk tables, from the workspace (or repository) root; empty: the workspace's data, else the sample data
 record: bool = False  # True: record the determination below into the register
 criterion: str = "(a)"  # (a)-(e) or overall
 status: str = "met"  # met | not_met | insufficient_information
@@ -37,10 +37,11 @@ role: str = "task_group"  # task_group | contact_group | committee
 import pandas as pd
 from IPython.display import Markdown, display
 
-from crc_tools.workbench import AID_NOTE, Workbench, determination_form, proposal_review, record_determination
+from crc_tools.workbench import AID_NOTE, AlreadyRecorded, Workbench, determination_form, proposal_review, record_determination
 
 pd.set_option("display.max_colwidth", 200)
-wb = Workbench.load(data_paths or None)
+wb = Workbench.load(data_paths)
+print(f"Read {wb.data}; register: {wb.register_url or 'unavailable'}")
 print("Proposals you can review:", ", ".join(wb.proposal_ids()))
 review = proposal_review(wb, proposal_id)
 display(pd.Series(review["identity"], name="").to_frame())
@@ -73,7 +74,10 @@ display(review["history"] if len(review["history"]) else Markdown("_No register 
 
 # %%
 display(determination_form(wb, proposal_id, subject_kind="shpf_proposal"))
-if record:
-    entry = record_determination(wb, proposal_id, criterion, status, justification=justification, references=references,
-                                 recorded_by=recorded_by, role=role, subject_kind="shpf_proposal")
-    print(f"Recorded register entry {entry.entry_id}: {entry.criterion} {entry.status} by {entry.recorded_by} ({entry.role}).")
+if record:  # re-running the notebook does not record the same determination twice
+    try:
+        entry = record_determination(wb, proposal_id, criterion, status, justification=justification, references=references,
+                                     recorded_by=recorded_by, role=role, subject_kind="shpf_proposal")
+        print(f"Recorded register entry {entry.entry_id}: {entry.criterion} {entry.status} by {entry.recorded_by} ({entry.role}).")
+    except AlreadyRecorded as exc:
+        print(f"Not recorded again: {exc.message}")

@@ -21,20 +21,25 @@
 # task-group analysis table exported to XLSX for the pre-meeting.
 
 # %% tags=["parameters"]
-data_paths: list = []  # case files, folders or bulk tables; empty for the shipped sample data
+data_paths: list = []  # case files, folders or bulk tables, from the workspace (or repository) root; empty: the workspace's data, else the sample data
 chemical: str = ""  # one chemical for the matrix and analysis table; empty for every chemical
 export_path: str = ""  # where to write the XLSX; empty for reports/analysis-table-<chemical>.xlsx
 
 # %%
+from pathlib import Path
+
 import pandas as pd
 from IPython.display import Markdown, display
 
 from crc_tools.charts import criteria_matrix, use_offline_renderer
-from crc_tools.workbench import Workbench, export_analysis_table, matrix_cells, meeting_overview
+from crc_tools.workbench import Workbench, chemical_matrices, export_analysis_table, link, meeting_overview
 
 use_offline_renderer()  # house theme, static SVG: nothing loaded from the internet
 pd.set_option("display.max_colwidth", 120)
-wb = Workbench.load(data_paths or None)
+wb = Workbench.load(data_paths)
+print(f"Read {wb.data}")
+for note in wb.notes:
+    print(note)
 overview = meeting_overview(wb)
 
 # %% [markdown]
@@ -58,15 +63,18 @@ display(overview["awaiting"][["chemical", "category", "regions_verified", "missi
 display(overview["deadlines"] if len(overview["deadlines"]) else Markdown("_No open or missed deadline._"))
 
 # %% [markdown]
-# ## Criterion-by-notification matrix (recorded determinations)
+# ## Criterion-by-notification matrix, per chemical (recorded determinations and the overall conclusion)
 
 # %%
-cells = matrix_cells(overview["matrix"], chemical or None)
-criteria_matrix(cells) if cells else Markdown("_No notifications._")
+matrices = chemical_matrices(wb, chemical or None)
+for m in matrices:
+    display(criteria_matrix(m["cells"], title=m["title"]))
+if not matrices:
+    display(Markdown("_No notifications._"))
 
 # %% [markdown]
 # ## Task-group analysis table (XLSX)
 
 # %%
 path = export_analysis_table(wb, export_path or None, chemical or None)
-print(f"analysis table written to {path}")
+display(link(path, f"analysis table: {Path(path).name}"))

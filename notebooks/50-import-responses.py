@@ -24,7 +24,7 @@
 # entry into force is not established, whether it is overdue is "not established": nothing is guessed.
 
 # %% tags=["parameters"]
-data_paths: list = []  # import responses: case files, folders or bulk tables; empty for the shipped sample (data/cases/responses)
+data_paths: list = []  # import responses: case files, folders or bulk tables, from the workspace (or repository) root; empty: the workspace's data, else the shipped sample (data/cases/responses)
 as_of: str = ""  # YYYY-MM-DD; empty for today
 chemicals: list = []  # Annex III entries by name, CAS number or HS code; empty for every entry
 export_path: str = ""  # write the table of failures to this .csv or .xlsx file (empty: do not write)
@@ -34,14 +34,16 @@ import datetime as dt
 
 import pandas as pd
 
-from crc_tools import charts, config
+from crc_tools import charts, config, workspace
 from crc_tools.intake.reader import load
 from crc_tools.responses.dates import DUE_RULE, parties
 from crc_tools.responses.status import from_intake, overdue_by_region, response_status
+from crc_tools.workbench import data_paths as resolve_data
 
 charts.use_offline_renderer()
 day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-intake = load(data_paths or [config.cases_dir() / "responses"], kinds={"import_response"})
+paths = resolve_data(data_paths) or ([] if workspace.current() else [config.cases_dir() / "responses"])  # from the workspace (or repository) root
+intake = load(paths or None, kinds={"import_response"})
 for problem in intake.problems:
     print(problem.format())
 responses = from_intake(intake)

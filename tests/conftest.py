@@ -97,6 +97,7 @@ def _isolated_state(tmp_path, monkeypatch, _empty_register):
     monkeypatch.setenv("CRC_DATABASE_URL", new_register(tmp_path / "register.sqlite", _empty_register))
     monkeypatch.setenv("CRC_REPORTS_DIR", str(tmp_path / "reports"))
     monkeypatch.setenv("CRC_REGION_OVERRIDES", "none")
+    monkeypatch.setenv("CRC_WORKSPACE", "none")  # no developer's crc.toml; tests of workspaces remove this (tests/test_workspace.py)
     from crc_tools.convention import reference
 
     reference._region_table.cache_clear()

@@ -169,7 +169,7 @@ def test_case_file_with_two_categories_gives_two_rows(tmp_path):
 
 def test_case_file_bad_field_names_path(tmp_path):
     result = load([_case(tmp_path, CASE.replace("115-29-7", "115-29-8"))])
-    assert result.problems.errors[0].format() == f"{tmp_path / 'case.yaml'}: cas_number: CAS number 115-29-8 has a wrong check digit (the digits give 7, not 8)"
+    assert result.problems.errors[0].format() == f"{tmp_path / 'case.yaml'}: chemical.cas_numbers: CAS number 115-29-8 has a wrong check digit (the digits give 7, not 8) (form 1.4.1, Annex I 1(d): CAS number(s))"
 
 
 def test_case_file_unknown_key_is_a_warning(tmp_path):

@@ -15,15 +15,22 @@ NOTEBOOKS = ROOT / "notebooks"
 pytestmark = [pytest.mark.slow]
 
 
-def _run(name: str, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
+def _run(name: str, tmp_path: Path, *, cwd: Path | None = None, **parameters) -> nbformat.NotebookNode:
     import papermill
 
     nb = jupytext.read(NOTEBOOKS / name)
     src = tmp_path / (Path(name).stem + ".ipynb")
     nbformat.write(nb, src)
     out = tmp_path / (Path(name).stem + ".out.ipynb")
-    papermill.execute_notebook(str(src), str(out), parameters=parameters, kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
+    papermill.execute_notebook(str(src), str(out), parameters=parameters, kernel_name="python3", cwd=str(cwd or tmp_path), progress_bar=False)
     return nbformat.read(out, as_version=4)
+
+
+def _html(nb) -> str:
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(nb)
+    return body
 
 
 def _text(nb) -> str:
@@ -64,6 +71,50 @@ def test_review_notification_records_a_determination_and_renders_the_rationale(t
     assert "Recorded register entry" in _text(nb)
 
 
+@pytest.mark.parametrize("where", ["notebooks", "root"])
+def test_review_notification_reads_relative_data_paths_from_the_root_wherever_it_runs(tmp_path, where):
+    """Issue 18: JupyterLab runs the kernel in notebooks/, papermill wherever it is started: the same relative paths work."""
+    cwd = NOTEBOOKS if where == "notebooks" else ROOT
+    data = "data/cases" if where == "notebooks" else ["data/cases"]  # papermill -p gives one path as text; -y a list
+    nb = _run("10-review-notification.py", tmp_path, cwd=cwd, notification_id="PER-PHORATE-2021", data_paths=data, render_rationale=False)
+    text = _text(nb)
+    assert "Notifications you can review:" in text and "EUU-CHRYSOTILE-1999" in text
+    assert "Annex III already lists this chemical" in json.dumps([c.get("outputs", []) for c in nb.cells])  # said before the review
+
+
+def test_review_notification_refuses_a_list_given_as_text(tmp_path):
+    import papermill
+
+    with pytest.raises(papermill.PapermillExecutionError, match=r"is text, not a list of paths"):
+        _run("10-review-notification.py", tmp_path, cwd=NOTEBOOKS, data_paths='["data/cases"]', render_rationale=False)
+
+
+def test_review_notification_in_a_workspace_records_once_and_exports_static_html(tmp_path, monkeypatch):
+    from crc_tools.register.store import Register
+
+    from .conftest import run_crc
+
+    monkeypatch.delenv("CRC_DATABASE_URL")
+    monkeypatch.delenv("CRC_REPORTS_DIR")
+    monkeypatch.delenv("CRC_WORKSPACE")  # found from the kernel's working folder
+    work = tmp_path / "work"
+    assert run_crc("init", work).code == 0
+    monkeypatch.chdir(work)
+    assert run_crc("new", "notification", "--party", "Kenya", "--chemical", "carbofuran", "--category", "pesticide", "--fra-type", "ban", "--date", "2024-06-01").code == 0
+    params = dict(notification_id="KEN-CARBOFURAN-2024", record=True, criterion="(a)", status="met", recorded_by="TG test", render_rationale=True)
+    for _ in range(2):  # re-running the notebook does not repeat the entry
+        nb = _run("10-review-notification.py", tmp_path, cwd=work / "notebooks", **params)
+    monkeypatch.setenv("CRC_DATABASE_URL", f"sqlite:///{work / 'register.sqlite'}")  # the workspace's register
+    assert [(e.subject_id, e.criterion) for e in Register().entries()] == [("KEN-CARBOFURAN-2024", "(a)")]
+    text = _text(nb)
+    assert "Not recorded again: the same determination is already register entry 1" in text
+    assert list((work / "reports").glob("rationale-*KEN-CARBOFURAN-2024*.html"))  # the workspace's reports/
+    html = _html(nb)
+    assert "Recording form for KEN-CARBOFURAN-2024" in html  # a static summary where the widget would be blank
+    assert "unpkg" not in html and "widget-view+json" not in html and "widgets" not in nb.metadata  # no widget CDN
+    assert 'href="../reports/rationale-' in html  # a printed path is a link, relative to the notebook
+
+
 def test_review_proposal_records_a_part3_determination(tmp_path):
     from crc_tools.register.store import Register
 
@@ -83,14 +134,18 @@ def test_meeting_preparation_exports_the_analysis_table(tmp_path):
     assert "(b)(iii)" in table.columns and table["(b)(iii)"].str.startswith("met").all()
     outputs = json.dumps([c.get("outputs", []) for c in nb.cells])
     assert "image/svg+xml" in outputs  # the matrix chart, as static SVG
+    svgs = [o["data"]["image/svg+xml"] for c in nb.cells for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {})]
+    assert len(svgs) == 1 and "Endosulfan (pesticide)" in svgs[0] and "overall" in svgs[0]  # one matrix per chemical, the conclusion as a column
     assert "cdn.jsdelivr" not in outputs and "<script" not in outputs  # nothing fetched from the internet
 
 
 def test_secretariat_notebook_renders_a_dgd_and_the_synopsis(tmp_path):
     out = tmp_path / "reports"
-    _run("40-secretariat-documents.py", tmp_path, chemicals=["Chrysotile asbestos"], output_dir=str(out))
+    nb = _run("40-secretariat-documents.py", tmp_path, chemicals=["Chrysotile asbestos"], formulations=["Gramoxone Super"], output_dir=str(out))
     names = {p.name for p in out.iterdir()}
     assert {"dgd-Chrysotile-asbestos-industrial.html", "dgd-Chrysotile-asbestos-industrial.docx"} <= names
+    assert any(n.startswith("dgd-Gramoxone-Super") and n.endswith("-shpf.html") for n in names), names  # SHPF DGDs too
+    assert "rendering: 3 of 3 (" in _text(nb) and "widgets" not in nb.metadata  # the progress bar leaves a static line
     assert any(n.startswith("synopsis-") and n.endswith(".docx") for n in names)
 
 

@@ -593,7 +593,9 @@ def test_cli_record_history_export_import(register, tmp_path):
 def test_cli_refusals_exit_1_without_traceback(register, tmp_path):
     data = write_bulk(tmp_path / "b.csv", [CANADA], list(CANADA))
     r = run_crc("register", "record", "NOPE-1", "--criterion", "(a)", "--status", "met", "--by", "x", "--role", "committee", "--data", data)
-    assert (r.code, r.err.strip()) == (1, "register: subject_id: notification 'NOPE-1' does not exist in the loaded data (1 notification(s) read); check the id or the data given")
+    assert r.code == 1 and len(r.err.strip().splitlines()) == 1
+    assert r.err.startswith("register: subject_id: notification 'NOPE-1' does not exist in the loaded data (1 notification(s) read); check the id or the data given")
+    assert f"read: the data given ({data})" in r.err and "to add more: add its case file to your workspace's cases/ folder" in r.err  # issue 18
     r = run_crc("register", "record", "CAN-1", "--criterion", "(f)", "--status", "not_met", "--by", "x", "--role", "committee", "--data", data)
     assert r.code == 1 and r.err.splitlines() == [
         "register: criterion: '(f)' is not a criterion of Annex II ((a), (b)(i), (b)(ii), (b)(iii), (c)(i), (c)(ii), (c)(iii), (c)(iv), (d), or 'overall')",

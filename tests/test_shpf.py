@@ -192,7 +192,7 @@ def _case(tmp_path, text, name="case.yaml"):
 def test_incident_without_a_date_names_file_record_and_field(tmp_path):
     path = _case(tmp_path, CASE)
     result, p = _load(path)
-    assert [e.format() for e in result.problems.errors] == [f"{path}:incidents[2]: incident_date: value is required"]
+    assert [e.format() for e in result.problems.errors] == [f"{path}:incidents[2]: date: value is required (form Part B: Date of the incident)"]
     assert len(p) == 1 and list(p.incidents["incident_id"]) == ["1"]  # the proposal and its good report are kept
     assert p.proposals.loc[0, "incident_reports"] == 2  # Part 1 (g): the DNA sent two reports
 
@@ -200,14 +200,14 @@ def test_incident_without_a_date_names_file_record_and_field(tmp_path):
 def test_case_file_missing_concentration_names_the_ingredient(tmp_path):
     path = _case(tmp_path, CASE.replace(', concentration: "10 %"', ""))
     result, p = _load(path)
-    assert result.problems.errors[0].format() == f"{path}: active_ingredient_concentrations: no concentration given for carbofuran (Annex IV Part 1 (c): the relative amount of each active ingredient)"
+    assert result.problems.errors[0].format() == f"{path}: formulation.concentrations: no concentration given for carbofuran (Annex IV Part 1 (c): the relative amount of each active ingredient)"
     assert p.empty
 
 
 def test_case_file_unknown_formulation_type(tmp_path):
     path = _case(tmp_path, CASE.replace("type: DP", "type: powder of doom"))
     result, _ = _load(path)
-    assert result.problems.errors[0].format() == f"{path}: formulation_type: 'powder of doom' {TYPE_MSG}"
+    assert result.problems.errors[0].format() == f"{path}: formulation.type: 'powder of doom' {TYPE_MSG} (form Part A, Annex IV Part 1 (d): Type of formulation)"
 
 
 def test_case_file_ingredient_without_name(tmp_path):
@@ -230,7 +230,7 @@ def test_list_of_proposals_in_one_file_names_each_record(tmp_path):
     [
         pytest.param("determinations:\n  - {criterion: '(f)', status: met}\n", "determinations[1].criterion: '(f)' is not a criterion of Annex IV, Part 3 ((a), (b), (c), (d), (e), or 'overall')", id="criterion not in Part 3"),
         pytest.param("determinations:\n  - {criterion: '(a)', status: not_met}\n", "determinations[1].justification: a 'not_met' determination needs a justification", id="not met without justification"),
-        pytest.param("part2:\n  - {item: '(j)', collected: true}\n", "part2_item: '(j)' is not an item of Annex IV Part 2 ((a), (b), (c), (d), (e), (f), (g), (h), (i))", id="unknown Part 2 item"),
+        pytest.param("part2:\n  - {item: '(j)', collected: true}\n", "item: '(j)' is not an item of Annex IV Part 2 ((a), (b), (c), (d), (e), (f), (g), (h), (i))", id="unknown Part 2 item"),
         pytest.param("part2:\n  - {item: '(a)', collected: perhaps}\n", "collected: 'perhaps' is not true or false", id="bad Part 2 flag"),
     ],
 )

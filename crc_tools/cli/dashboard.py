@@ -88,10 +88,12 @@ def cmd_dashboard(args) -> int:
     where = "localhost" if args.address in (None, "", "localhost", "127.0.0.1") else args.address
 
     def report(data) -> None:
+        from .. import config
+
         for p in data.cases.intake.problems:
             print(p.format(), file=sys.stderr)
         n, items = len(data.cases.notifications), data.cases.notifications["_key"].nunique()
-        print(f"crc dashboard: {n} notification(s), {items} chemical-category pair(s)", file=sys.stderr)
+        print(f"crc dashboard: {n} notification(s), {items} chemical-category pair(s) from {config.describe_data(paths)}", file=sys.stderr)
         if logins is None:
             print("crc dashboard: no logins file (crc dashboard add-user NAME --role chair): everyone can view, nobody can record", file=sys.stderr)
         print(f"crc dashboard: serving at http://{where}:{args.port}/ to host names {', '.join(hosts)}; {args.num_procs} process(es) (Ctrl-C to stop)", file=sys.stderr, flush=True)

@@ -85,6 +85,23 @@ def _columns(rows: list[dict], first: list[str] | None = None) -> list[str]:
     return out
 
 
+def _say_listed(intake, *, as_of=None) -> None:
+    """Say at once, on stderr, which notifications concern a chemical Annex III already lists in their category."""
+    from ..notifications.listing import listed_lines
+
+    for line in listed_lines(intake.notifications, as_of=as_of):
+        print(line, file=sys.stderr)
+
+
+def _say_not_loaded(intake) -> None:
+    """Say, on stderr, how many register entries concern notifications or proposals the data read do not hold."""
+    from ..register.loaded import not_loaded, not_loaded_line
+
+    line = not_loaded_line(not_loaded(intake))
+    if line:
+        print(line, file=sys.stderr)
+
+
 def _section(title: str) -> None:
     sys.stdout.write(f"\n{title}\n")
 
@@ -177,12 +194,60 @@ def cmd_validate(args) -> int:
             _emit(rows_p, "table", None, table_columns=["proposal_id", "chemical", "formulation_type", "active_ingredients", "concentrations", "proposing_party", "pic_region", "incident_reports", "source"])
     else:
         _emit(rows + rows_p, args.format, _columns(rows + rows_p) if rows_p else None)
+    if args.format == "table":
+        _still_to_fill_in(intake, proposals)
     n_bad = len({(p.source, p.record) for p in intake.problems.errors})
     what = ""
     if rows_p:
         what = f" ({len(rows)} notification(s), {len(rows_p)} SHPF proposal(s) with {len(proposals.incidents)} Part B incident report(s))"
     print(f"{len(rows) + len(rows_p)} record(s) valid{what}, {n_bad} rejected, {len(intake.problems.warnings)} warning(s)", file=sys.stderr)
+    _say_listed(intake)
     return _report(intake.problems)
+
+
+CASE_FILE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _still_to_fill_in(intake, proposals) -> None:
+    """Print, for case files not yet verified, the Annex I / Annex IV Part 1 items not given, in the form's terms."""
+    from ..intake.fields import notification_schema, proposal_schema
+    from ..intake.newcase import still_to_fill_in
+    from ..notifications.verification import annex_i_items
+
+    sections = []
+    for frame, schema, id_col, verified_col, checks, title in (
+        (intake.notifications, notification_schema(), "notification_id", "annex_i_verified", annex_i_items, "Annex I items, Article 5.3"),
+        (proposals.proposals if not proposals.empty else None, proposal_schema(), "proposal_id", "part1_verified", _part1_items, "Annex IV Part 1 items, Article 6.2"),
+    ):
+        if frame is None or frame.empty or "_source" not in frame.columns:
+            continue
+        verified = frame[verified_col].fillna(False).astype(bool) if verified_col in frame.columns else False
+        case_file = frame["_source"].map(lambda p: str(p).lower().endswith(CASE_FILE_SUFFIXES)).astype(bool)  # per file name (categories), not per row
+        mine = frame[case_file & ~verified]
+        if mine.empty:
+            continue
+        todo = still_to_fill_in(checks(mine), schema, id_col)
+        sources = dict(zip(mine[id_col].astype(str), mine["_source"].astype(str), strict=False))
+        for rid, lines in todo.items():
+            sections.append(f"{rid} ({_relative(sources.get(rid, ''))}): {len(lines)} item(s) not given ({title})")
+            sections += [f"  {line}" for line in lines]
+    if sections:
+        _section("Still to fill in before the Secretariat's verification, in the form's terms:")
+        sys.stdout.write("\n".join(sections) + "\n")
+
+
+def _part1_items(frame):
+    from ..proposals.shpf import part1_items
+
+    return part1_items(frame)
+
+
+def _relative(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
 
 
 def cmd_verify(args) -> int:
@@ -215,6 +280,7 @@ def cmd_verify(args) -> int:
             _emit(rows_p, "table", None, table_columns=["proposal_id", "chemical", "proposing_party", "eligible", "part1_complete", "missing_items", "verified", "verification_deadline", "verification_overdue", "part2_awaiting"])
     else:
         _emit(rows + rows_p, args.format, _columns(rows_p, cols) if rows_p else cols)
+    _say_listed(intake)
     return _report(intake.problems)
 
 
@@ -272,6 +338,8 @@ def cmd_score(args) -> int:
         _score_csv(table, overall, table_p, overall_p)
     else:
         _score_table(table, overall, table_p, overall_p)
+    _say_listed(intake)
+    _say_not_loaded(intake)
     return _report(intake.problems)
 
 
@@ -410,9 +478,11 @@ def cmd_status(args) -> int:
             sys.stdout.flush()
             write_frame_json(status, STATUS_JSON_COLUMNS, binary)
             binary.flush()
+        _say_not_loaded(intake)
         return _report(intake.problems)
     rows = _records(status, STATUS_JSON_COLUMNS) + extra
     _emit(rows, args.format, columns, table_columns=["chemical", "category", "regions_verified", "regions_meeting_criteria", "forward_to_crc", "recommend_listing", "listed_in_annex_iii", "missing", "conclusions"])
+    _say_not_loaded(intake)
     return _report(intake.problems)
 
 
@@ -447,14 +517,14 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name, func, help_, *, paths=True, fmt=True):
         sp = sub.add_parser(name, help=help_, description=func.__doc__)
         if paths:
-            sp.add_argument("paths", nargs="*", metavar="PATH", help="case files, folders of them, bulk tables (default: the shipped sample data in data/cases/)")
+            sp.add_argument("paths", nargs="*", metavar="PATH", help="case files, folders of them, bulk tables (default: the workspace's data (crc.toml), else the shipped sample data in data/cases/)")
             add_sheet_option(sp)
         if fmt:
             sp.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output format (default: a readable table)")
         sp.set_defaults(func=func)
         return sp
 
-    sp = add("demo", cmd_demo, "main job on the shipped sample cases: validate, verify, score, status, documents into reports/", paths=False, fmt=False)
+    sp = add("demo", cmd_demo, "main job on the workspace's data (else the shipped sample cases): validate, verify, score, status, documents into reports/", paths=False, fmt=False)
     sp.add_argument("--out", type=Path, default=None, help="folder for the results (default: reports/)")
     sp.add_argument("--force", action="store_true", help="replace files of the demo's names that an earlier run did not write (never a link, folder or device)")
     add("validate", cmd_validate, "parse and validate case files, folders of them, and bulk tables")
@@ -482,7 +552,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands():
     """Commands added by the documents, register and dashboard modules."""
     out = []
-    for module in ("crc_tools.cli.reports", "crc_tools.cli.register", "crc_tools.cli.dashboard", "crc_tools.cli.responses"):
+    for module in ("crc_tools.cli.reports", "crc_tools.cli.register", "crc_tools.cli.dashboard", "crc_tools.cli.responses", "crc_tools.cli.workspace"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:
@@ -495,6 +565,9 @@ def _extra_commands():
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``crc`` command; return its exit status."""
+    from .. import workspace
+
+    workspace.reset_notice()  # each command says once that it reads the sample data
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

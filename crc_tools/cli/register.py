@@ -11,12 +11,13 @@ up through its ``_extra_commands`` hook::
     crc register current
 
 ``record`` and ``import`` check subjects against the loaded data: ``--data PATH...``,
-or the shipped sample data in ``data/cases/`` as every other command.
+else the workspace's data (``crc.toml``), else the shipped sample data, as every other command.
 """
 
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import EXIT_BAD_RECORDS, EXIT_OK, EXIT_USAGE, Problems, UsageError  # noqa: F401
@@ -62,12 +63,25 @@ def _emit(rows: list[dict], fmt: str, columns: list[str], table_columns: list[st
 
 def _known(args) -> tuple[dict, object]:
     """Return the subject ids of the loaded data per kind, and the intake."""
-    from .. import config
     from ..intake.reader import load
     from ..register.store import known_subject_ids
 
-    intake = load(args.data or [config.cases_dir()], sheet=args.sheet)
+    intake = load(args.data or None, sheet=args.sheet)  # --data, else the workspace's data (crc.toml), else the sample data
     return {kind: known_subject_ids(intake, kind) for kind in ("notification", "shpf_proposal")}, intake
+
+
+@contextmanager
+def _where_read(args):
+    """Add, to a refusal for an id the data do not hold, which data were read and how to add more."""
+    from .. import config, workspace
+    from ..register.store import RefusedEntry
+
+    try:
+        yield
+    except RefusedEntry as exc:
+        hint = f"; read: {config.describe_data(args.data or None)}; to add more: {workspace.HOW_TO_ADD}"
+        exc.problems = [(f, m + hint if f == "subject_id" and "does not exist" in m else m) for f, m in exc.problems]
+        raise
 
 
 def _not_checked(kind: str, subject: str) -> None:
@@ -115,9 +129,14 @@ def cmd_record(args) -> int:
         sources = intake.notifications.loc[intake.notifications["notification_id"] == args.subject, "_source"].astype(str).unique()
         if len(sources) == 1 and Path(sources[0]).suffix.lower() in (".yaml", ".yml", ".json") and Path(sources[0]).is_file():
             doc_hash = document_hash(sources[0])
+    if kind == "notification":
+        from ..notifications.listing import listed_lines
+
+        for line in listed_lines(intake.notifications[intake.notifications["notification_id"].astype(str) == args.subject]):
+            print(line, file=sys.stderr)
     if ids is not None and args.subject not in ids and intake.problems.errors:
         print(f"register: note: {len(intake.problems.errors)} record(s) of the data were rejected; run crc validate to see why", file=sys.stderr)
-    with Register() as reg:
+    with Register() as reg, _where_read(args):
         entry = reg.record(
             args.subject,
             args.criterion,
@@ -242,7 +261,7 @@ def register(sub, add) -> None:
     from .main import add_sheet_option
 
     def data_option(p):
-        p.add_argument("--data", nargs="+", metavar="PATH", default=None, help="case files, folders, bulk tables the subjects must exist in (default: data/cases/)")
+        p.add_argument("--data", nargs="+", metavar="PATH", default=None, help="case files, folders, bulk tables the subjects must exist in (default: the workspace's data, else the sample data in data/cases/)")
         add_sheet_option(p)
 
     p = action("init", cmd_init, "create a new register (or bring one to the current schema); on PostgreSQL, --owner/--writer roles", fmt=False)

@@ -20,34 +20,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from .rendered import _out, _print_rendered  # shared with crc report circular
+
 EXIT_OK, EXIT_FAILED = 0, 1
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _print_rendered(r, *, show_checks: bool = True) -> int:
-    """Print one rendered document; return the number of consistency problems."""
-    from ..documents.model import RESULT_OK, RESULT_PROBLEM, check_summary
-    from ..output import render_table
-
-    _out(r.title)
-    for fmt, path in r.paths.items():
-        _out(f"  {fmt:<6} {path}")
-    problems = 0
-    if r.kind == "dgd" and r.checks and show_checks:
-        _out(f"Internal consistency of the draft: {check_summary(r.checks)}")
-        rows = [{"check": f["check"], "result": f["result"], "details": f["message"]} for f in r.checks]
-        _out(render_table(rows, ["check", "result", "details"], max_width=110).rstrip())
-        where = r.paths.get("html") or r.paths.get("docx") or r.stem
-        for f in r.checks:
-            if f["result"] == RESULT_PROBLEM:
-                problems += 1
-                print(f"{where}: consistency: {f['check']}: {f['message']}", file=sys.stderr)
-            elif f["result"] != RESULT_OK:
-                print(f"{where}: consistency: warning: {f['check']}: {f['message']}", file=sys.stderr)
-    return problems
 
 
 def _report_problems(problems) -> int:
@@ -95,6 +70,10 @@ def _run(requests, args) -> int:
             )
         except CrcError as exc:
             _report_problems(getattr(exc, "problems", []))
+            if exc.field_name in ("chemical", "notification_id") and "in the data" in exc.message:  # name the data read, and how to add more
+                from .. import config, workspace
+
+                exc.message += f"; read: {config.describe_data(args.data or None)}; to add more: {workspace.HOW_TO_ADD}"
             raise
         code = max(code, _report_problems(r.problems))
         problems += _print_rendered(r)

@@ -27,13 +27,15 @@ HISTORY_COLUMNS = ["response_id", "party", "chemical", "category", "kind", "deci
 
 
 def _load_responses(paths, sheet=None):
-    """Read the import responses of ``paths`` (default: the shipped sample responses, ``data/cases/responses/``)."""
-    from .. import config
+    """Read the import responses of ``paths`` (default: the workspace's data, else the shipped sample responses, ``data/cases/responses/``)."""
+    from .. import config, workspace
     from ..intake.reader import load
     from ..responses.status import from_intake
 
     default = config.cases_dir() / "responses"
-    intake = load(paths or ([default] if default.is_dir() else None), kinds={"import_response"}, sheet=sheet)
+    if not paths and workspace.current() is not None:  # the workspace's data (crc.toml), its responses only
+        default = None
+    intake = load(paths or ([default] if default is not None and default.is_dir() else None), kinds={"import_response"}, sheet=sheet)
     return intake, from_intake(intake)
 
 
@@ -123,7 +125,7 @@ def cmd_circular(args) -> int:
     from ..documents.language import build_in
     from ..documents.render import parse_formats, render_model
     from ..intake.reader import load
-    from .reports import _print_rendered
+    from .rendered import _print_rendered
 
     formats = parse_formats(args.format)
     intake = load(args.data or None)

@@ -75,7 +75,7 @@ _ENUM_SYNONYMS = {
         "severe restriction": "severe_restriction",
         "sr": "severe_restriction",
     },
-    "annex_ii_conclusion": {"not met": "not_met", "yes": "met", "no": "not_met", "pending": "pending", "": "pending"},
+    "annex_ii_conclusion": {"yes": "met", "no": "not_met"},
     "evaluation_basis": {"risk evaluation": "risk", "hazard evaluation": "hazard", "no": "none"},
 }
 
@@ -288,6 +288,15 @@ def _scalar(value) -> str:
     return str(value)
 
 
+def _did_you_mean(key: str, prefix: tuple[str, ...], by_path: dict) -> str:
+    """Return ``; did you mean 'common_name'?`` for a misspelt key, from the keys declared beside it."""
+    import difflib
+
+    siblings = {k[len(prefix)] for k in by_path if len(k) > len(prefix) and k[: len(prefix)] == prefix}
+    close = difflib.get_close_matches(key, sorted(siblings), n=1, cutoff=0.75)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
 def flatten_case(doc: dict, schema: Schema, source: Path, record: str, problems: Problems) -> list[dict]:
     """Turn one nested case-file document into flat rows (one per category block).
 
@@ -346,7 +355,7 @@ def flatten_case(doc: dict, schema: Schema, source: Path, record: str, problems:
             if path in prefixes:
                 problems.add(source, record, ".".join(path), f"expected a mapping, found {type(value).__name__}")
             else:
-                problems.add(source, record, ".".join(path), "unknown field (ignored); see data/cases/README.md", "warning")
+                problems.add(source, record, ".".join(path), f"unknown field (ignored){_did_you_mean(str(key), prefix, by_path)}; see data/cases/README.md", "warning")
 
     walk(doc, ())
     if len(problems.errors) > errors_before:
@@ -495,8 +504,12 @@ class _Collector:
         if severity == "error":
             self.bad |= mask
 
-    def problems(self, problems: Problems, order: list[str]):
-        """Emit every error row by row; a warning repeated on many rows of one file is emitted once, with a count."""
+    def problems(self, problems: Problems, order: list[str], schema: Schema | None = None):
+        """Emit every error row by row; a warning repeated on many rows of one file is emitted once, with a count.
+
+        A problem in a case file (YAML/JSON) names the field by its path in the file and the
+        form item it carries (:func:`case_file_terms`); a bulk table's by its column.
+        """
         rank = {n: i for i, n in enumerate(order)}
         rows: list[tuple[int, int, str, str, str]] = []
         # The file and record of a row are looked up only for the rows a problem names: a
@@ -529,7 +542,30 @@ class _Collector:
         at = np.array([r[0] for r in rows], dtype=np.int64)
         rec = dict(zip(np.unique(at).tolist(), rec_col.iloc[np.unique(at)].tolist(), strict=True))
         for i, _, name, msg, sev in rows:
-            problems.add(src_names[src_codes[i]], rec[i], name, msg, sev)
+            src = src_names[src_codes[i]]
+            if schema is not None and src.lower().endswith(CASE_FILE_SUFFIXES):
+                name, msg = case_file_terms(schema, name, msg)
+            problems.add(src, rec[i], name, msg, sev)
+
+
+CASE_FILE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def case_file_terms(schema: Schema, name: str, message: str) -> tuple[str, str]:
+    """Return a problem's field and message in a case file's terms: its YAML path, and the form item it carries.
+
+    ``chemical: value is required`` (the bulk-table column) becomes
+    ``chemical.common_name: value is required (form 1.1, Annex I 1(a): Common name)``.
+    """
+    try:
+        spec = schema.get(name)
+    except KeyError:
+        return name, message
+    item = " ".join(x for x in (f"Annex I {spec.annex_i}" if spec.annex_i else "", f"Annex IV Part 1 {spec.annex_iv}" if spec.annex_iv else "") if x)
+    where = ", ".join(x for x in (f"form {spec.form}" if spec.form and spec.form != "header" else "", item) if x)
+    if not where or (item and item in message):  # nothing to add, or the message names the item already
+        return spec.path, message
+    return spec.path, f"{message} ({where}: {spec.display})"
 
 
 def _map_unique(series: pd.Series, func):
@@ -605,6 +641,27 @@ def _check_enum(spec: FieldSpec):
         return ("", f"'{v}' is not one of {', '.join(spec.values)}")
 
     return f
+
+
+def _warn_aliases(s: pd.Series, spec: FieldSpec, col: "_Collector") -> None:
+    """Warn where a value was read through an accepted alias (``banned`` for ``ban``): it counts, and it is said.
+
+    The aliases are documented in docs/data-formats.md; anything else outside the declared
+    values is an error naming them (:func:`_check_enum`).
+    """
+    synonyms = _ENUM_SYNONYMS[spec.name]
+    codes, uniques = factorize(s)
+    msgs = np.array(
+        [
+            f"'{u}' read as '{synonyms[k]}' (an accepted alias; the values are {', '.join(spec.values)})"
+            if (k := str(u).strip().casefold().replace("-", " ").strip()) in synonyms and k.replace(" ", "_") != synonyms[k]
+            else ""
+            for u in uniques
+        ],
+        dtype=object,
+    )
+    if (msgs != "").any() and len(codes):
+        col.add((msgs != "")[codes], spec.name, (codes, msgs), "warning")
 
 
 def _check_number(value):
@@ -882,6 +939,8 @@ def validate_frame(
             continue
         codes, norm, msgs, bad = _map_unique(s, checker)
         col.add(bad, spec.name, (codes, msgs))
+        if spec.type == "enum" and spec.name in _ENUM_SYNONYMS:
+            _warn_aliases(s, spec, col)
         if spec.type == "bool":
             out[spec.name] = _typed(norm, codes, "boolean", df.index)
         elif spec.type == "number":
@@ -951,7 +1010,7 @@ def validate_frame(
                     msgs[i] = f"duplicate {' and '.join(key)} '{id_arr[i]}' (first seen in {loc}{spelt}); this record is left out"
                 col.add(dup, key[-1], msgs)
 
-    col.problems(problems, schema.names)
+    col.problems(problems, schema.names, schema)
     good = ~col.bad
     empty_text = pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([""], dtype=object)), index=df.index)
 
@@ -1161,8 +1220,9 @@ def load(paths=None, *, today: dt.date | None = None, kinds=None, sheet: str | N
 
     Parameters
     ----------
-    paths : iterable of str or Path, optional
-        Files and folders. Without paths, the shipped sample data (``data/cases/``) is read.
+    paths : iterable of str or Path, or one str or Path, optional
+        Files and folders (one string is one path). Without paths, the workspace's data
+        (``crc.toml``, :mod:`crc_tools.workspace`) or else the shipped sample data is read.
     today : datetime.date, optional
         The date against which future dates are judged (default: today).
     kinds : set of str, optional
@@ -1179,7 +1239,7 @@ def load(paths=None, *, today: dt.date | None = None, kinds=None, sheet: str | N
     """
     _builtin_readers()
     problems = Problems()
-    paths = list(paths) if paths else [config.cases_dir()]
+    paths = config.data_paths(paths)  # the paths given, else the workspace's (crc.toml), else the sample data
     files = expand_paths(paths, problems)
     schema = notification_schema()
     frames: list[pd.DataFrame] = []
