@@ -343,7 +343,7 @@ def format_number(value, lang: str | None = None) -> str:
 __all__ = [
     "DOMAIN", "LOCALE_DIR", "LANGUAGES", "DOCUMENT_LANGUAGES", "LANGUAGE_NAMES", "BCP47", "AWAITING", "N_", "check_language",
     "po_path", "compiled", "entries", "Entry", "Translator", "translator", "current", "current_lang", "using", "_", "ngettext", "lookup",
-    "format_date_long", "format_number", "extract_python", "extract_convention_items", "extract_args", "EXTRACT_KEYWORDS",
+    "format_date_long", "format_number", "extract_python", "extract_convention_items", "extract_args", "merge_template", "EXTRACT_KEYWORDS",
 ]
 
 
@@ -353,12 +353,47 @@ def extract_args(output: str | os.PathLike) -> list[str]:
     return args + ["-o", str(output), "."]
 
 
+def _minus(lines, remove) -> list[str]:
+    out, remove = list(lines), list(remove)
+    for r in remove:
+        if r in out:
+            out.remove(r)
+    return out
+
+
+def merge_template(catalog, template):
+    """Merge a template into a catalogue in place: every translation, flag and comment of ours kept.
+
+    ``pybabel update`` replaces the ``#.`` comments by the template's, which would drop each
+    entry's ``source:`` and "awaiting an official text"; here the template's extracted comments
+    and locations are refreshed, ours kept after them. A new message comes fuzzy, awaiting an
+    official text; a message no longer in the code is dropped.
+    """
+    wanted = {m.id for m in template if m.id}
+    for m in list(catalog):
+        if m.id and m.id not in wanted:
+            del catalog[m.id]
+    for m in template:
+        if not m.id:
+            continue
+        old = catalog.get(m.id)
+        if old is None:
+            string = ("",) * catalog.num_plurals if isinstance(m.id, (tuple, list)) else ""
+            catalog.add(m.id, string, locations=m.locations, flags=set(m.flags) | {"fuzzy"}, auto_comments=[*m.auto_comments, AWAITING])
+            continue
+        ours = _minus(old.auto_comments, m.auto_comments)
+        old.locations = list(m.locations)
+        old.auto_comments = [*m.auto_comments, *ours]
+        old.flags = set(old.flags) | (set(m.flags) - {"fuzzy"})
+    return catalog
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m crc_tools.i18n extract|update|awaiting LANG``: refresh the template, merge it into each catalogue, or list what awaits an official text.
 
-    ``update`` adds new messages untranslated (never guessed from a similar one:
-    ``--no-fuzzy-matching``); a translator then fills them from an official text or marks them
-    fuzzy, "awaiting an official text" (docs/languages.md).
+    ``update`` merges the template into each catalogue (:func:`merge_template`): a new message
+    comes fuzzy, "awaiting an official text" (never guessed from a similar one); a translator
+    then fills it from an official text (docs/languages.md).
     """
     import sys
 
@@ -377,8 +412,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     cli.run(["pybabel", "-q", *extract_args(pot)])
     if argv[0] == "update":
+        from babel.messages.pofile import write_po
+
+        template = _read_po(pot)
         for lang in LANGUAGES[1:]:
-            cli.run(["pybabel", "-q", "update", "-i", str(pot), "-d", str(LOCALE_DIR), "-D", DOMAIN, "-l", lang, "--no-wrap", "--no-fuzzy-matching", "--ignore-obsolete"])
+            catalog = merge_template(_read_po(po_path(lang)), template)
+            with open(po_path(lang), "wb") as fh:
+                write_po(fh, catalog, width=0, sort_by_file=True)
     return 0
 
 

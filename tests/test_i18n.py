@@ -250,3 +250,21 @@ def test_rationale_synopsis_and_circular_in_french_and_spanish(data):
     circ = build_in("fr", circular_document, data=None, date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 6, 30), today=TODAY)
     assert circ["title"] == "Circulaire PIC – juin 2026"
     assert "CIRCULAIRE PIC – juin 2026" in [b["text"] for b in circ["sections"][0]["blocks"]]
+
+
+def test_update_keeps_sources_and_marks_new_messages_awaiting():
+    """``python -m crc_tools.i18n update`` must not drop a source comment (``pybabel update`` would)."""
+    from babel.messages.catalog import Catalog
+
+    catalog = i18n._read_po(i18n.po_path("fr"))
+    official = next(m for m in catalog if m.id == "Decision Guidance Document")
+    template = Catalog(locale="fr", domain=i18n.DOMAIN)
+    template.add("Decision Guidance Document", locations=[("crc_tools/documents/parts.py", 1)])
+    template.add("A sentence the code has just added", locations=[("crc_tools/x.py", 2)])
+    merged = i18n.merge_template(catalog, template)
+    kept = merged.get("Decision Guidance Document")
+    assert kept.string == official.string == "Document d’orientation des décisions" and not kept.fuzzy
+    assert any("source:" in c for c in kept.auto_comments)
+    new = merged.get("A sentence the code has just added")
+    assert new.fuzzy and new.string == "" and i18n.AWAITING in new.auto_comments
+    assert merged.get("Common name") is None  # no longer in the code: dropped
