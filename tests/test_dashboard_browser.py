@@ -210,6 +210,7 @@ def test_switching_to_french_keeps_the_chairs_place_and_shows_french_labels(serv
     assert page.locator(".crc-nav a").first.inner_text() == "Ordre du jour"
     assert page.locator("label[for=crc-lang]").inner_text() == "Langue"
     assert page.locator("#crc-lang").evaluate("s => s.value") == "fr"
+    assert page.locator("main").get_attribute("lang") == "fr-FR" and page.locator("header.crc-top").get_attribute("lang") == "fr-FR"
     # links the page makes keep the language: the next page of notifications stays French
     page.locator("a[rel=next]").first.click()
     page.wait_for_url("**page=3**")

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import urllib.parse
 
-from ...i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, using
+from ...i18n import BCP47, LANGUAGE_NAMES, LANGUAGES, N_, _, using
 from ..html import notice, url
 from ..labels import esc
 from ..recording import Identity
@@ -100,6 +100,7 @@ class Dashboard:
             "crc_nav": nav, "crc_skip": skip, "crc_who": self._who(), "crc_static": f"{STATIC_ROUTE}/", "crc_has_record": self.record is not None,
             "crc_meeting": f'<span class="crc-meeting">{esc(self.data.meeting)}</span>' if self.data.meeting else "",
             "crc_brand": esc(_(TITLE)), "crc_lang": self.language_form(),
+            "crc_lang_tag": BCP47[self.lang] if self.lang != "en" else "",  # Panel's page says lang="en": the header and main say which language they hold
         }
 
     def language_form(self) -> str:
