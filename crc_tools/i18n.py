@@ -196,6 +196,10 @@ class Translator:
             return text
         return self.gettext(text)
 
+    def entry(self, message: str) -> Entry | None:
+        """Return the catalogue's entry for a message, or ``None``."""
+        return self._entries.get(message)
+
     def fallbacks(self) -> list[str]:
         """Return the messages asked for that are shown in English: fuzzy, untranslated or not in the catalogue, in order."""
         out = []

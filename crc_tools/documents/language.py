@@ -66,7 +66,7 @@ def mark(model: dict, tr: Translator) -> None:
         if target is not None:
             target.setdefault("blocks", []).append(note)
     for m in english:
-        entry = tr._entries.get(m)
+        entry = tr.entry(m)
         why = AWAITING if entry is not None and entry.awaiting else "not yet in the catalogue"
         dm.add_note(model, "Shown in English", f"{m} ({why})")
     dm.add_note(model, "Shown in English", PARTY_NAMES_NOTE.format(status=AWAITING))
