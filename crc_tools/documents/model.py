@@ -100,6 +100,9 @@ ABBREVIATIONS = {
     "OEL": "Occupational exposure limit",
     "OJ": "Official Journal of the European Union",
     "PIC": "Prior informed consent",
+    # the French and Spanish DGD introductions (official texts, crc_tools/locale) spell UNEP out in their language
+    "PNUE": "Programme des Nations Unies pour l’environnement",
+    "PNUMA": "Programa de las Naciones Unidas para el Medio Ambiente",
     "POP": "Persistent organic pollutant",
     "POPRC": "Persistent Organic Pollutants Review Committee",
     "PPE": "Personal protective equipment",
