@@ -235,6 +235,10 @@ def test_crc_dgd_in_french_writes_french_html_and_docx(tmp_path):
     assert 'w:val="fr-FR"' in styles
     assert "Document d’orientation des décisions" in body
     assert re.search(LONG_DATE["fr"], body)
+    assert "Table des Matières" in body  # the published French table of contents' heading
+    with zipfile.ZipFile(docx) as z:
+        footer = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/footer"))
+    assert "sur" in footer and " of " not in footer
 
 
 def test_rationale_synopsis_and_circular_in_french_and_spanish(data):

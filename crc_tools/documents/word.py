@@ -23,6 +23,7 @@ import os
 import re
 from pathlib import Path
 
+from ..i18n import _, using
 from ..writers import subject_tag
 from . import model as dm
 
@@ -143,17 +144,18 @@ def _header_footer(d, document: dict) -> None:
     para.add_run("\t" + xml_safe(h.get("date") or "")).font.size = Pt(9)
     foot = sec.footer.paragraphs[0]
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    foot.add_run("page ")
-    _field(foot, "PAGE", "1")
-    foot.add_run(" of ")
-    _field(foot, "NUMPAGES", "1")
+    for part in re.split(r"(\{page\}|\{pages\})", _("page {page} of {pages}")):
+        if part in ("{page}", "{pages}"):
+            _field(foot, "PAGE" if part == "{page}" else "NUMPAGES", "1")
+        elif part:
+            foot.add_run(part)
 
 
 def _contents(d) -> None:
     from docx.enum.text import WD_BREAK
 
-    d.add_paragraph("Contents", style="Heading 1")
-    _field(d.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "Right-click and choose Update Field to show the table of contents.")
+    d.add_paragraph(_("Contents"), style="Heading 1")
+    _field(d.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', _("Right-click and choose Update Field to show the table of contents."))
     settings = d.settings.element
     settings.append(_el("w:updateFields", val="true"))
     d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -360,7 +362,12 @@ def _set_language(d, tag: str | None) -> None:
 
 
 def build_docx(document: dict):
-    """Return a python-docx ``Document`` for a document model, in the UN meeting-document layout."""
+    """Return a python-docx ``Document`` for a document model, in the UN meeting-document layout (in the model's language)."""
+    with using(document.get("meta", {}).get("lang") or "en"):
+        return _build_docx(document)
+
+
+def _build_docx(document: dict):
     dm.check_model(document)
     d = reference_template()
     props = d.core_properties
