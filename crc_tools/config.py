@@ -27,11 +27,11 @@ Settings read from the environment:
     ``data/local/``).
 ``CRC_DASHBOARD_LOGINS``
     The dashboard's logins file: roles and argon2id password hashes written by
-    ``crc dashboard add-user`` (default: ``data/local/dashboard_logins.json``). Never
-    committed: ``data/local/`` is ignored by git.
+    ``crc dashboard add-user`` (default: the workspace's ``local/dashboard_logins.json``, else
+    ``data/local/dashboard_logins.json``). Never committed: both folders are ignored by git.
 ``CRC_DASHBOARD_STATE``
-    The dashboard's state folder: its durable journals and login sessions (default:
-    ``data/local/dashboard``).
+    The dashboard's state folder: its durable journals and login sessions (default: the
+    workspace's ``local/dashboard``, else ``data/local/dashboard``).
 ``CRC_DASHBOARD_SECRET``
     The secret behind the sign-in form's CSRF token (default: a new random secret per server
     start); servers behind one proxy share it.
@@ -148,15 +148,21 @@ def database_url() -> str:
 
 
 def dashboard_logins_path() -> Path:
-    """Return the dashboard's logins file (``CRC_DASHBOARD_LOGINS``, or ``data/local/dashboard_logins.json``)."""
+    """Return the dashboard's logins file (``CRC_DASHBOARD_LOGINS``, the workspace's ``local/``, or ``data/local/dashboard_logins.json``)."""
     value = os.environ.get("CRC_DASHBOARD_LOGINS")
-    return Path(value).expanduser() if value else local_dir() / "dashboard_logins.json"
+    return Path(value).expanduser() if value else _workspace_local() / "dashboard_logins.json"
 
 
 def dashboard_state_dir() -> Path:
     """Return the dashboard's state folder: journals and login sessions (``CRC_DASHBOARD_STATE`` or ``data/local/dashboard``)."""
     value = os.environ.get("CRC_DASHBOARD_STATE")
-    return Path(value).expanduser() if value else local_dir() / "dashboard"
+    return Path(value).expanduser() if value else _workspace_local() / "dashboard"
+
+
+def _workspace_local() -> Path:
+    """Return the folder of local state: the workspace's ``local/`` (beside its register), else ``data/local/``."""
+    ws = workspace.current()
+    return ws.root / "local" if ws is not None else local_dir()
 
 
 # Convenience constants for notebooks (evaluated at import, like cookiecutter's config).

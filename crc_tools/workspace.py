@@ -287,6 +287,8 @@ def init(directory: str | Path, *, register_url: str = DEFAULT_REGISTER, extra_d
             (root / sub).mkdir(exist_ok=True)
         paths = ["cases", *(os.fspath(p) for p in extra_data)]
         _write_new(file, toml_text(paths, register_url))
+        if not (root / ".gitignore").exists():  # the dashboard's logins (password hashes) and journals stay out of version control
+            _write_new(root / ".gitignore", "local/\n")
     except FileExistsError:
         raise WorkspaceError(f"already a workspace ({FILE_NAME} exists)", source=str(file)) from None
     except OSError as exc:

@@ -52,6 +52,10 @@ def test_init_makes_cases_reports_and_a_commented_crc_toml(ws):
     assert found.root == ws.resolve() and found.data_paths == ((ws / "cases").resolve(),)
     assert config.database_url() == f"sqlite:///{(ws / 'register.sqlite').resolve()}"  # relative to crc.toml
     assert config.reports_dir() == (ws / "reports").resolve()
+    # the dashboard's logins (password hashes) and journals live in the workspace, out of version control
+    assert config.dashboard_logins_path() == ws.resolve() / "local" / "dashboard_logins.json"
+    assert config.dashboard_state_dir() == ws.resolve() / "local" / "dashboard"
+    assert (ws / ".gitignore").read_text(encoding="utf-8").splitlines() == ["local/"]
     assert run_crc("init", ws).code == 1  # never made twice, nothing overwritten
     assert "already a workspace" in run_crc("init", ws).err
 
