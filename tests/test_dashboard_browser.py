@@ -193,6 +193,33 @@ def test_a_chemical_with_100_notifications_is_paged_and_never_scrolls_the_page_s
     page.context.close()
 
 
+def test_switching_to_french_keeps_the_chairs_place_and_shows_french_labels(server, browser, guard):
+    """Issue 19: the language switch in the header keeps the agenda item and its page; the labels change, the data do not."""
+    page = new_page(browser, guard, VIEWPORTS["projector"])
+    goto(page, server.base + BIG + "&page=2")
+    page.locator("text=Page 2 of 9").first.wait_for()
+    assert page.locator(".crc-nav a[aria-current=page]").inner_text() == "Agenda item: Bigchemicalium (pesticide)"
+    page.select_option("#crc-lang", "fr")  # a real select and a real button, as the chair does
+    page.locator(".crc-lang button").click()
+    page.wait_for_url("**lang=fr**")
+    wait_ready(page)
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
+    assert query["item"] == ["Bigchemicalium (pesticide)"] and query["page"] == ["2"] and query["lang"] == ["fr"]
+    page.locator("text=Page 2 of 9").first.wait_for()  # the same item, the same page
+    assert page.locator(".crc-nav a[aria-current=page]").inner_text() == "Point de l’ordre du jour : Bigchemicalium (pesticide)"
+    assert page.locator(".crc-nav a").first.inner_text() == "Ordre du jour"
+    assert page.locator("label[for=crc-lang]").inner_text() == "Langue"
+    assert page.locator("#crc-lang").evaluate("s => s.value") == "fr"
+    assert page.locator("main").get_attribute("lang") == "fr-FR" and page.locator("header.crc-top").get_attribute("lang") == "fr-FR"
+    # links the page makes keep the language: the next page of notifications stays French
+    page.locator("a[rel=next]").first.click()
+    page.wait_for_url("**page=3**")
+    wait_ready(page)
+    assert "lang=fr" in page.url and page.locator(".crc-nav a").first.inner_text() == "Ordre du jour"
+    assert axe_violations(page) == []
+    page.context.close()
+
+
 def test_a_click_on_a_matrix_cell_sets_both_fields_and_a_confirmed_conclusion_is_recorded_once(server, browser, guard):
     from crc_tools.register.store import document_hash
 

@@ -66,6 +66,7 @@ def _run(requests, args) -> int:
                 template=args.template,
                 variant=req.variant,
                 symbol=req.symbol,
+                lang=req.lang,
             )
         except CrcError as exc:
             _report_problems(getattr(exc, "problems", []))
@@ -96,21 +97,21 @@ def cmd_dgd(args) -> int:
     """Render the draft decision guidance document of a chemical, or with --variant shpf of a severely hazardous pesticide formulation (Article 7.1): HTML without code, DOCX for Word."""
     from ..documents.render import Request
 
-    return _run([Request(kind="dgd", chemical=c, category=args.category, variant=args.variant, symbol=args.symbol) for c in args.chemicals], args)
+    return _run([Request(kind="dgd", chemical=c, category=args.category, variant=args.variant, symbol=args.symbol, lang=args.lang) for c in args.chemicals], args)
 
 
 def cmd_rationale(args) -> int:
     """Render the rationale of a notification (each Annex II criterion) or of an SHPF proposal (each Annex IV Part 3 criterion): scope, recorded determinations with the aid shown as an aid, conclusion."""
     from ..documents.render import Request
 
-    return _run([Request(kind="rationale", notification_id=n, category=args.category, symbol=args.symbol) for n in args.notification_ids], args)
+    return _run([Request(kind="rationale", notification_id=n, category=args.category, symbol=args.symbol, lang=args.lang) for n in args.notification_ids], args)
 
 
 def cmd_synopsis(args) -> int:
     """Render the six-monthly synopsis of notifications and SHPF proposals (Articles 5.4, 6.2; PIC Circular Appendices I, II and V)."""
     from ..documents.render import Request
 
-    return _run([Request(kind="synopsis", date_from=args.date_from, date_to=args.date_to, symbol=args.symbol)], args)
+    return _run([Request(kind="synopsis", date_from=args.date_from, date_to=args.date_to, symbol=args.symbol, lang=args.lang)], args)
 
 
 def _common(sp, *, jobs: bool = True) -> None:
@@ -121,6 +122,7 @@ def _common(sp, *, jobs: bool = True) -> None:
     sp.add_argument("--format", default="html,docx", metavar="FORMATS", help=f"comma-separated output formats among {', '.join(FORMATS)} (default: html,docx; pdf converts the docx with LibreOffice)")
     sp.add_argument("--symbol", default=None, metavar="SYMBOL", help="document symbol for the running header, e.g. UNEP/FAO/RC/CRC.22/3 (default: a placeholder to complete)")
     sp.add_argument("--template", type=Path, default=None, metavar="NOTEBOOK", help=argparse.SUPPRESS)
+    sp.add_argument("--lang", choices=["en", "fr", "es"], default="en", help="language of the suite's own words (default: en); notification content stays as submitted; wording without an official text stays English, with a note (docs/languages.md)")
     from .main import add_sheet_option
 
     add_sheet_option(sp)

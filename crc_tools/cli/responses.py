@@ -122,13 +122,14 @@ def cmd_circular(args) -> int:
     """Render the PIC Circular for a period: introduction and Appendices I-VI (notifications, SHPF proposals, Annex III, import responses and failures to respond, chemicals awaiting a second region, chemicals the COP has yet to decide on)."""
     from .. import config
     from ..documents.circular import circular_document
+    from ..documents.language import build_in
     from ..documents.render import parse_formats, render_model
     from ..intake.reader import load
     from .rendered import _print_rendered
 
     formats = parse_formats(args.format)
     intake = load(args.data or None)
-    model = circular_document(data=intake, date_from=args.date_from, date_to=args.date_to)
+    model = build_in(args.lang, circular_document, data=intake, date_from=args.date_from, date_to=args.date_to)
     template = args.template or (config.templates_dir() / "circular.ipynb")
     rendered = render_model(model, out=Path(args.out or config.reports_dir()), formats=formats, template=template)
     _print_rendered(rendered)

@@ -15,11 +15,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..i18n import current_lang
 from .labels import STATUS_STYLES, esc, status_badge
 
 
 def url(**params) -> str:
-    """Return a relative address holding the page's state (empty values left out)."""
+    """Return a relative address holding the page's state (empty values left out); the session's language goes with it."""
+    if "lang" not in params and current_lang() != "en":
+        params["lang"] = current_lang()  # a link built while a page is drawn in French stays French
     kept = {k: v for k, v in params.items() if v not in (None, "") and not (k.endswith("page") and str(v) == "1")}
     return "?" + urllib.parse.urlencode(kept) if kept else "./"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 
+from ..i18n import LANGUAGES
 from .html import url
 
 VIEWS = ("overview", "item", "shpf")
@@ -28,6 +29,8 @@ class Route:
     meeting: str = ""
     page: int = 1
     proposal: str = ""
+    lang: str = ""
+    """The session's language (``fr``, ``es``, ``nl``; empty for English): kept in every link the page makes (:func:`crc_tools.dashboard.html.url`)."""
 
     @classmethod
     def from_arguments(cls, arguments: dict) -> Route:
@@ -48,16 +51,18 @@ class Route:
             page = max(1, min(int(arg("page") or 1), 100_000))
         except ValueError:
             page = 1
-        return cls(view=view, item=item, q=arg("q"), category=arg("category"), region=arg("region"), stage=arg("stage"), meeting=arg("meeting"), page=page, proposal=arg("proposal"))
+        lang = arg("lang").casefold()
+        lang = lang if lang in LANGUAGES and lang != "en" else ""
+        return cls(view=view, item=item, q=arg("q"), category=arg("category"), region=arg("region"), stage=arg("stage"), meeting=arg("meeting"), page=page, proposal=arg("proposal"), lang=lang)
 
     def link(self, **changes) -> str:
         """Return the address of this route with some fields changed (the view's own fields only)."""
         r = replace(self, **changes)
         if r.view == "item":
-            return url(item=r.item, page=r.page)
+            return url(item=r.item, page=r.page, lang=r.lang)
         if r.view == "shpf":
-            return url(view="shpf", proposal=r.proposal)
-        return url(q=r.q, category=r.category, region=r.region, stage=r.stage, meeting=r.meeting, page=r.page)
+            return url(view="shpf", proposal=r.proposal, lang=r.lang)
+        return url(q=r.q, category=r.category, region=r.region, stage=r.stage, meeting=r.meeting, page=r.page, lang=r.lang)
 
     def as_dict(self) -> dict:
         """Return the fields as a dict."""

@@ -111,7 +111,7 @@ def _failure_page():
 
     t = pn.Template(_template_text())
     t.add_panel("main", html_pane(notice("This page could not be built. The server's log says why; the other pages of the dashboard still work.", "danger", extra_html=' <a href="./">Back to the agenda</a>')))
-    for name, value in {"crc_nav": '<li><a href="./">Agenda</a></li>', "crc_skip": "", "crc_who": "", "crc_static": "crc-static/", "crc_has_record": False, "crc_meeting": ""}.items():
+    for name, value in {"crc_nav": '<li><a href="./">Agenda</a></li>', "crc_skip": "", "crc_who": "", "crc_static": "crc-static/", "crc_has_record": False, "crc_meeting": "", "crc_lang_tag": ""}.items():
         t.add_variable(name, value)
     return t
 
@@ -125,7 +125,7 @@ def empty_page() -> None:
 
     t = pn.Template(_template_text())
     t.add_panel("main", html_pane("<h1>Empty page</h1><p>empty</p>"))
-    for name, value in {"crc_nav": "", "crc_skip": "", "crc_who": "", "crc_static": "crc-static/", "crc_has_record": False, "crc_meeting": ""}.items():
+    for name, value in {"crc_nav": "", "crc_skip": "", "crc_who": "", "crc_static": "crc-static/", "crc_has_record": False, "crc_meeting": "", "crc_lang_tag": ""}.items():
         t.add_variable(name, value)
     _attach(t)
 

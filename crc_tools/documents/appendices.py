@@ -21,6 +21,7 @@ import datetime as dt
 import pandas as pd
 
 from ..convention.reference import PIC_REGIONS
+from ..i18n import N_, _, lookup
 from ..text import is_blank
 from . import model as dm
 from .casedata import CaseData
@@ -44,11 +45,11 @@ def _notification_fields(e: dict, v: dict, with_verification: bool) -> dict:
         dm.field("Date received", date(r, "received_date")),
         dm.field("CAS number(s)", [c for c in str(text(r, "cas_number") or "").replace(";", "\n").split("\n") if c.strip()]),
         dm.field("Category", category_label(str(r["category"]))),
-        dm.field("Final regulatory action: the chemical is", FRA_TYPE_LABELS.get(str(r.get("fra_type") or ""))),
+        dm.field("Final regulatory action: the chemical is", lookup(FRA_TYPE_LABELS[str(r.get("fra_type") or "")]) if str(r.get("fra_type") or "") in FRA_TYPE_LABELS else None),
         dm.field("Uses prohibited", text(r, "uses_prohibited")),
         dm.field("Uses that remain allowed", text(r, "uses_allowed")),
         dm.field("Summary of the final regulatory action", text(r, "fra_summary")),
-        dm.field("Risk or hazard evaluation", EVALUATION_SENTENCES.get(ev)),
+        dm.field("Risk or hazard evaluation", lookup(EVALUATION_SENTENCES[ev]) if ev in EVALUATION_SENTENCES else None),
         dm.field("Reasons relevant to human health", text(r, "reasons_human_health")),
         dm.field("Reasons relevant to the environment", text(r, "reasons_environment")),
         dm.field("Summary of known hazards and risks", text(r, "hazards_and_risks")),
@@ -78,10 +79,10 @@ def appendix_i(data: CaseData, start: dt.date, end: dt.date) -> list[dict]:
     verified = in_period[[bool(ver.get((str(n), str(c)), {}).get("verified")) for n, c in zip(in_period["notification_id"], in_period["category"], strict=True)]] if len(in_period) else in_period
     rest = in_period.drop(verified.index) if len(in_period) else in_period
     return [
-        dm.section("appendix-i", "Synopsis of notifications of final regulatory action received in the period", number="Appendix I", part="appendix-i"),
-        dm.section("appendix-i.a", "Notifications verified as containing the information required by Annex I", number="Part A", level=2, part="appendix-i", blocks=_notification_blocks(verified, ver, False)),
+        dm.section("appendix-i", "Synopsis of notifications of final regulatory action received in the period", number=N_("Appendix I"), part="appendix-i"),
+        dm.section("appendix-i.a", "Notifications verified as containing the information required by Annex I", number=N_("Part A"), level=2, part="appendix-i", blocks=_notification_blocks(verified, ver, False)),
         dm.section(
-            "appendix-i.b", "Notifications found incomplete or not yet verified", number="Part B", level=2, part="appendix-i",
+            "appendix-i.b", "Notifications found incomplete or not yet verified", number=N_("Part B"), level=2, part="appendix-i",
             blocks=[dm.p("These notifications are published for information; they are not forwarded to the Chemical Review Committee until verified as meeting Annex I (Articles 5.3 and 5.5)."), *_notification_blocks(rest, ver, True)],
         ),
     ]
@@ -98,9 +99,9 @@ def appendix_v(data: CaseData, start: dt.date, end: dt.date) -> list[dict]:
     status = review_status(base, data.determinations, today=data.today) if len(base) else pd.DataFrame()
     waiting = awaiting_second_region(status) if len(status) else status
     rows = [[r["chemical"], category_label(r["category"]), ", ".join(r["parties"]), ", ".join(region_prose(x) for x in r["regions_verified"]), str(r["notifications"]), r["missing"]] for r in (waiting.to_dict("records") if len(waiting) else [])]
-    table = dm.table([("chemical", "Chemical"), ("category", "Category"), ("parties", "Notifying Parties"), ("region", "PIC region"), ("notifications", "Notifications"), ("missing", "What is missing")], rows, key="awaiting")
+    table = dm.table([("chemical", N_("Chemical")), ("category", N_("Category")), ("parties", N_("Notifying Parties")), ("region", N_("PIC region")), ("notifications", N_("Notifications")), ("missing", N_("What is missing"))], rows, key="awaiting")
     return [dm.section(
-        "appendix-v", f"Chemicals not listed in Annex III with verified notifications from one PIC region only, as at {un_date(end)}", number="Appendix V",
+        "appendix-v", _("Chemicals not listed in Annex III with verified notifications from one PIC region only, as at {date}").format(date=un_date(end)), number=N_("Appendix V"), translated=True,
         blocks=[dm.p("A chemical becomes a candidate for review by the Chemical Review Committee once verified notifications from two PIC regions are received (Article 5.5). Until then it is listed here, awaiting a notification from a second region."), table if rows else dm.p("No chemical is awaiting a second region.")],
     )]
 
@@ -139,7 +140,7 @@ def _split_proposals(data: CaseData, start: dt.date, end: dt.date):
     rows = df[(rec >= s) & (rec <= e) | ((ver_d >= s) & (ver_d <= e))]
     ver = {str(r["proposal_id"]): r for r in data.shpf_verification.to_dict("records")}
     verified, under = [], []
-    for _, r in rows.sort_values(["formulation_name", "proposing_party"], key=lambda x: x.astype(str).str.casefold()).iterrows():
+    for _i, r in rows.sort_values(["formulation_name", "proposing_party"], key=lambda x: x.astype(str).str.casefold()).iterrows():
         v = ver.get(str(r["proposal_id"]), {})
         vd = r.get("verified_date")
         in_time = is_blank(vd) or pd.isna(vd) or pd.Timestamp(vd) <= e
@@ -167,11 +168,11 @@ def appendix_ii(data: CaseData, start: dt.date, end: dt.date) -> list[dict]:
         b_rows.append([str(r["formulation_name"]), str(r["proposing_party"]), region_prose(text(r, "pic_region") or "") or "no established PIC region", date(r, "received_date"),
                        (due + (" (overdue)" if bool(v.get("verification_overdue")) else "")) if due else None, str(v.get("verification_basis") or "not yet verified"), str(v.get("missing_items") or "") or "none", eligibility_text(v)])
     columns = [("formulation", "Formulation"), ("party", "Proposing Party"), ("region", "PIC region"), ("received", "Received"), ("due", "Verification due by (Article 6.2)"),
-               ("status", "Verification"), ("missing", "Annex IV Part 1 items missing"), ("eligibility", "Developing country or economy in transition (Article 6.1)")]
+               ("status", N_("Verification")), ("missing", N_("Annex IV Part 1 items missing")), ("eligibility", N_("Developing country or economy in transition (Article 6.1)"))]
     return [
-        dm.section("appendix-ii", "Proposals of severely hazardous pesticide formulations (Article 6)", number="Appendix II", part="appendix-ii", blocks=blocks),
-        dm.section("appendix-ii.a", "Proposals verified as containing the information required by Annex IV Part 1: summaries", number="Part A", level=2, part="appendix-ii", blocks=a_blocks or [dm.p(NONE_IN_PERIOD)]),
-        dm.section("appendix-ii.b", "Proposals still under verification", number="Part B", level=2, part="appendix-ii", blocks=[dm.table(columns, b_rows, key="under_verification") if b_rows else dm.p(NONE_IN_PERIOD)]),
+        dm.section("appendix-ii", "Proposals of severely hazardous pesticide formulations (Article 6)", number=N_("Appendix II"), part="appendix-ii", blocks=blocks),
+        dm.section("appendix-ii.a", "Proposals verified as containing the information required by Annex IV Part 1: summaries", number=N_("Part A"), level=2, part="appendix-ii", blocks=a_blocks or [dm.p(NONE_IN_PERIOD)]),
+        dm.section("appendix-ii.b", "Proposals still under verification", number=N_("Part B"), level=2, part="appendix-ii", blocks=[dm.table(columns, b_rows, key="under_verification") if b_rows else dm.p(NONE_IN_PERIOD)]),
     ]
 
 
@@ -184,7 +185,7 @@ _ROMAN = {"I": 1, "V": 5, "X": 10}
 def rank(number: str) -> int | None:
     """Return 2 for ``"Appendix II"``, 5 for ``"Appendix V"``; ``None`` for anything else."""
     parts = str(number or "").split()
-    if len(parts) != 2 or parts[0] != "Appendix" or not parts[1] or set(parts[1]) - set(_ROMAN):
+    if len(parts) != 2 or not parts[1] or set(parts[1]) - set(_ROMAN):  # "Appendix II" in any language
         return None
     values = [_ROMAN[c] for c in parts[1]]
     return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
@@ -206,7 +207,7 @@ def place(sections_: list[dict], extra: list[dict]) -> None:
 def region_counts(frame: pd.DataFrame) -> list[list[str]]:
     """Return rows (PIC region, category, notifications) counting the notifications of a frame."""
     counts: dict[tuple[str, str], int] = {}
-    for _, r in frame.iterrows():
+    for _i, r in frame.iterrows():
         for reg in (str(r.get("pic_region") or "") or "no established PIC region").split(";"):
             counts[(reg, str(r["category"]))] = counts.get((reg, str(r["category"])), 0) + 1
     order = {r: i for i, r in enumerate(PIC_REGIONS)}

@@ -16,6 +16,7 @@ import datetime as dt
 
 from ..errors import UsageError
 from .casedata import CaseData, DocumentDataError, case_data
+from .language import build_in
 
 
 def _variants() -> dict:
@@ -43,7 +44,7 @@ def _variant(variant: str, category: str | None) -> str:
     return variant
 
 
-def dgd_document(*, chemical: str, category: str | None = None, data=None, variant: str = "fra", today: dt.date | None = None) -> dict:
+def dgd_document(*, chemical: str, category: str | None = None, data=None, variant: str = "fra", today: dt.date | None = None, lang: str = "en") -> dict:
     """Return the model of a draft decision guidance document (Article 7.1).
 
     Parameters
@@ -60,11 +61,13 @@ def dgd_document(*, chemical: str, category: str | None = None, data=None, varia
         ``fra`` (default) or ``shpf``.
     today : datetime.date, optional
         The date printed on the draft.
+    lang : str
+        ``en`` (default), ``fr`` or ``es``: the language of the suite's own words (:mod:`crc_tools.documents.language`).
     """
     variant = _variant(variant, category)
     data = case_data(data)
     try:
-        return _variants()[variant](chemical=chemical, category=category, data=data, today=today or dt.date.today())
+        return build_in(lang, _variants()[variant], chemical=chemical, category=category, data=data, today=today or dt.date.today())
     except DocumentDataError as exc:
         if variant == "fra" and exc.field_name == "chemical":
             from .formulation import formulation_for
@@ -78,7 +81,7 @@ def dgd_document(*, chemical: str, category: str | None = None, data=None, varia
         raise
 
 
-def rationale_document(*, notification_id: str, category: str | None = None, data=None, today: dt.date | None = None) -> dict:
+def rationale_document(*, notification_id: str, category: str | None = None, data=None, today: dt.date | None = None, lang: str = "en") -> dict:
     """Return the model of the rationale for a notification (Annex II) or, for a proposal id or ``category="shpf"``, an SHPF proposal (Annex IV Part 3)."""
     data = case_data(data)
     nid = str(notification_id).strip()
@@ -88,17 +91,17 @@ def rationale_document(*, notification_id: str, category: str | None = None, dat
     if (category and str(category).strip().casefold() == "shpf") or (not is_notification and nid in proposal_ids):
         from .shpf_rationale import proposal_rationale_document
 
-        return proposal_rationale_document(proposal_id=nid, data=data, today=today)
+        return build_in(lang, proposal_rationale_document, proposal_id=nid, data=data, today=today)
     from .rationale import rationale_document as notification_rationale
 
-    return notification_rationale(notification_id=nid, category=category, data=data, today=today)
+    return build_in(lang, notification_rationale, notification_id=nid, category=category, data=data, today=today)
 
 
-def synopsis_document(*, data=None, date_from: dt.date | None = None, date_to: dt.date | None = None, today: dt.date | None = None) -> dict:
+def synopsis_document(*, data=None, date_from: dt.date | None = None, date_to: dt.date | None = None, today: dt.date | None = None, lang: str = "en") -> dict:
     """Return the model of the six-monthly synopsis (:func:`crc_tools.documents.synopsis.synopsis_document`)."""
     from .synopsis import synopsis_document as build
 
-    return build(data=data, date_from=date_from, date_to=date_to, today=today)
+    return build_in(lang, build, data=data, date_from=date_from, date_to=date_to, today=today)
 
 
 def proposal_rationale_document(*, proposal_id: str, data=None, today: dt.date | None = None) -> dict:

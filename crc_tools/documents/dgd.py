@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..convention.reference import PIC_REGIONS, annex_iii_matches, hs_codes_for, stockholm_for
+from ..i18n import N_, _, lookup, ngettext
 from ..text import normalize_name, safe_filename
 from . import model as dm
 from . import substance as sb
@@ -112,6 +113,11 @@ class Fra:
 # --------------------------------------------------------------------------- section 1
 
 
+def _labelled(label: str, value: str | None) -> str | None:
+    """Return ``Label: value`` in the language in use (the label translated, the notification's value as submitted), or ``None``."""
+    return lookup(label) + value if value else None
+
+
 def _hs_codes(ctx: Fra) -> list[str]:
     """HS codes with where each comes from: the reference table's subheadings, then codes only a notification gives."""
     out, codes = [], set()
@@ -123,21 +129,21 @@ def _hs_codes(ctx: Fra) -> list[str]:
         code = text(e["row"], "hs_code")
         if code and code not in codes:
             codes.add(code)
-            out.append(f"{code} (as given in the notification of {e['prose']})")
+            out.append(_("{code} (as given in the notification of {party})").format(code=code, party=e["prose"]))
     return list(dict.fromkeys(out))
 
 
 def _uses_other(ctx: Fra) -> list[str]:
     out = []
     for e in entries(ctx.other_categories):
-        bits = [x for x in (text(e["row"], "uses"), ("uses that remain allowed: " + text(e["row"], "uses_allowed")) if text(e["row"], "uses_allowed") else None) if x]
-        out.append(f"{category_label(str(e['row']['category']))}, notified by {e['prose']}: " + ("; ".join(bits) if bits else "notified in this category; uses to be completed"))
+        bits = [x for x in (text(e["row"], "uses"), _("uses that remain allowed: {uses}").format(uses=text(e["row"], "uses_allowed")) if text(e["row"], "uses_allowed") else None) if x]
+        out.append(_("{category}, notified by {party}: ").format(category=category_label(str(e["row"]["category"])), party=e["prose"]) + ("; ".join(bits) if bits else _("notified in this category; uses to be completed")))
     for a in ctx.annex_iii:
         if a.category != ctx.category:
-            out.append(f"Listed in Annex III in the {a.category} category ({a.listing}).")
+            out.append(_("Listed in Annex III in the {category} category ({listing}).").format(category=lookup(a.category), listing=a.listing))
     for a in annex_iii_matches(ctx.name, ctx.data.identities[ctx.key].cas_numbers):
         if a.category == "shpf":
-            out.append(f"Formulations listed in Annex III as severely hazardous pesticide formulations: {a.chemical} ({a.listing}).")
+            out.append(_("Formulations listed in Annex III as severely hazardous pesticide formulations: {chemical} ({listing}).").format(chemical=a.chemical, listing=a.listing))
     return list(dict.fromkeys(out))
 
 
@@ -178,29 +184,45 @@ def section_1(ctx: Fra) -> list[dict]:
 def _lead(ctx: Fra) -> list[dict]:
     basis = ctx.basis
     if not basis:
-        return [dm.to_complete(f"No notification of {ctx.name} in the {ctx.category} category has been concluded to meet the criteria of Annex II: there is no basis for listing yet (Article 5.6).")]
-    types = sorted({FRA_TYPE_LABELS.get(str(e["row"].get("fra_type") or ""), "") for e in basis} - {""})
-    action = " or ".join({"banned": "ban", "severely restricted": "severely restrict"}[t] for t in types) or "ban or severely restrict"
+        return [dm.to_complete(_("No notification of {chemical} in the {category} category has been concluded to meet the criteria of Annex II: there is no basis for listing yet (Article 5.6).").format(chemical=ctx.name, category=lookup(ctx.category)))]
+    types = tuple(sorted({FRA_TYPE_LABELS.get(str(e["row"].get("fra_type") or ""), "") for e in basis} - {""}))
+    action = {("banned",): _("ban"), ("severely restricted",): _("severely restrict")}.get(types) or _("ban or severely restrict")
     n_regions = len({r for e in basis for r in e["region"].split(", ") if r})
-    one = len(basis) == 1
-    where = f"{'one PIC region' if n_regions == 1 else f'{n_regions} PIC regions'}: {regions_prose(basis) or 'to be completed'}"
+    n = len(basis)
+    where = ngettext("one PIC region", "{n} PIC regions", n_regions).format(n=n_regions) + ": " + (regions_prose(basis) or _("to be completed"))
+    as_what = _("a pesticide") if ctx.category == "pesticide" else _("an industrial chemical")
     out = [
         dm.p(
-            f"{ctx.name} is proposed for inclusion in the PIC procedure as {'a pesticide' if ctx.category == 'pesticide' else 'an industrial chemical'} on the basis of the "
-            f"final regulatory action{'' if one else 's'} to {action} it notified by {join([e['prose'] for e in basis])}. "
-            + (f"The notification comes from {where}." if one else f"The notifications come from {where}.")
+            ngettext(
+                "{chemical} is proposed for inclusion in the PIC procedure as {as_what} on the basis of the final regulatory action to {action} it notified by {parties}. ",
+                "{chemical} is proposed for inclusion in the PIC procedure as {as_what} on the basis of the final regulatory actions to {action} it notified by {parties}. ",
+                n,
+            ).format(chemical=ctx.name, as_what=as_what, action=action, parties=join([e["prose"] for e in basis]))
+            + ngettext("The notification comes from {where}.", "The notifications come from {where}.", n).format(where=where)
         )
     ]
     if ctx.precedent and n_regions < 2:
         listed = [a for a in ctx.annex_iii if a.category != ctx.category]
-        out.append(dm.p(f"The chemical is already listed in Annex III in the {listed[0].category if listed else 'other'} category; one notification meeting the criteria of Annex II supports its listing in the additional category, as the Committee decided for tributyltin compounds in decision CRC-10/5."))
+        other = lookup(listed[0].category) if listed else _("other")
+        out.append(dm.p(_("The chemical is already listed in Annex III in the {category} category; one notification meeting the criteria of Annex II supports its listing in the additional category, as the Committee decided for tributyltin compounds in decision CRC-10/5.").format(category=other)))
     concluded = [e for e in basis if e["concluded"]]
     if concluded and len(concluded) == len(basis):
         meetings = ctx.meetings
-        when = f"at {join(meetings)}" if meetings else ""
-        out.append(dm.p(f"The Chemical Review Committee concluded {when} that {'this notification meets' if one else 'these notifications meet'} the criteria of Annex II (Article 5.6).".replace("  ", " ")))
+        if meetings:
+            text_ = ngettext(
+                "The Chemical Review Committee concluded at {meetings} that this notification meets the criteria of Annex II (Article 5.6).",
+                "The Chemical Review Committee concluded at {meetings} that these notifications meet the criteria of Annex II (Article 5.6).",
+                n,
+            ).format(meetings=join(meetings))
+        else:
+            text_ = ngettext(
+                "The Chemical Review Committee concluded that this notification meets the criteria of Annex II (Article 5.6).",
+                "The Chemical Review Committee concluded that these notifications meet the criteria of Annex II (Article 5.6).",
+                n,
+            )
+        out.append(dm.p(text_))
     else:
-        out.append(dm.to_complete("The conclusion of the Chemical Review Committee that these notifications meet the criteria of Annex II (none recorded for " + join([e["label"] for e in basis if not e["concluded"]]) + ")."))
+        out.append(dm.to_complete(_("The conclusion of the Chemical Review Committee that these notifications meet the criteria of Annex II (none recorded for {parties}).").format(parties=join([e["label"] for e in basis if not e["concluded"]]))))
     return out
 
 
@@ -211,14 +233,14 @@ def section_2(ctx: Fra) -> list[dict]:
     for e in ctx.basis:
         r = e["row"]
         fra = FRA_TYPE_LABELS.get(str(r.get("fra_type") or ""))
-        reasons = [x for x in (("Human health: " + text(r, "reasons_human_health")) if text(r, "reasons_human_health") else None, ("Environment: " + text(r, "reasons_environment")) if text(r, "reasons_environment") else None) if x]
+        reasons = [x for x in (_labelled(N_("Human health: "), text(r, "reasons_human_health")), _labelled(N_("Environment: "), text(r, "reasons_environment"))) if x]
         b21.append({**dm.fields([
-            dm.field("Final regulatory action", ((f"The chemical is {fra}. " if fra else "") + (text(r, "fra_summary") or "")).strip() or None),
+            dm.field("Final regulatory action", ((_("The chemical is {fra}. ").format(fra=lookup(fra)) if fra else "") + (text(r, "fra_summary") or "")).strip() or None),
             dm.field("Entry into force", date(r, "fra_date")),
             dm.field("Reference to the regulatory document", text(r, "regulatory_document")),
             dm.field("Reasons for the action", reasons),
         ], party=e["party"], caption=e["label"]), "region": e["region"], "status": str(e["row"].get("annex_ii_status") or ""), "basis": True})
-        rows22 = [dm.field("Risk evaluation", [x for x in (EVALUATION_SENTENCES.get(str(r.get("evaluation_basis") or "")), text(r, "evaluation_summary")) if x])]
+        rows22 = [dm.field("Risk evaluation", [x for x in (lookup(EVALUATION_SENTENCES.get(str(r.get("evaluation_basis") or ""), "")), text(r, "evaluation_summary")) if x])]
         rows22.append(dm.field("Exposure under the conditions prevailing in the notifying Party", text(r, "prevailing_conditions")))
         if text(r, "bridging_source") or text(r, "bridging_justification"):
             rows22.append(dm.field("Evaluation of another Party or body relied on", [x for x in (text(r, "bridging_source"), text(r, "bridging_justification")) if x]))
@@ -248,21 +270,21 @@ def section_3(ctx: Fra) -> list[dict]:
     for e in ctx.basis:
         r = e["row"]
         value = [x for x in (
-            ("Uses prohibited: " + text(r, "uses_prohibited")) if text(r, "uses_prohibited") else None,
-            ("Uses that remain allowed: " + text(r, "uses_allowed")) if text(r, "uses_allowed") else None,
-            ("Quantities: " + text(r, "quantities")) if text(r, "quantities") else None,
+            _labelled(N_("Uses prohibited: "), text(r, "uses_prohibited")),
+            _labelled(N_("Uses that remain allowed: "), text(r, "uses_allowed")),
+            _labelled(N_("Quantities: "), text(r, "quantities")),
         ) if x]
         rows31.append(dm.field(e["label"], value))
     b32 = [dm.to_complete("General measures to reduce exposure, such as good practice in handling, personal protective equipment and training.")]
     for s in ctx.pops:
-        b32.append(dm.p(f"{ctx.name} is listed in Annex {s.stockholm_annex} to the Stockholm Convention on Persistent Organic Pollutants" + (f" (decision {s.cop_decision}, {s.year_listed})." if s.cop_decision else f" ({s.year_listed}).")))
-    caveat = dm.p("Before a country considers substituting an alternative, it should make sure that the use is relevant to its national needs and to the anticipated local conditions of use, and evaluate the hazards of the substitute and the controls needed for its safe use.")
+        b32.append(dm.p(_("{chemical} is listed in Annex {annex} to the Stockholm Convention on Persistent Organic Pollutants").format(chemical=ctx.name, annex=s.stockholm_annex) + (_(" (decision {decision}, {year}).").format(decision=s.cop_decision, year=s.year_listed) if s.cop_decision else f" ({s.year_listed}).")))
+    caveat = dm.p(_("Before a country considers substituting an alternative, it should make sure that the use is relevant to its national needs and to the anticipated local conditions of use, and evaluate the hazards of the substitute and the controls needed for its safe use."))
     return [
         dm.section("3", "Protective measures that have been applied concerning the chemical", number="3"),
-        dm.section("3.1", "Regulatory measures to reduce exposure", number="3.1", level=2, part="3", blocks=[dm.fields(rows31, caption="Measures taken by the notifying Parties")] if rows31 else [dm.to_complete()]),
+        dm.section("3.1", "Regulatory measures to reduce exposure", number="3.1", level=2, part="3", blocks=[dm.fields(rows31, caption=N_("Measures taken by the notifying Parties"))] if rows31 else [dm.to_complete()]),
         dm.section("3.2", "Other measures to reduce exposure", number="3.2", level=2, part="3", blocks=b32),
-        dm.section("3.3", "Alternatives", number="3.3", level=2, part="3", blocks=[*_per_party(ctx, "alternatives", "Alternatives reported by the notifying Parties"), caveat]),
-        dm.section("3.4", "Socio-economic effects", number="3.4", level=2, part="3", blocks=_per_party(ctx, "socio_economic_effects", "Socio-economic effects reported by the notifying Parties")),
+        dm.section("3.3", "Alternatives", number="3.3", level=2, part="3", blocks=[*_per_party(ctx, "alternatives", N_("Alternatives reported by the notifying Parties")), caveat]),
+        dm.section("3.4", "Socio-economic effects", number="3.4", level=2, part="3", blocks=_per_party(ctx, "socio_economic_effects", N_("Socio-economic effects reported by the notifying Parties"))),
     ]
 
 
@@ -273,11 +295,11 @@ def section_4(ctx: Fra) -> list[dict]:
 
 def annex_1(ctx: Fra) -> list[dict]:
     """Further information on the substance, per Party, from the substance data."""
-    intro = (
+    intro = _(
         "This annex gives further information on the substance from the notifying Parties' notifications and supporting documentation "
         "and from the other documents listed in Annex 4; numbers in square brackets refer to Annex 4."
     )
-    return sb.annex1_sections(ctx.substance, ctx.refs, [e["prose"] for e in ctx.basis], title="Further information on the substance", intro=intro)
+    return sb.annex1_sections(ctx.substance, ctx.refs, [e["prose"] for e in ctx.basis], title=N_("Further information on the substance"), intro=intro)
 
 
 # --------------------------------------------------------------------------- annexes 2-4
@@ -287,21 +309,21 @@ def _annex2_rows(ctx: Fra, e: dict) -> list[dict]:
     r = e["row"]
     fra = FRA_TYPE_LABELS.get(str(r.get("fra_type") or ""))
     meeting = text(r, "committee_meeting")
-    criteria = f"Annex II criteria; the Chemical Review Committee concluded that they are met{' at ' + meeting if meeting else ''}." if e["concluded"] else None
+    criteria = ((_("Annex II criteria; the Chemical Review Committee concluded that they are met at {meeting}.").format(meeting=meeting) if meeting else _("Annex II criteria; the Chemical Review Committee concluded that they are met.")) if e["concluded"] else None)
     return [
         dm.field("Chemical as notified", [x for x in (text(r, "chemical"), text(r, "chemical_name")) if x], "chemical_as_notified"),
         dm.field("CAS number(s) as notified", items(r, "cas_number"), "cas_as_notified"),
         dm.field("Category", category_label(str(r["category"])), "category_as_notified"),
         dm.field("1 Effective date(s) of entry into force of actions", date(r, "fra_date")),
         dm.field("Reference to the regulatory document", text(r, "regulatory_document")),
-        dm.field("2 Succinct details of the final regulatory action(s)", [x for x in (text(r, "fra_summary"), f"The chemical is {fra}." if fra else None, ("Uses prohibited: " + text(r, "uses_prohibited")) if text(r, "uses_prohibited") else None, ("Uses that remain allowed: " + text(r, "uses_allowed")) if text(r, "uses_allowed") else None) if x]),
-        dm.field("3 Reasons for action", [x for x in (("Human health: " + text(r, "reasons_human_health")) if text(r, "reasons_human_health") else None, ("Environment: " + text(r, "reasons_environment")) if text(r, "reasons_environment") else None, ("Other: " + text(r, "reasons_other")) if text(r, "reasons_other") else None) if x]),
-        dm.field("4.1 Risk evaluation", [x for x in (EVALUATION_SENTENCES.get(str(r.get("evaluation_basis") or "")), text(r, "evaluation_summary")) if x]),
+        dm.field("2 Succinct details of the final regulatory action(s)", [x for x in (text(r, "fra_summary"), _("The chemical is {fra}.").format(fra=lookup(fra)) if fra else None, _labelled(N_("Uses prohibited: "), text(r, "uses_prohibited")), _labelled(N_("Uses that remain allowed: "), text(r, "uses_allowed"))) if x]),
+        dm.field("3 Reasons for action", [x for x in (_labelled(N_("Human health: "), text(r, "reasons_human_health")), _labelled(N_("Environment: "), text(r, "reasons_environment")), _labelled(N_("Other: "), text(r, "reasons_other"))) if x]),
+        dm.field("4.1 Risk evaluation", [x for x in (lookup(EVALUATION_SENTENCES.get(str(r.get("evaluation_basis") or ""), "")), text(r, "evaluation_summary")) if x]),
         dm.field("4.2 Criteria used", criteria),
         dm.field("5 Relevance to other States and regions", text(r, "relevance_to_other_states")),
         dm.field("6 Alternatives", text(r, "alternatives")),
         dm.field("7 Waste management", text(r, "waste_management")),
-        dm.field("8 Other", [x for x in (("Expected effect: " + text(r, "expected_effect")) if text(r, "expected_effect") else None, ("Quantities: " + text(r, "quantities")) if text(r, "quantities") else None) if x]),
+        dm.field("8 Other", [x for x in (_labelled(N_("Expected effect: "), text(r, "expected_effect")), _labelled(N_("Quantities: "), text(r, "quantities"))) if x]),
     ]
 
 
@@ -310,13 +332,13 @@ def annex_2(ctx: Fra) -> list[dict]:
     blocks: list[dict] = []
     for e in ctx.basis:
         blocks.append(dm.fields(_annex2_rows(ctx, e), party=e["party"], key="annex2", caption=e["label"]))
-    return [dm.section("annex2", "Details on final regulatory actions reported", number="Annex 2", blocks=blocks or [dm.to_complete()])]
+    return [dm.section("annex2", "Details on final regulatory actions reported", number=N_("Annex 2"), blocks=blocks or [dm.to_complete()])]
 
 
 def annex_3(ctx: Fra) -> list[dict]:
     """Addresses of designated national authorities."""
-    dna_for = "Industrial chemicals" if ctx.category == "industrial" else "Pesticides"
-    return [dna_annex(ctx.basis, dna_for, title="Addresses of designated national authorities", party_heading="Notifying Party")]
+    dna_for = _("Industrial chemicals") if ctx.category == "industrial" else _("Pesticides")
+    return [dna_annex(ctx.basis, dna_for, title=N_("Addresses of designated national authorities"), party_heading=N_("Notifying Party"))]
 
 
 def annex_4(ctx: Fra) -> list[dict]:
@@ -330,8 +352,8 @@ def annex_4(ctx: Fra) -> list[dict]:
         for x in items(r, "evaluation_references"):
             refs.add(groups[1], x, party=e["party"])  # a data file named here is left out by model.scrub, with a note
         refs.add(groups[1], text(r, "bridging_source"), party=e["party"])
-    general = ["Rotterdam Convention on the Prior Informed Consent Procedure for Certain Hazardous Chemicals and Pesticides in International Trade."]
-    general += [f"Stockholm Convention on Persistent Organic Pollutants, Annex {s.stockholm_annex}" + (f", decision {s.cop_decision}." if s.cop_decision else ".") for s in ctx.pops]
+    general = [_("Rotterdam Convention on the Prior Informed Consent Procedure for Certain Hazardous Chemicals and Pesticides in International Trade.")]
+    general += [_("Stockholm Convention on Persistent Organic Pollutants, Annex {annex}").format(annex=s.stockholm_annex) + (_(", decision {decision}.").format(decision=s.cop_decision) if s.cop_decision else ".") for s in ctx.pops]
     return [refs.section(general)]
 
 
@@ -394,7 +416,7 @@ def fra_dgd(*, chemical: str, category: str | None, data: CaseData, today: dt.da
         "listed_in_annex_iii": any(a.category == ctx.category for a in ctx.annex_iii),
         "additional_category_precedent": ctx.precedent,
     }
-    document = dm.new_document("dgd", f"Decision guidance document: {ctx.name} (draft)", sections_, meta=meta)
+    document = dm.new_document("dgd", _("Decision guidance document: {chemical} (draft)").format(chemical=ctx.name), sections_, meta=meta)
     _review_notes(document, ctx)
     return finish(document, checks=check_dgd)
 

@@ -16,6 +16,7 @@ import pandas as pd
 from ..convention.formulation import split_list
 from ..convention.reference import CATEGORY_LABELS, formulation_types
 from ..errors import UsageError
+from ..i18n import N_
 from ..text import is_blank, normalize_name
 from . import model as dm
 from .casedata import CaseData, DocumentDataError
@@ -27,11 +28,11 @@ CATEGORY = "shpf"
 CATEGORY_LABEL = CATEGORY_LABELS[CATEGORY]
 
 PART3_TITLES = {
-    "(a)": "reliability of the evidence that use as commonly practised caused the incidents",
-    "(b)": "relevance to other States with similar climate, conditions and patterns of use",
-    "(c)": "handling or applicator restrictions not reasonably or widely applicable",
-    "(d)": "significance of the reported effects in relation to the quantity used",
-    "(e)": "intentional misuse alone is not an adequate reason",
+    "(a)": N_("reliability of the evidence that use as commonly practised caused the incidents"),
+    "(b)": N_("relevance to other States with similar climate, conditions and patterns of use"),
+    "(c)": N_("handling or applicator restrictions not reasonably or widely applicable"),
+    "(d)": N_("significance of the reported effects in relation to the quantity used"),
+    "(e)": N_("intentional misuse alone is not an adequate reason"),
 }
 """Short headings of the Annex IV Part 3 criteria in a rationale (the legal text follows each)."""
 
@@ -47,13 +48,13 @@ PART2_STATUS_TEXT = {
     "not requested": "not requested: no further information identified by the committee",
 }
 INCIDENT_COLUMNS = [
-    ("report", "Report"),
-    ("date", "Date"),
-    ("place", "Place"),
-    ("affected", "People or organisms affected"),
-    ("exposure_route", "Exposure route"),
-    ("outcome", "Outcome"),
-    ("use_conditions", "Conditions of use"),
+    ("report", N_("Report")),
+    ("date", N_("Date")),
+    ("place", N_("Place")),
+    ("affected", N_("People or organisms affected")),
+    ("exposure_route", N_("Exposure route")),
+    ("outcome", N_("Outcome")),
+    ("use_conditions", N_("Conditions of use")),
 ]
 HS_HEADING_NOTE = (
     "Pesticide preparations fall under HS heading 38.08 (insecticides, herbicides and similar products put up as "

@@ -46,9 +46,11 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import N_, _, lookup
+
 SCHEMA_VERSION = 2
 
-TO_COMPLETE = "To be completed."
+TO_COMPLETE = N_("To be completed.")
 """What a draft says where the data lack an item: visible and highlighted, never a blank."""
 MISSING = TO_COMPLETE
 MISSING_PROPOSAL = TO_COMPLETE
@@ -98,6 +100,9 @@ ABBREVIATIONS = {
     "OEL": "Occupational exposure limit",
     "OJ": "Official Journal of the European Union",
     "PIC": "Prior informed consent",
+    # the French and Spanish DGD introductions (official texts, crc_tools/locale) spell UNEP out in their language
+    "PNUE": "Programme des Nations Unies pour l’environnement",
+    "PNUMA": "Programa de las Naciones Unidas para el Medio Ambiente",
     "POP": "Persistent organic pollutant",
     "POPRC": "Persistent Organic Pollutants Review Committee",
     "PPE": "Personal protective equipment",
@@ -152,7 +157,7 @@ def p(text: str, style: str = "", *, number: str = "") -> dict:
 
 def heading(text: str, *, level: int = 3, party: str | None = None, key: str = "", **about) -> dict:
     """Return a sub-heading block (below the section headings), optionally about one Party."""
-    out = {"type": "heading", "text": str(text), "level": level, **{k: v for k, v in about.items() if v is not None}}
+    out = {"type": "heading", "text": lookup(text), "level": level, **{k: v for k, v in about.items() if v is not None}}
     if party is not None:
         out["party"] = party
     if key:
@@ -162,7 +167,7 @@ def heading(text: str, *, level: int = 3, party: str | None = None, key: str = "
 
 def field(label: str, value, key: str = "") -> dict:
     """Return one row of a fields block; ``value`` is text, a list of texts, or ``None`` (to be completed)."""
-    return {"label": str(label), "value": _clean_value(value), "key": key}
+    return {"label": lookup(label), "value": _clean_value(value), "key": key}
 
 
 def fields(rows: list[dict], *, key: str = "", party: str | None = None, caption: str = "") -> dict:
@@ -173,7 +178,7 @@ def fields(rows: list[dict], *, key: str = "", party: str | None = None, caption
     if party is not None:
         out["party"] = party
     if caption:
-        out["caption"] = caption
+        out["caption"] = lookup(caption)
     return out
 
 
@@ -182,8 +187,8 @@ def table(columns: list[tuple[str, str]], rows: list[list], *, key: str = "", ca
     return {
         "type": "table",
         "key": key,
-        "caption": caption,
-        "columns": [{"key": k, "label": label} for k, label in columns],
+        "caption": lookup(caption) if caption else caption,
+        "columns": [{"key": k, "label": _(label)} for k, label in columns],
         "rows": [[_clean_value(c) for c in r] for r in rows],
     }
 
@@ -203,21 +208,26 @@ def chart(title: str, columns: list[tuple[str, str]], rows: list[list], svg: str
     return {
         "type": "chart",
         "key": key,
-        "title": title,
+        "title": lookup(title),
         "svg": svg,
-        "columns": [{"key": k, "label": label} for k, label in columns],
+        "columns": [{"key": k, "label": lookup(label)} for k, label in columns],
         "rows": [[_clean_value(c) for c in r] for r in rows],
     }
 
 
-def section(sid: str, heading_text: str, *, number: str = "", level: int = 1, part: str | None = None, blocks: list | None = None) -> dict:
-    """Return a section; ``part`` groups sections shown together by one template cell."""
-    return {"id": sid, "part": part or sid, "number": number, "heading": heading_text, "level": level, "blocks": list(blocks or [])}
+def section(sid: str, heading_text: str, *, number: str = "", level: int = 1, part: str | None = None, blocks: list | None = None, translated: bool = False) -> dict:
+    """Return a section; ``part`` groups sections shown together by one template cell.
+
+    The heading goes through the catalogue (:mod:`crc_tools.i18n`) unless ``translated`` says it
+    was composed of translated parts already (``_("Criterion {group}: {title}").format(...)``).
+    """
+    heading_text = heading_text if translated or not heading_text else _(heading_text)
+    return {"id": sid, "part": part or sid, "number": lookup(number) if number else number, "heading": heading_text, "level": level, "blocks": list(blocks or [])}
 
 
 def to_complete(what: str = "") -> dict:
     """Return a highlighted paragraph saying what the drafting group has to complete."""
-    return p(TO_COMPLETE + (f" {what}" if what else ""), "missing")
+    return p(lookup(TO_COMPLETE) + (f" {lookup(what)}" if what else ""), "missing")
 
 
 def _clean_value(value):
@@ -441,4 +451,6 @@ def document_subject(model: dict) -> str:
     parts_ = [model.get("kind", ""), meta.get("variant", ""), meta.get("chemical", ""), meta.get("category", ""), meta.get("notification_id", "") or meta.get("proposal_id", "")]
     if model.get("kind") == "synopsis":
         parts_.append(str(meta.get("file_stem", "")))
+    if meta.get("lang") and meta.get("lang") != "en":
+        parts_.append(str(meta["lang"]))  # a translation is its own document
     return " | ".join(" ".join(str(x).split()) for x in parts_)

@@ -13,23 +13,24 @@ from __future__ import annotations
 import pandas as pd
 
 from ..convention.reference import CATEGORY_LABELS
+from ..i18n import N_, _, lookup
 from ..text import is_blank
 from . import model as dm
 from .style import join, party_label, party_prose, region_prose, un_date
 
-SECRETARIAT = "Secretariat of the Rotterdam Convention on the Prior Informed Consent Procedure for Certain Hazardous Chemicals and Pesticides in International Trade"
-FRA_TYPE_LABELS = {"ban": "banned", "severe_restriction": "severely restricted"}
+SECRETARIAT = N_("Secretariat of the Rotterdam Convention on the Prior Informed Consent Procedure for Certain Hazardous Chemicals and Pesticides in International Trade")
+FRA_TYPE_LABELS = {"ban": N_("banned"), "severe_restriction": N_("severely restricted")}
 STATUS_LABELS = {"met": "met", "not_met": "not met", "insufficient_information": "insufficient information", "pending": "no conclusion recorded"}
 ROLE_LABELS = {"committee": "the Committee", "contact_group": "the contact group", "task_group": "the task group", "secretariat": "the Secretariat"}
 EVALUATION_SENTENCES = {
-    "risk": "The final regulatory action was based on a risk evaluation.",
-    "hazard": "The final regulatory action was based on a hazard evaluation.",
-    "none": "The final regulatory action was not based on a risk or hazard evaluation.",
+    "risk": N_("The final regulatory action was based on a risk evaluation."),
+    "hazard": N_("The final regulatory action was based on a hazard evaluation."),
+    "none": N_("The final regulatory action was not based on a risk or hazard evaluation."),
 }
 DEFAULT_SYMBOL = "UNEP/FAO/RC/CRC.[…]/[…]"
 """The running header's document symbol until the Secretariat assigns one (``--symbol``)."""
 
-_INTRO = (
+_INTRO = N_(
     "The objective of the Rotterdam Convention is to promote shared responsibility and cooperative efforts among Parties "
     "in the international trade of certain hazardous chemicals in order to protect human health and the environment from "
     "potential harm, and to contribute to their environmentally sound use, by facilitating information exchange about their "
@@ -37,7 +38,7 @@ _INTRO = (
     "these decisions to Parties. The Secretariat of the Convention is provided jointly by the United Nations Environment "
     "Programme (UNEP) and the Food and Agriculture Organization of the United Nations (FAO)."
 )
-_DISCLAIMER = (
+_DISCLAIMER = N_(
     "Trade names are used in this document only to help identify the {thing}; their use does not imply approval or "
     "disapproval of any company. FAO and UNEP take no responsibility for omissions in this document or for the consequences "
     "of a decision to import or to prohibit the import of the {thing}. The designations used and the presentation of material "
@@ -46,10 +47,10 @@ _DISCLAIMER = (
 )
 FRONT = {
     "fra": {
-        "operation": "Operation of the prior informed consent procedure for banned or severely restricted chemicals",
-        "title": "Decision guidance document for a banned or severely restricted chemical",
-        "thing": "chemical",
-        "candidates": (
+        "operation": N_("Operation of the prior informed consent procedure for banned or severely restricted chemicals"),
+        "title": N_("Decision guidance document for a banned or severely restricted chemical"),
+        "thing": N_("chemical"),
+        "candidates": N_(
             "Candidate chemicals for inclusion in the prior informed consent (PIC) procedure are those that have been banned or "
             "severely restricted by national regulatory actions in two or more Parties in two different PIC regions. Inclusion "
             "rests on the regulatory actions of those Parties, which addressed the risks of the chemical under their own conditions; "
@@ -57,7 +58,7 @@ FRONT = {
             "have banned or severely restricted the chemical. For each chemical in Annex III, Parties are requested to make an informed "
             "decision whether they consent to its future import."
         ),
-        "purpose": (
+        "purpose": N_(
             "For each chemical listed in Annex III, a decision guidance document (DGD) is approved by the Conference of the Parties and "
             "sent to all Parties with a request for a decision on future import of the chemical (Articles 7 and 10). The DGD is prepared "
             "by the Chemical Review Committee and reflects the information provided by the Parties whose final regulatory actions are "
@@ -67,10 +68,10 @@ FRONT = {
         ),
     },
     "shpf": {
-        "operation": "Operation of the prior informed consent procedure for severely hazardous pesticide formulations",
-        "title": "Decision guidance document for a severely hazardous pesticide formulation",
-        "thing": "formulation",
-        "candidates": (
+        "operation": N_("Operation of the prior informed consent procedure for severely hazardous pesticide formulations"),
+        "title": N_("Decision guidance document for a severely hazardous pesticide formulation"),
+        "thing": N_("formulation"),
+        "candidates": N_(
             "A developing country or a country with an economy in transition that is experiencing problems caused by a severely "
             "hazardous pesticide formulation under conditions of use in its territory may propose that the formulation be included "
             "in the prior informed consent (PIC) procedure (Article 6). A single proposal, verified as containing the information "
@@ -81,7 +82,7 @@ FRONT = {
             "restricted the formulation. For each formulation in Annex III, Parties are requested to make an informed decision whether "
             "they consent to its future import."
         ),
-        "purpose": (
+        "purpose": N_(
             "For each chemical and severely hazardous pesticide formulation listed in Annex III, a decision guidance document (DGD) "
             "is approved by the Conference of the Parties and sent to all Parties with a request for a decision on future import "
             "(Articles 7 and 10). The DGD is prepared by the Chemical Review Committee on the basis, at a minimum, of the information "
@@ -142,9 +143,13 @@ def iso(row, name: str) -> str | None:
     return pd.Timestamp(value).date().isoformat()
 
 
+_CATEGORY_WORDS = (N_("Pesticide"), N_("Industrial"), N_("Severely hazardous pesticide formulation"))
+"""The labels of :data:`~crc_tools.convention.reference.CATEGORY_LABELS`, marked for the catalogue."""
+
+
 def category_label(category: str) -> str:
-    """Return a category as documents write it."""
-    return CATEGORY_LABELS.get(category, category)
+    """Return a category as documents write it, in the language in use."""
+    return lookup(CATEGORY_LABELS.get(category, category))
 
 
 def split(value) -> list[str]:
@@ -224,13 +229,13 @@ def cover(variant: str, name: str, category: str, today) -> dict:
         "Cover",
         level=0,
         blocks=[
-            dm.p("Rotterdam Convention", "lead"),
-            dm.p(f["operation"], "lead"),
-            dm.p("Decision Guidance Document", "cover-title"),
+            dm.p(_("Rotterdam Convention"), "lead"),
+            dm.p(_(f["operation"]), "lead"),
+            dm.p(_("Decision Guidance Document"), "cover-title"),
             {**dm.p(name, "cover-title"), "key": "chemical"},
-            {**dm.p(f"Category: {category_label(category)}", "lead"), "key": "category"},
-            dm.p(f"Draft of {un_date(today)}", "small"),
-            dm.p(SECRETARIAT, "small"),
+            {**dm.p(_("Category: {category}").format(category=category_label(category)), "lead"), "key": "category"},
+            dm.p(_("Draft of {date}").format(date=un_date(today)), "small"),
+            dm.p(_(SECRETARIAT), "small"),
         ],
     )
 
@@ -244,13 +249,13 @@ def front_matter(variant: str) -> list[dict]:
             "Introduction",
             part="front",
             blocks=[
-                dm.p(_INTRO),
-                dm.p(f["candidates"]),
-                dm.to_complete(f"The meeting of the Conference of the Parties that lists the {f['thing']} in Annex III, and the date on which this document is communicated to designated national authorities."),
+                dm.p(_(_INTRO)),
+                dm.p(_(f["candidates"])),
+                dm.to_complete(_("The meeting of the Conference of the Parties that lists the {thing} in Annex III, and the date on which this document is communicated to designated national authorities.").format(thing=_(f["thing"]))),
             ],
         ),
-        dm.section("purpose", "Purpose of the decision guidance document", part="front", blocks=[dm.p(f["purpose"])]),
-        dm.section("disclaimer", "Disclaimer", part="front", blocks=[dm.p(_DISCLAIMER.format(thing=f["thing"]))]),
+        dm.section("purpose", "Purpose of the decision guidance document", part="front", blocks=[dm.p(_(f["purpose"]))]),
+        dm.section("disclaimer", "Disclaimer", part="front", blocks=[dm.p(_(_DISCLAIMER).format(thing=_(f["thing"])))]),
         dm.section("abbreviations", "List of abbreviations that may be used in this document", part="front"),
     ]
 
@@ -261,7 +266,7 @@ def title_block(variant: str, name: str, today) -> dict:
         "title",
         FRONT[variant]["title"],
         level=0,
-        blocks=[{**dm.p(name, "cover-title"), "key": "chemical"}, dm.p(f"Draft of {un_date(today)}", "small")],
+        blocks=[{**dm.p(name, "cover-title"), "key": "chemical"}, dm.p(_("Draft of {date}").format(date=un_date(today)), "small")],
     )
 
 
@@ -271,7 +276,7 @@ def fill_abbreviations(document: dict) -> list[str]:
     used = dm.abbreviations_used(document)
     known = [a for a in used if a in dm.ABBREVIATIONS]
     if s is not None:
-        s["blocks"] = [dm.table([("abbreviation", "Abbreviation"), ("meaning", "Meaning")], [[a, dm.ABBREVIATIONS[a]] for a in known], key="abbreviations")]
+        s["blocks"] = [dm.table([("abbreviation", N_("Abbreviation")), ("meaning", N_("Meaning"))], [[a, dm.ABBREVIATIONS[a]] for a in known], key="abbreviations")]
     return [a for a in used if a not in dm.ABBREVIATIONS]
 
 
@@ -282,18 +287,18 @@ def dna_annex(entries_: list[dict], dna_for: str, *, title: str, party_heading: 
     """Return Annex 3: the designated national authorities of the Parties presented."""
     rows = [[e["label"], dna_for, text(e["row"], "dna_institution"), text(e["row"], "dna_address"), text(e["row"], "dna_contact"), text(e["row"], "dna_email")] for e in entries_]
     block = dm.table(
-        [("party", party_heading), ("dna_for", "Designated national authority for"), ("institution", "Institution"), ("address", "Address"), ("contact", "Person in charge"), ("email", "E-mail")],
+        [("party", party_heading), ("dna_for", N_("Designated national authority for")), ("institution", N_("Institution")), ("address", N_("Address")), ("contact", N_("Person in charge")), ("email", N_("E-mail"))],
         rows,
         key="dna",
     )
     block["parties"] = [e["party"] for e in entries_]
-    return dm.section("annex3", title, number="Annex 3", blocks=[block] if entries_ else [dm.to_complete()])
+    return dm.section("annex3", title, number=N_("Annex 3"), blocks=[block] if entries_ else [dm.to_complete()])
 
 
 class References:
     """The documents a draft rests on, grouped as Annex 4 lists them; substance references numbered where cited."""
 
-    GROUPS = ("Final regulatory actions and proposals", "Documents supporting them", "Evaluations and other documents")
+    GROUPS = (N_("Final regulatory actions and proposals"), N_("Documents supporting them"), N_("Evaluations and other documents"))
 
     def __init__(self) -> None:
         self.items: dict[str, list[str]] = {g: [] for g in self.GROUPS}
@@ -336,14 +341,14 @@ class References:
             if items_:
                 blocks.append(dm.heading(group))
                 blocks.append({**dm.bullet_list(items_, key="references"), "parties": sorted(self.parties[group])})
-        return dm.section("annex4", "References", number="Annex 4", blocks=blocks or [dm.to_complete()])
+        return dm.section("annex4", "References", number=N_("Annex 4"), blocks=blocks or [dm.to_complete()])
 
 
 def notification_citation(e: dict, chemical: str) -> str:
     """Return the bibliographic entry of a notification of final regulatory action."""
     r = e["row"]
     received = date(r, "received_date")
-    return f"{e['label']}. Notification of final regulatory action: {chemical}" + (f". Received by the Secretariat on {received}." if received else ".")
+    return _("{party}. Notification of final regulatory action: {chemical}").format(party=e["label"], chemical=chemical) + (_(". Received by the Secretariat on {date}.").format(date=received) if received else ".")
 
 
 # --------------------------------------------------------------------------- finishing a draft

@@ -16,6 +16,7 @@ import datetime as dt
 import difflib
 
 from ..convention.reference import items
+from ..i18n import N_, _, lookup, ngettext
 from ..text import safe_filename
 from . import model as dm
 from .casedata import CaseData, DocumentDataError, case_data
@@ -23,11 +24,26 @@ from .parts import FRA_TYPE_LABELS, category_label, committee_concluded, date, e
 from .reasoning import Paragraphs, aid_notes, criterion_paragraph, documents_reviewed, matrix
 from .style import name_in_prose, region_prose, sentence_start
 
+CONCLUDED = {
+    "met": (
+        N_("The Committee concluded that the notification of final regulatory action by {party} in respect of {chemical} meets the criteria of Annex II."),
+        N_("The Committee concluded at {meeting} that the notification of final regulatory action by {party} in respect of {chemical} meets the criteria of Annex II."),
+    ),
+    "not_met": (
+        N_("The Committee concluded that the notification of final regulatory action by {party} in respect of {chemical} does not meet the criteria of Annex II."),
+        N_("The Committee concluded at {meeting} that the notification of final regulatory action by {party} in respect of {chemical} does not meet the criteria of Annex II."),
+    ),
+}
+"""The Committee's conclusion, without and with the meeting at which it concluded."""
+NOT_CONCLUDED = {
+    "met": N_("The Committee has not concluded on the notification. On the determinations recorded so far, the notification meets the criteria of Annex II; this is for the Committee to conclude."),
+    "not_met": N_("The Committee has not concluded on the notification. On the determinations recorded so far, the notification does not meet the criteria of Annex II; this is for the Committee to conclude."),
+}
 GROUP_TITLES = {
-    "(a)": "protection of human health or the environment",
-    "(b)": "a risk evaluation under the prevailing conditions",
-    "(c)": "a sufficiently broad basis to merit listing",
-    "(d)": "not intentional misuse alone",
+    "(a)": N_("protection of human health or the environment"),
+    "(b)": N_("a risk evaluation under the prevailing conditions"),
+    "(c)": N_("a sufficiently broad basis to merit listing"),
+    "(d)": N_("not intentional misuse alone"),
 }
 
 
@@ -62,18 +78,17 @@ def _scope(e: dict, chem: str, cat: str, number: Paragraphs, data: CaseData) -> 
     region = region_prose(e["region"])
     crit = data.criteria_rows(e["id"], cat)
     symbols = documents_reviewed([text(r, "regulatory_document"), *[x for x in str(text(r, "evaluation_references") or "").split("\n")], *[c.get("references") for c in crit]])
-    uses = [x for x in (("the uses prohibited: " + text(r, "uses_prohibited")) if text(r, "uses_prohibited") else None, ("the uses that remain allowed: " + text(r, "uses_allowed")) if text(r, "uses_allowed") else None) if x]
-    first = (
-        f"The notification of final regulatory action submitted by {e['prose']}{f' ({region})' if region else ''} in respect of {name_in_prose(chem)} "
-        f"under the {cat} category was reviewed together with its supporting documentation"
-        + (f", made available in document{'s' if len(symbols) > 1 else ''} {', '.join(symbols)}." if symbols else ".")
+    uses = [x for x in (_("the uses prohibited: {uses}").format(uses=text(r, "uses_prohibited")) if text(r, "uses_prohibited") else None, _("the uses that remain allowed: {uses}").format(uses=text(r, "uses_allowed")) if text(r, "uses_allowed") else None) if x]
+    said = {"party": e["prose"] + (f" ({region})" if region else ""), "chemical": name_in_prose(chem), "category": lookup(cat)}
+    first = _("The notification of final regulatory action submitted by {party} in respect of {chemical} under the {category} category was reviewed together with its supporting documentation").format(**said) + (
+        ngettext(", made available in document {symbols}.", ", made available in documents {symbols}.", len(symbols)).format(symbols=", ".join(symbols)) if symbols else "."
     )
     second = (
-        (f"By the final regulatory action {name_in_prose(chem)} is {fra} in the {cat} category" if fra else f"The final regulatory action concerns {name_in_prose(chem)} in the {cat} category")
-        + (f", with effect from {date(r, 'fra_date')}" if date(r, "fra_date") else "")
+        (_("By the final regulatory action {chemical} is {fra} in the {category} category").format(**said, fra=lookup(fra)) if fra else _("The final regulatory action concerns {chemical} in the {category} category").format(**said))
+        + (_(", with effect from {date}").format(date=date(r, "fra_date")) if date(r, "fra_date") else "")
         + ". "
         + (text(r, "fra_summary") or "")
-        + (f" The notification states {'; '.join(uses)}." if uses else "")
+        + (_(" The notification states {uses}.").format(uses="; ".join(uses)) if uses else "")
     ).strip()
     out = [number(first), number(second)]
     if not symbols:
@@ -87,9 +102,9 @@ def _criteria_sections(rows: dict, subject: str, number: Paragraphs) -> list[dic
     out = []
     for group, title in GROUP_TITLES.items():
         members = [i for i in ann.items if i.group == group]
-        blocks = [dm.p(ann.groups.get(group, "") if len(members) > 1 else members[0].text, "legal")]
+        blocks = [dm.p(lookup(ann.groups.get(group, "") if len(members) > 1 else members[0].text), "legal")]
         blocks += [criterion_paragraph(it, rows.get(it.id), number, subject) for it in members]
-        out.append(dm.section(group, f"Criterion {group}: {title}", part=group.strip("()"), blocks=blocks))
+        out.append(dm.section(group, _("Criterion {group}: {title}").format(group=group, title=lookup(title)), part=group.strip("()"), blocks=blocks, translated=True))
     return out
 
 
@@ -97,21 +112,21 @@ def _conclusion(concl: dict, concluded: bool, e: dict, chem: str, number: Paragr
     """Return the conclusion paragraph: the Committee's, or what the task group proposes; a conflict stated with its entries."""
     status = str(concl.get("annex_ii_status") or "pending")
     meeting = text(e["row"], "committee_meeting")
-    verdict = {"met": "meets", "not_met": "does not meet"}
     out = []
-    if concluded and status in verdict:
-        out.append(number(f"The Committee concluded{' at ' + meeting if meeting else ''} that the notification of final regulatory action by {e['prose']} in respect of {name_in_prose(chem)} {verdict[status]} the criteria of Annex II."))
+    said = {"meeting": meeting, "party": e["prose"], "chemical": name_in_prose(chem)}
+    if concluded and status in CONCLUDED:
+        out.append(number(_(CONCLUDED[status][bool(meeting)]).format(**said)))
     else:
         proposal = str(concl.get("latest_proposal") or "").strip()
         if proposal:
-            out.append(number(f"The Committee has not concluded on the notification. Latest proposal: {proposal}."))
-        elif status in verdict:
-            out.append(number(f"The Committee has not concluded on the notification. On the determinations recorded so far, the notification {verdict[status]} the criteria of Annex II; this is for the Committee to conclude."))
+            out.append(number(_("The Committee has not concluded on the notification. Latest proposal: {proposal}.").format(proposal=proposal)))
+        elif status in NOT_CONCLUDED:
+            out.append(number(_(NOT_CONCLUDED[status])))
         else:
-            out.append(number(f"The Committee has not concluded on the notification, and the determinations recorded so far do not settle whether it meets the criteria of Annex II. {dm.TO_COMPLETE}", "missing"))
+            out.append(number(_("The Committee has not concluded on the notification, and the determinations recorded so far do not settle whether it meets the criteria of Annex II.") + " " + _(dm.TO_COMPLETE), "missing"))
     conflict = str(concl.get("conflict_entries") or "").strip() or ("the recorded overall conclusion disagrees with the recorded criterion determinations" if bool(concl.get("annex_ii_conflict")) else "")
     if conflict:
-        out.append(number(f"The Committee's recorded entries conflict: {conflict}. A new entry of the Committee superseding one of them settles the conflict.", "missing"))
+        out.append(number(_("The Committee's recorded entries conflict: {conflict}. A new entry of the Committee superseding one of them settles the conflict.").format(conflict=conflict), "missing"))
     return out
 
 
@@ -138,16 +153,16 @@ def rationale_document(*, notification_id: str, category: str | None = None, dat
     concl = data.conclusions.get((nid, cat), {})
     concluded = committee_concluded(concl, crit)
     status = str(concl.get("annex_ii_status") or "pending")
-    what = f"the notification of final regulatory action submitted by {e['prose']} in respect of {name_in_prose(chem)} under the {cat} category"
+    what = _("the notification of final regulatory action submitted by {party} in respect of {chemical} under the {category} category").format(party=e["prose"], chemical=name_in_prose(chem), category=lookup(cat))
     if concluded and status in ("met", "not_met"):
-        title = f"Rationale for the conclusion by the Chemical Review Committee that {what} {'meets' if status == 'met' else 'does not meet'} the criteria of Annex II to the Rotterdam Convention"
+        title = (_("Rationale for the conclusion by the Chemical Review Committee that {what} meets the criteria of Annex II to the Rotterdam Convention") if status == "met" else _("Rationale for the conclusion by the Chemical Review Committee that {what} does not meet the criteria of Annex II to the Rotterdam Convention")).format(what=what)
     else:
-        title = f"Draft rationale for the task group: {what}, reviewed against the criteria of Annex II to the Rotterdam Convention"
+        title = _("Draft rationale for the task group: {what}, reviewed against the criteria of Annex II to the Rotterdam Convention").format(what=what)
     number = Paragraphs()
-    sections_ = [dm.section("title", title, level=0, blocks=[{**dm.p(chem, "cover-title"), "key": "chemical"}, dm.p(f"{sentence_start(e['prose'])} — {category_label(cat)}", "lead")])]
+    sections_ = [dm.section("title", title, level=0, translated=True, blocks=[{**dm.p(chem, "cover-title"), "key": "chemical"}, dm.p(f"{sentence_start(e['prose'])} — {category_label(cat)}", "lead")])]
     sections_.append(dm.section("scope", "Scope", part="scope", blocks=_scope(e, chem, cat, number, data)))
     sections_ += _criteria_sections({r["criterion"]: r for r in crit}, f"the notification of {e['prose']}", number)
-    chart = matrix(crit, items("annex_ii"), f"Annex II criteria: the Committee's conclusions and the proposals recorded for the notification of {e['label']}")
+    chart = matrix(crit, items("annex_ii"), _("Annex II criteria: the Committee's conclusions and the proposals recorded for the notification of {party}").format(party=e["label"]))
     sections_.append(dm.section("conclusion", "Conclusion", part="conclusion", blocks=[*_conclusion(concl, concluded, e, chem, number), *([chart] if chart else [])]))
     meta = {"notification_id": nid, "chemical": chem, "category": cat, "notifying_party": e["party"], "annex_ii_status": status, "committee_concluded": concluded,
             "file_stem": f"rationale-{safe_filename(nid)}-{cat}", "generated_on": today.isoformat()}

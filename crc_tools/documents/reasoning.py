@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import N_
 from ..text import is_blank
 from . import model as dm
 from .parts import ROLE_LABELS
@@ -135,7 +136,7 @@ def matrix(rows: list[dict], items_, title: str, *, axis: str = "Annex II criter
         svg = to_svg(criteria_matrix(cells, title="", axis_title=axis))
     except Exception:  # noqa: BLE001 - the table stands in for a chart that cannot be drawn
         svg = ""
-    return dm.chart(title + " (—: none recorded)", [("entries", "Recorded by"), *[(it.id, it.id) for it in items_.items]], table_rows, svg, key="criteria_matrix")
+    return dm.chart(title + " (—: none recorded)", [("entries", N_("Recorded by")), *[(it.id, it.id) for it in items_.items]], table_rows, svg, key="criteria_matrix")
 
 
 def dm_status(status: str) -> str:

@@ -104,6 +104,7 @@ class Request:
     date_to: dt.date | None = None
     variant: str = "fra"
     symbol: str | None = None
+    lang: str = "en"
 
     @property
     def label(self) -> str:
@@ -392,6 +393,19 @@ def _mark_subject(page: str, subject: str) -> str:
     return page[: head.end()] + tag + page[head.end():] if head else tag + page
 
 
+def _mark_lang(page: str, model: dict) -> str:
+    """Give an HTML page the document's language (``<html lang="fr-FR">``); English pages are left as the template writes them."""
+    tag = (model.get("meta") or {}).get("lang_tag")
+    if not tag:
+        return page
+    start = re.search(r"<html\b[^>]*>", page)
+    if not start:
+        return page
+    opening = re.sub(r'\slang="[^"]*"', "", start.group(0))
+    opening = opening[:-1] + f' lang="{html.escape(tag, quote=True)}">'
+    return page[: start.start()] + opening + page[start.end():]
+
+
 def document_stem(model: dict) -> str:
     """Return the file-name stem of a document: its kind first and its category last, whatever the name's length."""
     meta = model.get("meta", {}) or {}
@@ -408,13 +422,13 @@ def build_model(request: Request, data, *, today: dt.date | None = None) -> dict
     if request.kind == "dgd":
         if not request.chemical:
             raise UsageError("a DGD needs a chemical")
-        model = build.dgd_document(chemical=request.chemical, category=request.category, data=data, variant=request.variant, today=today)
+        model = build.dgd_document(chemical=request.chemical, category=request.category, data=data, variant=request.variant, today=today, lang=request.lang)
     elif request.kind == "rationale":
         if not request.notification_id:
             raise UsageError("a rationale needs a notification id")
-        model = build.rationale_document(notification_id=request.notification_id, category=request.category, data=data, today=today)
+        model = build.rationale_document(notification_id=request.notification_id, category=request.category, data=data, today=today, lang=request.lang)
     elif request.kind == "synopsis":
-        model = build.synopsis_document(data=data, date_from=request.date_from, date_to=request.date_to, today=today)
+        model = build.synopsis_document(data=data, date_from=request.date_from, date_to=request.date_to, today=today, lang=request.lang)
     else:
         raise UsageError(f"unknown document '{request.kind}'; known: {', '.join(KINDS)}")
     if request.symbol:
@@ -496,7 +510,7 @@ def _payloads(model: dict, executed, formats: tuple, stem: str, subject: str) ->
 
     payloads: dict[str, str | bytes] = {}
     if "html" in formats:
-        payloads["html"] = _mark_subject(notebook_to_html(executed, model.get("title", stem)), subject)
+        payloads["html"] = _mark_lang(_mark_subject(notebook_to_html(executed, model.get("title", stem)), subject), model)
     if "docx" in formats or "pdf" in formats:
         buf = io.BytesIO()
         build_docx(model).save(buf)
@@ -558,6 +572,7 @@ def render(
     template: str | Path | None = None,
     variant: str = "fra",
     symbol: str | None = None,
+    lang: str = "en",
     today: dt.date | None = None,
 ) -> Rendered:
     """Render one document and write it in the asked formats.
@@ -565,9 +580,7 @@ def render(
     Parameters
     ----------
     document : {"dgd", "rationale", "synopsis"}
-        Which document: the draft decision guidance document of a chemical (Article
-        7.1), the rationale of a notification (Annex II), the six-monthly synopsis
-        (Article 5.4).
+        The draft DGD of a chemical (Article 7.1), a rationale (Annex II), the synopsis (Article 5.4).
     chemical, category : str, optional
         The chemical (name, CAS number or Annex III name) and category of a DGD; with
         ``variant="shpf"`` (or ``category="shpf"``) the formulation (its name, a trade
@@ -589,8 +602,9 @@ def render(
         Which DGD: ``fra`` (a banned or severely restricted chemical, the default) or
         ``shpf`` (a severely hazardous pesticide formulation, Article 6 with Annex IV).
     symbol : str, optional
-        The document symbol of the running header (``UNEP/FAO/RC/CRC.22/3``); default a
-        placeholder for the Secretariat to complete.
+        The running header's document symbol (``UNEP/FAO/RC/CRC.22/3``); default a placeholder.
+    lang : str
+        ``en`` (default), ``fr`` or ``es``: the suite's own words (:mod:`crc_tools.documents.language`).
     today : datetime.date, optional
         The date printed on the document.
 
@@ -608,7 +622,7 @@ def render(
         The data hold no such chemical or notification.
     """
     formats = parse_formats(formats)
-    request = Request(kind=document, chemical=chemical, category=category, notification_id=notification_id, date_from=date_from, date_to=date_to, variant=variant, symbol=symbol)
+    request = Request(kind=document, chemical=chemical, category=category, notification_id=notification_id, date_from=date_from, date_to=date_to, variant=variant, symbol=symbol, lang=lang)
     if document not in KINDS:
         raise UsageError(f"unknown document '{document}'; known: {', '.join(KINDS)}")
     session = KernelSession().start()  # boots while the data are read

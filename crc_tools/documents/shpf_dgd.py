@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..convention.reference import PIC_REGIONS, annex_iii_matches, hs_codes, items, stockholm_for
+from ..i18n import N_, _, lookup
 from ..text import normalize_name, safe_filename
 from . import model as dm
 from . import substance as sb
@@ -123,7 +124,7 @@ def _other_uses(ctx: Shpf) -> list[str]:
             what = str(r.get("summary") or "").strip() or f"information collected from {str(r.get('source') or '').strip() or 'a source not recorded'}"
             out.append(f"Other formulations of the pesticide and incidents with them (information collected for the proposal of {e['prose']}): {what}")
     prepared = ctx.data.prepared if len(ctx.data.notifications) else None
-    for name, cas, _ in sorted(set(ctx.ingredients)):
+    for name, cas, _conc in sorted(set(ctx.ingredients)):
         cap = name[:1].upper() + name[1:]
         for a in annex_iii_matches(name, [cas] if cas else []):
             if ctx.own_entry is not None and a.entry_id == ctx.own_entry.entry_id and a.category == ctx.own_entry.category:
@@ -172,7 +173,7 @@ def section_1(ctx: Shpf) -> list[dict]:
         ctx.notes.append(("Annex III", ctx.coverage_note))
     return [dm.section("1", "Identification and specifications", number="1", blocks=[
         dm.fields(rows, key="identification", caption=name),
-        dm.table([("ingredient", "Active ingredient"), ("cas", "CAS number"), ("concentration", "Concentration")], ing_rows, key="ingredients", caption="Active ingredients of the formulation"),
+        dm.table([("ingredient", N_("Active ingredient")), ("cas", N_("CAS number")), ("concentration", N_("Concentration"))], ing_rows, key="ingredients", caption="Active ingredients of the formulation"),
     ])]
 
 
@@ -181,7 +182,7 @@ def section_1(ctx: Shpf) -> list[dict]:
 
 def _lead(ctx: Shpf) -> list[dict]:
     if not ctx.basis:
-        return [dm.to_complete(f"No proposal for {ctx.name} has been concluded to meet the criteria of Annex IV Part 3: there is no basis for listing yet (Article 6.5).")]
+        return [dm.to_complete(_("No proposal for {name} has been concluded to meet the criteria of Annex IV Part 3: there is no basis for listing yet (Article 6.5).").format(name=ctx.name))]
     who = join([f"{e['prose']} ({region_prose(e['region']) or 'PIC region not established'}; a {DEVELOPMENT_LABELS.get(str(ctx.facts.verification.get(e['pid'], {}).get('development_status') or ''), 'Party not classified by development')})" for e in ctx.basis])
     out = [
         dm.p(f"{ctx.name} is proposed for inclusion in the PIC procedure as a severely hazardous pesticide formulation on the basis of the proposal{'s' if len(ctx.basis) > 1 else ''} by {who}, which experienced problems with the formulation under conditions of use in its territory (Article 6.1)."),
@@ -256,11 +257,11 @@ def annex_1(ctx: Shpf) -> list[dict]:
     """Further information on the formulation: the substance data, then the Annex IV Part 2 information item by item."""
     a7: list[dict] = [dm.p("After verifying the proposal and circulating its summary, the Secretariat collects the information of Annex IV Part 2 (Article 6.3).")]
     for it in items("annex_iv_part2").items:
-        a7.append(dm.heading(f"{it.id} {it.text}", key="part2_item"))
+        a7.append(dm.heading(f"{it.id} {lookup(it.text)}", key="part2_item"))
         a7 += part2_blocks(ctx.facts, ctx.basis, it.id, key="part2", notes=ctx.notes) if ctx.basis else [dm.to_complete()]
     extra = [dm.section("annex1.7", "Information collected by the Secretariat (Annex IV Part 2)", number="7", level=2, part="annex1", blocks=a7)]
     intro = "This annex gives further information on the formulation and its active ingredient(s) from the proposal, the information collected by the Secretariat and the other documents listed in Annex 4; numbers in square brackets refer to Annex 4."
-    return sb.annex1_sections(ctx.substance, ctx.refs, [e["prose"] for e in ctx.basis], title="Further information on the formulation", intro=intro, extra=extra)
+    return sb.annex1_sections(ctx.substance, ctx.refs, [e["prose"] for e in ctx.basis], title=N_("Further information on the formulation"), intro=intro, extra=extra)
 
 
 def _annex2_rows(ctx: Shpf, e: dict) -> list[dict]:
@@ -297,12 +298,12 @@ def annex_2(ctx: Shpf) -> list[dict]:
             a2.append(incident_fields(inc, e["party"]))
         if not reports:
             a2.append(dm.to_complete("The incident reports (the report forms for human-health and environmental incidents)."))
-    return [dm.section("annex2", "The proposal and its incident reports", number="Annex 2", blocks=a2 or [dm.to_complete()])]
+    return [dm.section("annex2", "The proposal and its incident reports", number=N_("Annex 2"), blocks=a2 or [dm.to_complete()])]
 
 
 def annex_3(ctx: Shpf) -> list[dict]:
     """Return Annex 3: the designated national authority of the proposing Party."""
-    return [dna_annex(ctx.basis, "Pesticides", title="Addresses of designated national authorities", party_heading="Proposing Party")]
+    return [dna_annex(ctx.basis, _("Pesticides"), title=N_("Addresses of designated national authorities"), party_heading=N_("Proposing Party"))]
 
 
 def annex_4(ctx: Shpf) -> list[dict]:

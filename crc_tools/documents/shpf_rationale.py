@@ -14,6 +14,7 @@ import datetime as dt
 import difflib
 
 from ..convention.reference import items
+from ..i18n import _, lookup
 from ..text import safe_filename
 from . import model as dm
 from .casedata import DocumentDataError, case_data
@@ -88,19 +89,20 @@ def proposal_rationale_document(*, proposal_id: str, data=None, today: dt.date |
     crit = facts.criteria.get(pid, {})
     concluded = committee_concluded(con, list(crit.values()))
     status = facts.status(pid)
-    what = f"the proposal submitted by {e['prose']} to list {name} as a severely hazardous pesticide formulation"
+    what = _("the proposal submitted by {party} to list {name} as a severely hazardous pesticide formulation").format(party=e["prose"], name=name)
     if concluded and status in ("met", "not_met"):
-        title = f"Rationale for the conclusion by the Chemical Review Committee that {what} {'meets' if status == 'met' else 'does not meet'} the criteria of Annex IV Part 3 to the Rotterdam Convention"
+        title = (_("Rationale for the conclusion by the Chemical Review Committee that {what} meets the criteria of Annex IV Part 3 to the Rotterdam Convention") if status == "met" else _("Rationale for the conclusion by the Chemical Review Committee that {what} does not meet the criteria of Annex IV Part 3 to the Rotterdam Convention")).format(what=what)
     else:
-        title = f"Draft rationale for the task group: {what}, reviewed against the criteria of Annex IV Part 3 to the Rotterdam Convention"
+        title = _("Draft rationale for the task group: {what}, reviewed against the criteria of Annex IV Part 3 to the Rotterdam Convention").format(what=what)
     number = Paragraphs()
     sections_ = [
-        dm.section("title", title, level=0, blocks=[{**dm.p(name, "cover-title"), "key": "chemical"}, dm.p(f"{sentence_start(e['prose'])} — {CATEGORY_LABEL}", "lead")]),
+        dm.section("title", title, level=0, translated=True, blocks=[{**dm.p(name, "cover-title"), "key": "chemical"}, dm.p(f"{sentence_start(e['prose'])} — {CATEGORY_LABEL}", "lead")]),
         dm.section("scope", "Scope", part="scope", blocks=_scope(e, name, entry, facts, number)),
     ]
     subject = f"the proposal of {e['prose']}"
     for it in items("annex_iv_part3").items:
-        sections_.append(dm.section(it.id, f"Criterion {it.id}: {PART3_TITLES.get(it.id, '')}".rstrip(": "), part=it.id.strip("()"), blocks=[dm.p(it.text, "legal"), criterion_paragraph(it, crit.get(it.id), number, subject)]))
+        heading = _("Criterion {group}: {title}").format(group=it.id, title=lookup(PART3_TITLES[it.id])) if it.id in PART3_TITLES else _("Criterion {group}").format(group=it.id)
+        sections_.append(dm.section(it.id, heading, part=it.id.strip("()"), translated=True, blocks=[dm.p(lookup(it.text), "legal"), criterion_paragraph(it, crit.get(it.id), number, subject)]))
     sections_.append(dm.section("conclusion", "Conclusion", part="conclusion", blocks=_conclusion(con, concluded, status, e, name, number, list(crit.values()))))
     v = facts.verification.get(pid, {})
     meta = {"variant": "shpf", "proposal_id": pid, "chemical": name, "category": CATEGORY, "proposing_party": e["party"], "part3_status": status, "committee_concluded": concluded,

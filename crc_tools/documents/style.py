@@ -19,6 +19,7 @@ import datetime as dt
 from functools import lru_cache
 
 from .. import config
+from ..i18n import current_lang, format_date_long
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 LISBON = dt.date(2009, 12, 1)
@@ -56,6 +57,8 @@ def un_date(value) -> str | None:
     if not hasattr(value, "year"):
         return str(value)
     try:
+        if current_lang() != "en":
+            return format_date_long(dt.date(value.year, value.month, value.day))  # 31 décembre 2003, 31 de diciembre de 2003
         return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
     except (ValueError, AttributeError, TypeError, IndexError):
         return None

@@ -12,6 +12,7 @@ are outside the Convention (Article 3.2(c)); 4.5 says where they are addressed.
 
 from __future__ import annotations
 
+from ..i18n import N_, _
 from . import model as dm
 from .parts import References, text
 from .style import join, party_label
@@ -25,11 +26,11 @@ SCHEME_WORDS = {"WHO": ("who",), "IARC": ("iarc",), "GHS": ("ghs", "clp", "1272/
 LIMIT_TYPES = {"pesticide": ("ADI", "ARfD", "AOEL"), "industrial": ("OEL",)}
 """Exposure limits a DGD's 4.2 table shows for each category (a row to complete where the data hold none)."""
 TOPICS = (
-    ("toxicology", "Toxicological properties"),
-    ("human_exposure_risk", "Human exposure/Risk evaluation"),
-    ("environmental_fate", "Environmental fate"),
-    ("ecotoxicity", "Effects on non-target organisms"),
-    ("environmental_exposure_risk", "Environmental exposure/Risk evaluation"),
+    ("toxicology", N_("Toxicological properties")),
+    ("human_exposure_risk", N_("Human exposure/Risk evaluation")),
+    ("environmental_fate", N_("Environmental fate")),
+    ("ecotoxicity", N_("Effects on non-target organisms")),
+    ("environmental_exposure_risk", N_("Environmental exposure/Risk evaluation")),
 )
 """Annex 1 sections 2-6, in the order of published DGDs; section 1 is the physico-chemical properties."""
 
@@ -68,7 +69,7 @@ def hazard_classification(sub: dict, category: str, refs: References) -> list[di
     for key, label in SCHEMES[_kind(category)]:
         if not any(w in f"{given} " for w in SCHEME_WORDS[key]):
             rows.append([label, None, None, None])
-    return [dm.table([("scheme", "Classification scheme"), ("class", "Class or category"), ("statement", "Hazard statement"), ("reference", "Reference")], rows, key="hazard_classification")]
+    return [dm.table([("scheme", N_("Classification scheme")), ("class", N_("Class or category")), ("statement", N_("Hazard statement")), ("reference", N_("Reference"))], rows, key="hazard_classification")]
 
 
 def exposure_limits(sub: dict, category: str, refs: References) -> list[dict]:
@@ -76,7 +77,7 @@ def exposure_limits(sub: dict, category: str, refs: References) -> list[dict]:
     rows = [[x["type"], x["value"] or None, x["unit"] or None, x["body"] or None, refs.cite(sub, x["source"])] for x in sub["exposure_limits"]]
     given = {r[0].split()[0].casefold() for r in rows if r[0]}
     rows += [[t, None, None, None, None] for t in LIMIT_TYPES[_kind(category)] if t.casefold() not in given]
-    return [dm.table([("type", "Type of limit"), ("value", "Value"), ("unit", "Unit"), ("body", "Set by"), ("reference", "Reference")], rows, key="exposure_limits")]
+    return [dm.table([("type", N_("Type of limit")), ("value", N_("Value")), ("unit", N_("Unit")), ("body", N_("Set by")), ("reference", N_("Reference"))], rows, key="exposure_limits")]
 
 
 def packaging(sub: dict, refs: References) -> list[dict]:
@@ -140,20 +141,20 @@ def properties_blocks(sub: dict, refs: References) -> list[dict]:
     rows = [[x["row"] or None, x["property"], x["value"] or None, x["conditions"] or "—", refs.cite(sub, x["source"])] for x in sub["physico_chemical_properties"]]
     if not rows:
         return [dm.to_complete("Physico-chemical properties (identity, colour and texture, melting point, density, vapour pressure, solubility in water and in organic solvents, partition coefficient, hydrolytic stability).")]
-    return [dm.table([("row", "Row"), ("property", "Property"), ("value", "Value"), ("conditions", "Conditions"), ("reference", "Reference")], rows, key="properties")]
+    return [dm.table([("row", N_("Row")), ("property", N_("Property")), ("value", N_("Value")), ("conditions", N_("Conditions")), ("reference", N_("Reference"))], rows, key="properties")]
 
 
 def evaluation_blocks(sub: dict, topic: str, parties: list[str], refs: References) -> list[dict]:
     """Return one Annex 1 section (2-6): the evaluation summaries per Party, each with its reference."""
     rows = [[party_label(x["party"]), x["heading"] or None, x["summary"], refs.cite(sub, x["source"])] for x in sub["evaluations"] if x["topic"] == topic]
     if not rows:
-        return [dm.to_complete(f"The evaluation summaries of {join(parties)}." if parties else "")]
-    return [dm.table([("party", "Party"), ("heading", "Topic"), ("summary", "Summary"), ("reference", "Reference")], rows, key=f"evaluation_{topic}")]
+        return [dm.to_complete(_("The evaluation summaries of {parties}.").format(parties=join(parties)) if parties else "")]
+    return [dm.table([("party", N_("Party")), ("heading", N_("Topic")), ("summary", N_("Summary")), ("reference", N_("Reference"))], rows, key=f"evaluation_{topic}")]
 
 
 def annex1_sections(sub: dict, refs: References, parties: list[str], *, title: str, intro: str, extra: list[dict] | None = None) -> list[dict]:
     """Return Annex 1 with its sections 1-6 (and any ``extra`` sections of a variant after them)."""
-    out = [dm.section("annex1", title, number="Annex 1", part="annex1", blocks=[dm.p(intro)])]
+    out = [dm.section("annex1", title, number=N_("Annex 1"), part="annex1", blocks=[dm.p(intro)])]
     out.append(dm.section("annex1.1", "Physico-chemical properties", number="1", level=2, part="annex1", blocks=properties_blocks(sub, refs)))
     for n, (topic, heading) in enumerate(TOPICS, start=2):
         out.append(dm.section(f"annex1.{n}", heading, number=str(n), level=2, part="annex1", blocks=evaluation_blocks(sub, topic, parties, refs)))

@@ -13,6 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from ..errors import UsageError
+from ..i18n import N_, _
 from . import model as dm
 from .appendices import APPENDICES, place, rank, region_counts
 from .casedata import CaseData, case_data
@@ -75,7 +76,7 @@ def _region_year_chart(df: pd.DataFrame) -> dict | None:
         svg = ""
     return dm.chart(
         "Notifications received, by PIC region and year (all notifications held up to the end of the period)",
-        [("year", "Year received"), ("pic_region", "PIC region"), ("notifications", "Notifications")],
+        [("year", N_("Year received")), ("pic_region", N_("PIC region")), ("notifications", N_("Notifications"))],
         [[str(r["year"]), r["pic_region"], str(r["notifications"])] for r in records],
         svg,
         key="region_year",
@@ -95,7 +96,7 @@ def _summary(data: CaseData, start: dt.date, end: dt.date) -> dict:
             f"In this period {len(in_period)} notification record(s) were received: {n_ok} verified as containing the information required by Annex I "
             f"and {len(in_period) - n_ok} found incomplete or not yet verified (Article 5.3)."
         ),
-        dm.table([("pic_region", "PIC region"), ("category", "Category"), ("notifications", "Notifications received")], rows, key="summary", caption="Notifications received in the period") if rows else dm.p("No notification was received in this period."),
+        dm.table([("pic_region", N_("PIC region")), ("category", N_("Category")), ("notifications", N_("Notifications received"))], rows, key="summary", caption="Notifications received in the period") if rows else dm.p("No notification was received in this period."),
     ]
     undated = int(rec.isna().sum()) if len(df) else 0
     if undated:
@@ -121,13 +122,13 @@ def synopsis_document(*, data=None, date_from: dt.date | None = None, date_to: d
     data = case_data(data)
     today = today or dt.date.today()
     start, end = synopsis_period(data, date_from, date_to)
-    title = f"Synopsis of notifications of final regulatory action received from {un_date(start)} to {un_date(end)}"
+    title = _("Synopsis of notifications of final regulatory action received from {start} to {end}").format(start=un_date(start), end=un_date(end))
     summary, counts = _summary(data, start, end)
-    sections_ = [dm.section("title", title, level=0, blocks=[dm.p("", "lead"), dm.p(f"Prepared on {un_date(today)} for the Secretariat's review before publication.", "small")]), summary]
+    sections_ = [dm.section("title", title, level=0, translated=True, blocks=[dm.p("", "lead"), dm.p(_("Prepared on {date} for the Secretariat's review before publication.").format(date=un_date(today)), "small")]), summary]
     for build in APPENDICES.values():
         place(sections_, build(data, start, end))
     numbers = [s["number"].split()[1] for s in sections_ if s.get("level") == 1 and rank(s.get("number", "")) is not None]
-    sections_[0]["blocks"][0]["text"] = f"Rotterdam Convention — PIC Circular, Appendices {join(numbers)} (" + ("Articles 5.4 and 6.2" if "II" in numbers else "Article 5.4") + ")"
+    sections_[0]["blocks"][0]["text"] = _("Rotterdam Convention — PIC Circular, Appendices {numbers} ({articles})").format(numbers=join(numbers), articles=_("Articles 5.4 and 6.2") if "II" in numbers else _("Article 5.4"))
     waiting = next((s for s in sections_ if s["id"] == "appendix-v"), {"blocks": []})
     meta = {
         "date_from": start.isoformat(), "date_to": end.isoformat(), **counts,

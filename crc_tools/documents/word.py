@@ -23,6 +23,7 @@ import os
 import re
 from pathlib import Path
 
+from ..i18n import _, using
 from ..writers import subject_tag
 from . import model as dm
 
@@ -143,17 +144,18 @@ def _header_footer(d, document: dict) -> None:
     para.add_run("\t" + xml_safe(h.get("date") or "")).font.size = Pt(9)
     foot = sec.footer.paragraphs[0]
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    foot.add_run("page ")
-    _field(foot, "PAGE", "1")
-    foot.add_run(" of ")
-    _field(foot, "NUMPAGES", "1")
+    for part in re.split(r"(\{page\}|\{pages\})", _("page {page} of {pages}")):
+        if part in ("{page}", "{pages}"):
+            _field(foot, "PAGE" if part == "{page}" else "NUMPAGES", "1")
+        elif part:
+            foot.add_run(part)
 
 
 def _contents(d) -> None:
     from docx.enum.text import WD_BREAK
 
-    d.add_paragraph("Contents", style="Heading 1")
-    _field(d.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "Right-click and choose Update Field to show the table of contents.")
+    d.add_paragraph(_("Contents"), style="Heading 1")
+    _field(d.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', _("Right-click and choose Update Field to show the table of contents."))
     settings = d.settings.element
     settings.append(_el("w:updateFields", val="true"))
     d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -334,8 +336,38 @@ def _cover(d, s: dict) -> None:
     d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+def _set_language(d, tag: str | None) -> None:
+    """Give a translated document its language: the file's language property and the proofing language of its default run style."""
+    if not tag:
+        return
+    from docx.oxml.ns import qn
+
+    d.core_properties.language = tag
+    styles = d.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = _el("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = _el("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = _el("w:rPr")
+        rpr_default.append(rpr)
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    rpr.append(_el("w:lang", val=tag, eastAsia=tag, bidi=tag))
+
+
 def build_docx(document: dict):
-    """Return a python-docx ``Document`` for a document model, in the UN meeting-document layout."""
+    """Return a python-docx ``Document`` for a document model, in the UN meeting-document layout (in the model's language)."""
+    with using(document.get("meta", {}).get("lang") or "en"):
+        return _build_docx(document)
+
+
+def _build_docx(document: dict):
     dm.check_model(document)
     d = reference_template()
     props = d.core_properties
@@ -349,6 +381,7 @@ def build_docx(document: dict):
     props.author = "crc-tools (draft)"
     props.identifier = xml_safe(subject_tag(dm.document_subject(document)))  # whose document this is: see crc_tools.writers
     props.comments = "Draft generated from the data; edit freely. Items marked 'To be completed.' need completing."
+    _set_language(d, document.get("meta", {}).get("lang_tag"))
     _header_footer(d, document)
     missing = dm.missing_text(document)
     contents = document["kind"] in ("dgd", "synopsis")

@@ -115,7 +115,7 @@ class ItemView:
         word = self.key.split(" (")[0].casefold()[:40]
         near = o[[word[:5] in str(c).casefold() for c in o["chemical"]]] if word else o.iloc[0:0]
         links = link_list([(url(item=k), k) for k in near["key"].head(8)], label="Agenda items with a similar name")
-        return notice(f"There is no agenda item called “{self.key}” in the loaded data.", "warning", extra_html=' <a href="./">Back to the agenda</a>') + links
+        return notice(f"There is no agenda item called “{self.key}” in the loaded data.", "warning", extra_html=f' <a href="{esc(url())}">Back to the agenda</a>') + links
 
     def _on_selection_object(self, event) -> None:
         selection = event.new

@@ -46,7 +46,7 @@ def search_form(route: Route, meetings: list[str]) -> str:
     ]
     if meetings:
         parts.append(select("meeting", "CRC meeting", "any meeting", meetings, route.meeting))
-    parts.append('<div><button type="submit">Show</button> <a href="./">Clear</a></div>')
+    parts.append(f'<div><button type="submit">Show</button> <a href="{esc(url())}">Clear</a></div>' + (f'<input type="hidden" name="lang" value="{esc(route.lang)}">' if route.lang else ""))
     return f'<form class="crc-search" method="get" action="./" role="search" aria-label="Find chemicals">{"".join(parts)}</form>'
 
 

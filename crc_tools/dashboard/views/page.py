@@ -12,7 +12,8 @@ import asyncio
 import logging
 import urllib.parse
 
-from ..html import notice
+from ...i18n import BCP47, LANGUAGE_NAMES, LANGUAGES, N_, _, using
+from ..html import notice, url
 from ..labels import esc
 from ..recording import Identity
 from ..route import Route
@@ -24,7 +25,7 @@ from .shpf import ShpfView
 
 log = logging.getLogger(__name__)
 
-TITLE = "CRC meeting dashboard"
+TITLE = N_("CRC meeting dashboard")
 POLL_MS = 500
 """How often each page looks for conclusions recorded elsewhere (the register is asked at most twice a second per process)."""
 VIEW_CLASSES = {"overview": OverviewView, "item": ItemView, "shpf": ShpfView}
@@ -57,10 +58,12 @@ class Dashboard:
         self.identity = identity or Identity()
         self.route = route or Route()
         self.logins = logins
+        self.lang = self.route.lang or "en"
         self._serial = data.snapshot.serial
         self._poller = None
-        self.notice = html_pane(self._notice_html())
-        self.view = VIEW_CLASSES[self.route.view](data, self.route, self.identity)
+        with using(self.lang):  # the session's language: labels through the catalogue, links keep it
+            self.notice = html_pane(self._notice_html())
+            self.view = VIEW_CLASSES[self.route.view](data, self.route, self.identity)
         self.main = pn.Column(self.notice, self.view.panel, sizing_mode="stretch_width")
         self.record = getattr(self.view, "record_panel", None)
 
@@ -68,7 +71,8 @@ class Dashboard:
     def template(self):
         """Return the page (built on first use)."""
         if getattr(self, "_template", None) is None:
-            self._template = self._build_template()
+            with using(self.lang):
+                self._template = self._build_template()
         return self._template
 
     def _build_template(self):
@@ -84,27 +88,40 @@ class Dashboard:
     def header(self) -> dict:
         """Return the header's parts as template variables (markup built here, data escaped)."""
         r = self.route
-        views = [("./", "Agenda", r.view == "overview")]
+        views = [(url(), _("Agenda"), r.view == "overview")]
         if r.view == "item":
-            views.append(("?item=" + urllib.parse.quote_plus(r.item), f"Agenda item: {r.item}", True))
-        views.append(("?view=shpf", "SHPF proposals", r.view == "shpf"))
+            views.append((url(item=r.item), _("Agenda item: {item}").format(item=r.item), True))
+        views.append((url(view="shpf"), _("SHPF proposals"), r.view == "shpf"))
         nav = "".join(f'<li><a href="{esc(h)}"{" aria-current=" + chr(34) + "page" + chr(34) if cur else ""}>{esc(t)}</a></li>' for h, t, cur in views)
-        skip = '<a class="crc-skip" href="#main">Skip to the main content</a>'
+        skip = f'<a class="crc-skip" href="#main">{esc(_("Skip to the main content"))}</a>'
         if self.record is not None:
-            skip += '<a class="crc-skip" href="#record">Skip to recording</a>'
+            skip += f'<a class="crc-skip" href="#record">{esc(_("Skip to recording"))}</a>'
         return {
             "crc_nav": nav, "crc_skip": skip, "crc_who": self._who(), "crc_static": f"{STATIC_ROUTE}/", "crc_has_record": self.record is not None,
             "crc_meeting": f'<span class="crc-meeting">{esc(self.data.meeting)}</span>' if self.data.meeting else "",
+            "crc_brand": esc(_(TITLE)), "crc_lang": self.language_form(),
+            "crc_lang_tag": BCP47[self.lang] if self.lang != "en" else "",  # Panel's page says lang="en": the header and main say which language they hold
         }
+
+    def language_form(self) -> str:
+        """Return the language switch: a GET form that keeps every other part of the address (the item, the page, the filters)."""
+        link = self.route.link()
+        keep = [(k, v) for k, v in urllib.parse.parse_qsl(link[1:] if link.startswith("?") else "") if k != "lang"]
+        hidden = "".join(f'<input type="hidden" name="{esc(k)}" value="{esc(v)}">' for k, v in keep)
+        opts = "".join(f'<option value="{code}" lang="{code}"{" selected" if code == self.lang else ""}>{esc(LANGUAGE_NAMES[code])}</option>' for code in LANGUAGES)
+        return (
+            f'<form class="crc-lang" method="get" action="./"><label for="crc-lang">{esc(_("Language"))}</label> '
+            f'<select id="crc-lang" name="lang">{opts}</select>{hidden} <button type="submit">{esc(_("Switch"))}</button></form>'
+        )
 
     def _who(self) -> str:
         if not self.logins:
-            return "Viewing only: this server has no logins."
+            return esc(_("Viewing only: this server has no logins."))
         link = self.route.link()
         nxt = urllib.parse.quote("/" + (link if link.startswith("?") else ""), safe="")
         if self.identity.signed_in:
-            return f'{esc(self.identity.describe())} · <a href="logout">Sign out</a>'
-        return f'Viewing without signing in · <a href="login?next={esc(nxt)}">Sign in</a>'
+            return f'{esc(self.identity.describe())} · <a href="logout">{esc(_("Sign out"))}</a>'
+        return f'{esc(_("Viewing without signing in"))} · <a href="login?next={esc(nxt)}">{esc(_("Sign in"))}</a>'
 
     def _notice_html(self) -> str:
         text = self.data.notice()
@@ -122,15 +139,16 @@ class Dashboard:
         self.after_poll()
 
     def after_poll(self) -> None:
-        """Redraw what depends on the register when the process's snapshot changed."""
-        self.notice.object = self._notice_html()
-        if self.data.snapshot.serial != self._serial:
-            self._serial = self.data.snapshot.serial
-            self.view.redraw()
-        else:
-            form = getattr(self.view, "form", None)
-            if form is not None and (form.watching or self.data.waiting()):
-                form.refresh()
+        """Redraw what depends on the register when the process's snapshot changed (in the session's language)."""
+        with using(self.lang):
+            self.notice.object = self._notice_html()
+            if self.data.snapshot.serial != self._serial:
+                self._serial = self.data.snapshot.serial
+                self.view.redraw()
+            else:
+                form = getattr(self.view, "form", None)
+                if form is not None and (form.watching or self.data.waiting()):
+                    form.refresh()
 
     def start_polling(self, period_ms: int = POLL_MS) -> None:
         """Look for new conclusions every ``period_ms`` while the session lives."""
