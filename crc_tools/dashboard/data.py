@@ -24,7 +24,7 @@ import pandas as pd
 from .. import config
 from . import imports, records, shpf_tables, tables
 from .cases import Cases
-from .recording import Conclusion, Identity, NotAllowed, RecordOutcome
+from .recording import RecordingDesk
 
 _SHARED: dict[tuple, MeetingData] = {}
 
@@ -90,7 +90,7 @@ def drafted_keys(folder: Path, status: pd.DataFrame) -> set[str]:
     return {tables.chemical_key(c, cat) for c, cat in zip(status["chemical"], status["category"], strict=True) if f"dgd-{safe_filename(c)}-{cat}" in stems}
 
 
-class MeetingData:
+class MeetingData(RecordingDesk):
     """The data of one committee meeting, shared by the sessions of a server.
 
     Parameters
@@ -220,33 +220,6 @@ class MeetingData:
 
     def _dgd_drafted(self) -> set[str]:
         return drafted_keys(self.reports_dir, self.snapshot.status)
-
-    # ----------------------------------------------------------------- recording
-
-    def record(self, identity: Identity, conclusion: Conclusion) -> RecordOutcome:
-        """Record a confirmed conclusion of the committee (journal first, then the register).
-
-        Raises
-        ------
-        NotAllowed
-            The user may not record (not signed in, signed out, removed from the logins
-            file, or without a recording role); nothing is written.
-        """
-        if self.check_identity is not None:
-            identity = self.check_identity(identity)
-        if not identity.can_record:
-            raise NotAllowed("viewers cannot record conclusions: sign in with a recording role (chair, member)", source="dashboard")
-        outcome = self.live.recorder.submit(identity, conclusion)
-        self.refresh(force=True)
-        return outcome
-
-    def outcome(self, uid: str) -> RecordOutcome | None:
-        """Return what became of a conclusion confirmed in this process."""
-        return self.live.recorder.lookup(uid)
-
-    def waiting(self) -> list:
-        """Return the conclusions waiting to be stored in this process, in order."""
-        return self.live.recorder.waiting()
 
 
 def _live_for(data: MeetingData):

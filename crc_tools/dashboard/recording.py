@@ -280,3 +280,36 @@ __all__ = [
     "Identity", "Conclusion", "Recorder", "RecordOutcome", "NotAllowed", "RECORDING_ROLES", "DASHBOARD_ROLES",
     "REGISTER_ROLE", "problems_of",
 ]
+
+
+class RecordingDesk:
+    """Recording on a meeting's data: the confirmed conclusion goes to this process's journal, then the register.
+
+    Mixed into :class:`crc_tools.dashboard.data.MeetingData`, which provides ``check_identity``,
+    ``live`` (its recorder) and ``refresh``.
+    """
+
+    def record(self, identity: Identity, conclusion: Conclusion) -> RecordOutcome:
+        """Record a confirmed conclusion of the committee (journal first, then the register).
+
+        Raises
+        ------
+        NotAllowed
+            The user may not record (not signed in, signed out, removed from the logins
+            file, or without a recording role); nothing is written.
+        """
+        if self.check_identity is not None:
+            identity = self.check_identity(identity)
+        if not identity.can_record:
+            raise NotAllowed("viewers cannot record conclusions: sign in with a recording role (chair, member)", source="dashboard")
+        outcome = self.live.recorder.submit(identity, conclusion)
+        self.refresh(force=True)
+        return outcome
+
+    def outcome(self, uid: str) -> RecordOutcome | None:
+        """Return what became of a conclusion confirmed in this process."""
+        return self.live.recorder.lookup(uid)
+
+    def waiting(self) -> list:
+        """Return the conclusions waiting to be stored in this process, in order."""
+        return self.live.recorder.waiting()

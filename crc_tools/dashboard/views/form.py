@@ -66,6 +66,26 @@ def conclusion_of(form) -> tuple[Conclusion | None, str]:
     return (None, "; ".join(m for _, m in problems).capitalize() + ".") if problems else (c, "")
 
 
+def _make_widgets(form, kind: str, subjects: dict, criteria: list) -> None:
+    """Give a recording form its widgets: subject, criterion, conclusion, justification, references, correction, buttons, panes."""
+    import panel as pn
+
+    what = "Notification" if kind == "notification" else "SHPF proposal"
+    form.subject = styled(pn.widgets.Select, label=what, options={CHOOSE: "", **subjects}, value="", width=420)
+    crit = {CHOOSE: "", f"{CRITERION_OVERALL}: the criteria as a whole": CRITERION_OVERALL, **{f"{i} {t[:60]}{'…' if len(t) > 60 else ''}": i for i, t in criteria}}
+    form.criterion = styled(pn.widgets.Select, label="Criterion", options=crit, value="", width=420)
+    form.status = styled(pn.widgets.Select, label="Conclusion", options=STATUS_OPTIONS, value="", width=420)
+    form.justification = styled(pn.widgets.TextAreaInput, label="Justification (required unless met)", height=90, max_length=100_000, sizing_mode="stretch_width")
+    form.references = styled(pn.widgets.TextAreaInput, label="References (one per line: document, page)", height=60, max_length=100_000, sizing_mode="stretch_width")
+    form.corrects = styled(pn.widgets.Select, label="Corrects (supersedes) a committee entry", options={"nothing: a new conclusion": ""}, value="", width=420)
+    form.review = styled(pn.widgets.Button, label="Review before recording", color="primary", width=280)
+    form.confirm = styled(pn.widgets.Button, label="Confirm and record", color="success", width=280, visible=False)
+    form.change = styled(pn.widgets.Button, label="Change", color="default", width=160, visible=False)
+    form.message = html_pane("")
+    form.waiting = html_pane("")
+    form.history = html_pane(history_html(pd.DataFrame(), ""))
+
+
 class RecordingForm:
     """The recording form of one page (notifications of an agenda item, or SHPF proposals).
 
@@ -93,20 +113,7 @@ class RecordingForm:
         self.pending: Conclusion | None = None
         self.busy = False
         self.watching: list[str] = []
-        what = "Notification" if kind == "notification" else "SHPF proposal"
-        self.subject = styled(pn.widgets.Select, label=what, options={CHOOSE: "", **subjects}, value="", width=420)
-        crit = {CHOOSE: "", f"{CRITERION_OVERALL}: the criteria as a whole": CRITERION_OVERALL, **{f"{i} {t[:60]}{'…' if len(t) > 60 else ''}": i for i, t in criteria}}
-        self.criterion = styled(pn.widgets.Select, label="Criterion", options=crit, value="", width=420)
-        self.status = styled(pn.widgets.Select, label="Conclusion", options=STATUS_OPTIONS, value="", width=420)
-        self.justification = styled(pn.widgets.TextAreaInput, label="Justification (required unless met)", height=90, max_length=100_000, sizing_mode="stretch_width")
-        self.references = styled(pn.widgets.TextAreaInput, label="References (one per line: document, page)", height=60, max_length=100_000, sizing_mode="stretch_width")
-        self.corrects = styled(pn.widgets.Select, label="Corrects (supersedes) a committee entry", options={"nothing: a new conclusion": ""}, value="", width=420)
-        self.review = styled(pn.widgets.Button, label="Review before recording", color="primary", width=280)
-        self.confirm = styled(pn.widgets.Button, label="Confirm and record", color="success", width=280, visible=False)
-        self.change = styled(pn.widgets.Button, label="Change", color="default", width=160, visible=False)
-        self.message = html_pane("")
-        self.waiting = html_pane("")
-        self.history = html_pane(history_html(pd.DataFrame(), ""))
+        _make_widgets(self, kind, subjects, criteria)
         self.review.on_click(lambda *_: self.show_review())
         self.confirm.on_click(self._on_confirm)
         self.change.on_click(lambda *_: self.drop_review())
