@@ -22,7 +22,7 @@ from ..convention.reference import development_status, items
 from ..errors import Problems
 from ..text import is_blank
 from .fields import incident_schema, part2_schema, proposal_schema
-from .records import _scalar, check_determination, empty_determinations, flatten_case, join_rows
+from .records import _scalar, check_determination, empty_determinations, flatten_case, join_rows, prepare_table
 from .validate import validate_frame
 
 KIND = "shpf_proposal"
@@ -206,21 +206,6 @@ _frame = join_rows  # one way of joining case-file rows and tables (crc_tools.in
 """Case-file proposals carry their document; every table row and every Part B / Part 2 entry is a document of its own."""
 
 
-def _prepare_table(df: pd.DataFrame, schema, problems: Problems, what: str) -> pd.DataFrame | None:
-    source = df["_source"].iloc[0] if len(df) else ""
-    missing = [c for c in schema.required if c not in df.columns]
-    if missing:
-        problems.add(source, None, "", f"missing required column(s) of {what}: {', '.join(missing)} (columns found: {', '.join(c for c in df.columns if not c.startswith('_')) or 'none'})")
-        return None
-    extra = [c for c in df.columns if c not in schema.names and not c.startswith("_")]
-    if extra:
-        problems.add(source, None, "", f"column(s) not used by the suite, ignored: {', '.join(extra)}", "warning")
-    keep = [c for c in df.columns if c in schema.names or c in ("_row", "_source")]
-    out = df[keep].copy()
-    out["_record"] = out["_row"].astype(str)
-    return out.drop(columns=["_row"])
-
-
 def read_proposals(docs, tables, problems: Problems, *, today: dt.date | None = None) -> Proposals:
     """Read and validate SHPF proposals from case-file documents and bulk tables.
 
@@ -251,7 +236,7 @@ def read_proposals(docs, tables, problems: Problems, *, today: dt.date | None = 
     for df in tables:
         kind = _table_kind(df)
         target, sch, what = {"proposals": (p_tables, schema, "a proposal table"), "incidents": (i_tables, ischema, "a Part B incident table"), "part2": (t_tables, pschema, "a Part 2 table")}[kind]
-        prepared = _prepare_table(df, sch, problems, what)
+        prepared = prepare_table(df, sch, problems, what)
         if prepared is not None:
             target.append(prepared)
 

@@ -306,3 +306,19 @@ def join_rows(rows: list[dict], tables: list[pd.DataFrame]) -> pd.DataFrame:
     doc[missing] = np.arange(start, start + int(missing.sum()))
     raw["_doc"] = doc.astype(int)
     return raw
+
+
+def prepare_table(df: pd.DataFrame, schema, problems: Problems, what: str) -> pd.DataFrame | None:
+    """Return a kind's bulk table with its schema's columns (``_record`` the row), or ``None`` when a required column is missing (said in ``problems``, naming ``what``)."""
+    source = df["_source"].iloc[0] if len(df) else ""
+    missing = [c for c in schema.required if c not in df.columns]
+    if missing:
+        problems.add(source, None, "", f"missing required column(s) of {what}: {', '.join(missing)} (columns found: {', '.join(c for c in df.columns if not c.startswith('_')) or 'none'})")
+        return None
+    extra = [c for c in df.columns if c not in schema.names and not c.startswith("_")]
+    if extra:
+        problems.add(source, None, "", f"column(s) not used by the suite, ignored: {', '.join(extra)}", "warning")
+    keep = [c for c in df.columns if c in schema.names or c in ("_row", "_source")]
+    out = df[keep].copy()
+    out["_record"] = out["_row"].astype(str)
+    return out.drop(columns=["_row"])

@@ -30,7 +30,7 @@ from ..convention.cas import is_valid_cas, split_cas
 from ..convention.reference import annex_iii_matches
 from ..errors import Problems
 from .fields import response_schema
-from .records import READERS, _scalar, flatten_case, join_rows
+from .records import READERS, _scalar, flatten_case, join_rows, prepare_table
 from .validate import validate_frame
 
 KIND = "import_response"
@@ -62,21 +62,6 @@ def _rows_from_docs(docs, problems: Problems) -> list[dict]:
     return rows
 
 
-def _prepare_table(df: pd.DataFrame, problems: Problems) -> pd.DataFrame | None:
-    schema = response_schema()
-    source = df["_source"].iloc[0] if len(df) else ""
-    missing = [c for c in schema.required if c not in df.columns]
-    if missing:
-        problems.add(source, None, "", f"missing required column(s) of an import-response table: {', '.join(missing)} (columns found: {', '.join(c for c in df.columns if not c.startswith('_')) or 'none'})")
-        return None
-    extra = [c for c in df.columns if c not in schema.names and not c.startswith("_")]
-    if extra:
-        problems.add(source, None, "", f"column(s) not used by the suite, ignored: {', '.join(extra)}", "warning")
-    out = df[[c for c in df.columns if c in schema.names or c in ("_row", "_source")]].copy()
-    out["_record"] = out["_row"]
-    return out.drop(columns=["_row"])
-
-
 def read_responses(docs, tables, problems: Problems, *, today: dt.date | None = None) -> pd.DataFrame:
     """Read and validate import responses from case-file documents and bulk tables.
 
@@ -86,7 +71,7 @@ def read_responses(docs, tables, problems: Problems, *, today: dt.date | None = 
     """
     today = today or dt.date.today()
     rows = _rows_from_docs(docs, problems)
-    prepared = [p for p in (_prepare_table(df, problems) for df in tables) if p is not None]
+    prepared = [p for p in (prepare_table(df, response_schema(), problems, "an import-response table") for df in tables) if p is not None]
     raw = _frame(rows, prepared)
     own = Problems()
     out = validate_frame(raw, response_schema(), own, today=today, checks=(_check_response(today),))

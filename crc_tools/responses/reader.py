@@ -15,7 +15,6 @@ from ..intake.responses import (  # noqa: F401 - kept importable from here
     _col,
     _frame,
     _per_value,
-    _prepare_table,
     _resolve,
     _rows_from_docs,
     read_responses,
