@@ -21,6 +21,7 @@ from ..text import is_blank, normalize_name
 from . import model as dm
 from .casedata import CaseData, DocumentDataError
 from .parts import date as _date
+from .parts import present
 from .parts import text as _t
 from .style import join as _join
 
@@ -71,15 +72,8 @@ def lines(row, name: str) -> list[str]:
 
 
 def _flag(row, name: str) -> bool | None:
-    value = row.get(name) if hasattr(row, "get") else None
-    if is_blank(value):
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return bool(value)
+    value = present(row, name)
+    return None if value is None else bool(value)
 
 
 def _yes_no(value: bool | None) -> str | None:

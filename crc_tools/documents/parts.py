@@ -98,8 +98,8 @@ FRONT = {
 # --------------------------------------------------------------------------- reading rows
 
 
-def text(row, name: str) -> str | None:
-    """Return a field of a record as stripped text, or ``None`` when it holds nothing."""
+def present(row, name: str):
+    """Return a field of a record as it is, or ``None`` when it holds nothing (blank, missing, NaN)."""
     value = row.get(name) if hasattr(row, "get") else None
     if is_blank(value):
         return None
@@ -108,7 +108,13 @@ def text(row, name: str) -> str | None:
             return None
     except (TypeError, ValueError):
         pass
-    return str(value).strip()
+    return value
+
+
+def text(row, name: str) -> str | None:
+    """Return a field of a record as stripped text, or ``None`` when it holds nothing."""
+    value = present(row, name)
+    return None if value is None else str(value).strip()
 
 
 def items(row, name: str) -> list[str]:
@@ -371,6 +377,7 @@ def finish(document: dict, *, checks=None, data=None) -> dict:
 
 
 __all__ = [
+    "present",
     "SECRETARIAT",
     "FRONT",
     "References",
