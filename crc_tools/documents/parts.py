@@ -127,26 +127,22 @@ def items(row, name: str) -> list[str]:
     return [x.strip() for x in value.split("\n") if x.strip()]
 
 
+def _day(row, name: str):
+    """Return a date field as a ``datetime.date``, or ``None`` when it holds nothing."""
+    value = present(row, name)
+    return None if value is None else pd.Timestamp(value).date()
+
+
 def date(row, name: str) -> str | None:
     """Return a date field in UN style (``31 December 2003``), or ``None``."""
-    value = row.get(name) if hasattr(row, "get") else None
-    try:
-        if value is None or pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return un_date(pd.Timestamp(value).date())
+    day = _day(row, name)
+    return None if day is None else un_date(day)
 
 
 def iso(row, name: str) -> str | None:
     """Return a date field as an ISO date (for comparisons), or ``None``."""
-    value = row.get(name) if hasattr(row, "get") else None
-    try:
-        if value is None or pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return pd.Timestamp(value).date().isoformat()
+    day = _day(row, name)
+    return None if day is None else day.isoformat()
 
 
 _CATEGORY_WORDS = (N_("Pesticide"), N_("Industrial"), N_("Severely hazardous pesticide formulation"))
