@@ -381,6 +381,74 @@ def extract_convention_items(fileobj, keywords, comment_tags, options):
             yield line_of(item["text"]), None, item["text"], [f"{label} {item['id']}"]
 
 
+_HEADING = r"^(#{1,6})[ \t]+(.+?)[ \t]*$"
+
+
+def extract_notebook_headings(fileobj, keywords, comment_tags, options):
+    """Babel extractor for the notebooks (jupytext percent ``.py``): the heading of every Markdown cell.
+
+    The headings are the suite's words (a notebook's sections); the prose under them and the
+    code are not messages. Declared in ``babel.cfg``.
+    """
+    import re
+
+    import jupytext
+
+    nb = jupytext.reads(fileobj.read().decode("utf-8"), fmt="py:percent")
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                m = re.match(_HEADING, line)
+                if m:
+                    yield 0, None, m.group(2), ["notebook heading"]
+
+
+def translate_headings(nb, lang: str) -> list[str]:
+    """Put every Markdown heading of a notebook into a language, in place; return the headings left in English.
+
+    Only the headings change (the catalogue's entries); the prose, the code and the parameters
+    stay as they are, so the notebook runs exactly as the English one. The notebook's metadata
+    records the language (``crc_tools.lang``).
+    """
+    import re
+
+    english = []
+    with using(lang) as tr:
+        for cell in nb.cells:
+            if cell.cell_type != "markdown":
+                continue
+            lines = []
+            for line in cell.source.splitlines():
+                m = re.match(_HEADING, line)
+                lines.append(f"{m.group(1)} {tr.gettext(m.group(2))}" if m else line)
+            cell.source = "\n".join(lines)
+        english = tr.fallbacks()
+    nb.metadata.setdefault("crc_tools", {})["lang"] = lang
+    return english
+
+
+def translate_notebook(source: str | os.PathLike, target: str | os.PathLike, lang: str) -> list[str]:
+    """Write a copy of a notebook (``.py`` percent or ``.ipynb``) with its headings in a language; return the headings left in English.
+
+    The target is written whole or not at all (a temporary file, then renamed); an existing
+    target is replaced only when it is a notebook this function wrote (its metadata says so).
+    """
+    import jupytext
+
+    lang = check_language(lang)
+    nb = jupytext.read(source)
+    english = translate_headings(nb, lang)
+    target = Path(target)
+    fmt = "ipynb" if target.suffix == ".ipynb" else "py:percent"
+    if target.exists() and "crc_tools" not in jupytext.read(target).metadata:
+        raise FileExistsError(f"{target}: exists and is not a translated notebook; choose another name")
+    fd, tmp = tempfile.mkstemp(prefix=".crc_tools-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    jupytext.write(nb, tmp, fmt=fmt)
+    os.replace(tmp, target)
+    return english
+
+
 # --------------------------------------------------------------------------- dates and numbers
 
 
@@ -407,7 +475,7 @@ def format_number(value, lang: str | None = None) -> str:
 __all__ = [
     "DOMAIN", "DASHBOARD", "P_", "LOCALE_DIR", "LANGUAGES", "DOCUMENT_LANGUAGES", "LANGUAGE_NAMES", "BCP47", "AWAITING", "N_", "check_language",
     "po_path", "compiled", "entries", "Entry", "Translator", "translator", "current", "current_lang", "using", "speaking", "_", "ngettext", "lookup",
-    "format_date_long", "format_number", "extract_python", "extract_convention_items", "extract_args", "merge_template", "EXTRACT_KEYWORDS",
+    "format_date_long", "format_number", "extract_python", "extract_notebook_headings", "translate_headings", "translate_notebook", "extract_convention_items", "extract_args", "merge_template", "EXTRACT_KEYWORDS",
 ]
 
 
@@ -453,7 +521,10 @@ def merge_template(catalog, template):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m crc_tools.i18n extract|update|awaiting LANG``: refresh the template, merge it into each catalogue, or list what awaits an official text.
+    """``python -m crc_tools.i18n extract|update|awaiting LANG|notebook SOURCE TARGET LANG``.
+
+    Refresh the template, merge it into each catalogue, list what awaits an official text, or
+    write a copy of a notebook with its headings in a language (:func:`translate_notebook`).
 
     ``update`` merges the template into each catalogue (:func:`merge_template`): a new message
     comes fuzzy, "awaiting an official text" (never guessed from a similar one); a translator
@@ -471,8 +542,16 @@ def main(argv: list[str] | None = None) -> int:
             if e.fuzzy or not e.msgstr:
                 print(" ".join(message.split()))
         return 0
+    if len(argv) == 4 and argv[0] == "notebook":
+        try:
+            english = translate_notebook(argv[1], argv[2], argv[3])
+        except (OSError, ValueError) as exc:
+            print(f"crc_tools.i18n: {exc}", file=sys.stderr)
+            return 1
+        print(f"{argv[2]}: headings in {argv[3]}" + (f"; in English, awaiting a translation: {'; '.join(english)}" if english else ""))
+        return 0
     if not argv or argv[0] not in ("extract", "update"):
-        print("usage: python -m crc_tools.i18n extract|update|awaiting LANG", file=sys.stderr)
+        print("usage: python -m crc_tools.i18n extract|update|awaiting LANG|notebook SOURCE TARGET LANG", file=sys.stderr)
         return 2
     cli.run(["pybabel", "-q", *extract_args(pot)])
     if argv[0] == "update":

@@ -161,3 +161,41 @@ def test_import_responses_notebook_shows_who_is_overdue_by_region_and_chemical(t
     outputs = json.dumps([c.get("outputs", []) for c in nb.cells])
     assert "image/svg+xml" in outputs and "Parties overdue" in outputs  # the Altair chart, as static SVG
     assert "cdn.jsdelivr" not in outputs and "<script" not in outputs
+
+
+@pytest.mark.parametrize("lang", ["fr", "es", "nl"])
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.py")), ids=lambda p: p.name)
+def test_a_notebooks_headings_come_in_each_language_and_nothing_else_changes(path, lang, tmp_path):
+    """Issue 19: a notebook's headings through the catalogue (``python -m crc_tools.i18n notebook SRC DEST LANG``); prose and code as they were."""
+    from crc_tools import i18n
+
+    target = tmp_path / f"{path.stem}-{lang}.ipynb"
+    english = i18n.translate_notebook(path, target, lang)
+    assert english == []  # every heading has a translation in the catalogue
+    before, after = jupytext.read(path), jupytext.read(target)
+    assert [c.source for c in before.cells if c.cell_type == "code"] == [c.source for c in after.cells if c.cell_type == "code"]
+    assert [c.get("metadata", {}).get("tags") for c in before.cells] == [c.get("metadata", {}).get("tags") for c in after.cells]
+    headings = [(b, a) for cb, ca in zip(before.cells, after.cells, strict=True) if cb.cell_type == "markdown"
+                for b, a in zip(cb.source.splitlines(), ca.source.splitlines(), strict=True) if b.startswith("#")]
+    assert headings and all(b != a and b.split(" ")[0] == a.split(" ")[0] for b, a in headings)  # same level, other words
+    prose = [(b, a) for cb, ca in zip(before.cells, after.cells, strict=True) if cb.cell_type == "markdown"
+             for b, a in zip(cb.source.splitlines(), ca.source.splitlines(), strict=True) if not b.startswith("#")]
+    assert all(b == a for b, a in prose)
+    with pytest.raises(FileExistsError):
+        i18n.translate_notebook(path, path, lang)  # never over a notebook it did not write
+
+
+def test_a_french_notebook_runs_like_the_english_one(tmp_path):
+    from crc_tools import i18n
+
+    french = tmp_path / "50-fr.py"
+    i18n.translate_notebook(NOTEBOOKS / "50-import-responses.py", french, "fr")
+    import papermill
+
+    src = tmp_path / "50-fr.ipynb"
+    nbformat.write(jupytext.read(french), src)
+    out = tmp_path / "50-fr.out.ipynb"
+    papermill.execute_notebook(str(src), str(out), parameters={"as_of": "2026-11-30", "export_path": str(tmp_path / "overdue.csv")}, kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
+    nb = nbformat.read(out, as_version=4)
+    assert any(c.cell_type == "markdown" and "Secrétariat" in c.source for c in nb.cells)
+    assert (tmp_path / "overdue.csv").is_file()
