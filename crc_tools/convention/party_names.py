@@ -86,7 +86,7 @@ def with_article(label: str, article: str) -> str:
 
 @lru_cache(maxsize=1)
 def _english() -> dict[str, tuple[str, str]]:
-    """Data key (casefolded country or name) -> (name_en, name_en_with_article) from ``party_names.csv``."""
+    """Return, per data key (casefolded country or name), ``(name_en, name_en_with_article)`` from ``party_names.csv``."""
     path = ref_path("party_names.csv")
     rows = read_csv(path)
     require_columns(path, rows, ("country", "iso3", "name_en", "name_en_with_article"))
@@ -101,7 +101,7 @@ def _english() -> dict[str, tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def _known() -> frozenset[str]:
-    """The data's Party and State names, casefolded (``party_names.csv`` and ``parties.csv``): the names a document may show in English for want of a translation."""
+    """Return the data's Party and State names, casefolded (``party_names.csv`` and ``parties.csv``): the names a document may show in English for want of a translation."""
     return frozenset(_english()) | {row["country"].casefold() for row in read_csv(ref_path("parties.csv")) if row.get("country")}
 
 
