@@ -41,11 +41,12 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español", "nl": "N
 """Each language as it names itself (the dashboard's language switch)."""
 BCP47 = {"en": "en-GB", "fr": "fr-FR", "es": "es-ES", "nl": "nl-NL"}
 """Language tags for HTML ``lang`` and the DOCX proofing language (UN documents use British English)."""
-EXTRACT_KEYWORDS = {"_": (1,), "N_": (1,), "ngettext": (1, 2), "lookup": (1,), "field": (1,), "section": (2,), "heading": (1,), "to_complete": (1,), "with_parties": (1,), "with_parties_n": (1, 2)}
-"""The calls whose literal string arguments are messages (argument positions, from 1): gettext's own,
-the document model's constructors (:mod:`crc_tools.documents.model`), which translate their labels, and
-:func:`crc_tools.documents.style.with_parties` (``_`` and ``ngettext`` with Party names in their language's form)."""
-EXTRACT_NAMED = {"section": ("heading_text",), "fields": ("caption",), "table": ("caption",)}
+EXTRACT_KEYWORDS = {"_": (1,), "N_": (1,), "P_": (1, 2), "ngettext": (1, 2), "lookup": (1,), "field": (1,), "section": (2,), "heading": (1,), "to_complete": (1,), "Column": (2,), "with_parties": (1,), "with_parties_n": (1, 2)}
+"""The calls whose literal string arguments are messages (argument positions, from 1): gettext's own, the
+document model's constructors (:mod:`crc_tools.documents.model`) and the dashboard's table columns
+(:class:`crc_tools.dashboard.html.Column`), which translate their labels, and
+:func:`crc_tools.documents.style.with_parties` / ``with_parties_n`` (``_`` and ``ngettext`` with Party names in their language's form)."""
+EXTRACT_NAMED = {"section": ("heading_text",), "fields": ("caption",), "table": ("caption", "empty"), "Column": ("hint",), "pager": ("label", "noun")}
 """Named arguments of the constructors that are messages too (``number=N_("Annex 2")`` is marked explicitly elsewhere)."""
 AWAITING = "awaiting an official text"
 """The translator comment of an entry whose official text has not been found."""
@@ -128,11 +129,35 @@ class Entry:
     comments: tuple[str, ...] = ()
 
 
+DASHBOARD = "dashboard"
+"""The message context of the dashboard's own words where a document uses the same English word (``msgctxt "dashboard"``).
+
+A document's headings take official wording only, so "Party" in a DGD table awaits an official
+French text; the dashboard's column "Party" is the suite's interface word and may be translated
+by the team. The dashboard's translator (``using(lang, context=DASHBOARD)``) looks for the
+entry in this context first (marked for extraction with :func:`P_`)."""
+
+
+def P_(context: str, message: str) -> str:
+    """Mark a message in a context for extraction (``msgctxt``) without translating it."""
+    return message
+
+
+@lru_cache(maxsize=16)
+def _contextual(lang: str, mtime: float) -> dict[tuple[str, str], Entry]:
+    out = {}
+    for m in _read_po(po_path(lang)):
+        if m.id and m.context and isinstance(m.id, str):
+            comments = (" ".join(m.auto_comments), " ".join(m.user_comments))
+            out[(m.context, m.id)] = Entry(str(m.string or ""), m.fuzzy, any(AWAITING in c for c in comments), comments)
+    return out
+
+
 @lru_cache(maxsize=16)
 def _entries(lang: str, mtime: float) -> dict[str, Entry]:
     out = {}
     for m in _read_po(po_path(lang)):
-        if not m.id:
+        if not m.id or m.context:
             continue
         msgid = m.id[0] if isinstance(m.id, (tuple, list)) else m.id  # a plural entry by its singular
         msgstr = (m.string[0] if m.string else "") if isinstance(m.string, (tuple, list)) else m.string
@@ -163,13 +188,16 @@ class Translator:
     lang: str = "en"
     used: set = field(default_factory=set)
     missing: set = field(default_factory=set)
+    context: str = ""
 
     def __post_init__(self):
         self.lang = check_language(self.lang)
         po = po_path(self.lang)
         self._t = _translations(self.lang, po.stat().st_mtime) if self.lang != "en" and po.is_file() else _gettext.NullTranslations()
         self._entries = entries(self.lang)
-        self._translated = {e.msgstr for e in self._entries.values() if e.msgstr and not e.fuzzy}
+        own = _contextual(self.lang, po.stat().st_mtime) if self.context and self.lang != "en" and po.is_file() else {}
+        self._own = {m: e.msgstr for (c, m), e in own.items() if c == self.context and e.msgstr and not e.fuzzy}
+        self._translated = {e.msgstr for e in self._entries.values() if e.msgstr and not e.fuzzy} | set(self._own.values())
 
     def gettext(self, message: str) -> str:
         """Return a message in this language (the English where the catalogue has no official text)."""
@@ -178,6 +206,8 @@ class Translator:
             return message
         if message in self._translated:
             return message  # already in this language (a heading composed of translated parts)
+        if message in self._own:
+            return self._own[message]  # the context's own word (the dashboard's "Party", not the DGD's)
         self.used.add(message)
         if message not in self._entries:
             self.missing.add(message)
@@ -193,7 +223,7 @@ class Translator:
     def lookup(self, text: str) -> str:
         """Return a text translated if it is a catalogue entry, else unchanged (labels that may be data, such as a Party's name)."""
         text = str(text)
-        if self.lang == "en" or text not in self._entries:
+        if self.lang == "en" or (text not in self._entries and text not in self._own):
             return text
         return self.gettext(text)
 
@@ -236,14 +266,44 @@ def current_lang() -> str:
 
 
 @contextlib.contextmanager
-def using(lang_or_translator):
-    """Use a language (or a translator) for what is built inside the block; yield the translator."""
-    tr = lang_or_translator if isinstance(lang_or_translator, Translator) else Translator(lang_or_translator)
+def using(lang_or_translator, *, context: str = ""):
+    """Use a language (or a translator) for what is built inside the block; yield the translator.
+
+    ``context`` (e.g. :data:`DASHBOARD`) makes the translator look for that context's own entries first.
+    """
+    tr = lang_or_translator if isinstance(lang_or_translator, Translator) else Translator(lang_or_translator, context=context)
     token = _CURRENT.set(tr)
     try:
         yield tr
     finally:
         _CURRENT.reset(token)
+
+
+def speaking(method):
+    """Run a method in the language of its object (``self.lang``): for callbacks that run outside :func:`using`.
+
+    A dashboard session's buttons and watchers are called by Panel after the page was built,
+    outside the ``using`` block that built it; decorated, what they redraw stays in the
+    session's language. Works for plain and ``async`` methods.
+    """
+    import functools
+    import inspect
+
+    if inspect.iscoroutinefunction(method):
+
+        @functools.wraps(method)
+        async def run_async(self, *args, **kwargs):
+            with using(getattr(self, "lang", None) or "en", context=DASHBOARD):
+                return await method(self, *args, **kwargs)
+
+        return run_async
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        with using(getattr(self, "lang", None) or "en", context=DASHBOARD):
+            return method(self, *args, **kwargs)
+
+    return run
 
 
 def _(message: str) -> str:
@@ -287,8 +347,8 @@ def extract_python(fileobj, keywords, comment_tags, options):
         found = [node.args[i - 1] for i in EXTRACT_KEYWORDS.get(name, ()) if i <= len(node.args)]
         found += [k.value for k in node.keywords if k.arg in EXTRACT_NAMED.get(name, ())]
         strings = [a.value for a in found if isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value]
-        if name in ("ngettext", "with_parties_n") and len(strings) == 2:
-            yield node.lineno, "ngettext", tuple(strings), []
+        if name in ("ngettext", "P_", "with_parties_n") and len(strings) == 2:
+            yield node.lineno, "pgettext" if name == "P_" else "ngettext", tuple(strings), []
         else:
             for message in strings:
                 yield node.lineno, None, message, []
@@ -346,8 +406,8 @@ def format_number(value, lang: str | None = None) -> str:
 
 
 __all__ = [
-    "DOMAIN", "LOCALE_DIR", "LANGUAGES", "DOCUMENT_LANGUAGES", "LANGUAGE_NAMES", "BCP47", "AWAITING", "N_", "check_language",
-    "po_path", "compiled", "entries", "Entry", "Translator", "translator", "current", "current_lang", "using", "_", "ngettext", "lookup",
+    "DOMAIN", "DASHBOARD", "P_", "LOCALE_DIR", "LANGUAGES", "DOCUMENT_LANGUAGES", "LANGUAGE_NAMES", "BCP47", "AWAITING", "N_", "check_language",
+    "po_path", "compiled", "entries", "Entry", "Translator", "translator", "current", "current_lang", "using", "speaking", "_", "ngettext", "lookup",
     "format_date_long", "format_number", "extract_python", "extract_convention_items", "extract_args", "merge_template", "EXTRACT_KEYWORDS",
 ]
 
@@ -374,17 +434,17 @@ def merge_template(catalog, template):
     and locations are refreshed, ours kept after them. A new message comes fuzzy, awaiting an
     official text; a message no longer in the code is dropped.
     """
-    wanted = {m.id for m in template if m.id}
+    wanted = {(m.id if isinstance(m.id, str) else tuple(m.id), m.context) for m in template if m.id}
     for m in list(catalog):
-        if m.id and m.id not in wanted:
-            del catalog[m.id]
+        if m.id and (m.id if isinstance(m.id, str) else tuple(m.id), m.context) not in wanted:
+            catalog.delete(m.id, context=m.context)
     for m in template:
         if not m.id:
             continue
-        old = catalog.get(m.id)
+        old = catalog.get(m.id, context=m.context)
         if old is None:
             string = ("",) * catalog.num_plurals if isinstance(m.id, (tuple, list)) else ""
-            catalog.add(m.id, string, locations=m.locations, flags=set(m.flags) | {"fuzzy"}, auto_comments=[*m.auto_comments, AWAITING])
+            catalog.add(m.id, string, locations=m.locations, flags=set(m.flags) | {"fuzzy"}, auto_comments=[*m.auto_comments, AWAITING], context=m.context)
             continue
         ours = _minus(old.auto_comments, m.auto_comments)
         old.locations = list(m.locations)

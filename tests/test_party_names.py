@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 
 from crc_tools import i18n
 from crc_tools.convention import party_names as pn
-from crc_tools.documents import build
-from crc_tools.documents import style
+from crc_tools.documents import build, style
 from crc_tools.documents.casedata import CaseData
 from crc_tools.documents.substance import SCHEMES
 

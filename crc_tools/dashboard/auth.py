@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CrcError
+from ..i18n import _
 from .recording import DASHBOARD_ROLES, Identity, NotAllowed
 
 LOGINS_FORMAT = "crc-dashboard-logins/1"
@@ -282,10 +283,10 @@ class Gate:
         user = self.sessions.user_of(identity.login) if identity.login else None
         login = self.logins.users().get(user) if user and user == identity.user else None
         if login is None:
-            raise NotAllowed("your sign-in is no longer valid (signed out, expired, or removed from the logins file): sign in again to record", source="dashboard")
+            raise NotAllowed(_("your sign-in is no longer valid (signed out, expired, or removed from the logins file): sign in again to record"), source="dashboard")
         now = Identity(login.user, login.role, identity.login)
         if not now.can_record:
-            raise NotAllowed(f"{login.user} has no recording role now ({login.role})", source="dashboard")
+            raise NotAllowed(_("{user} has no recording role now ({role})").format(user=login.user, role=login.role), source="dashboard")
         return now
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
+from ..i18n import N_
 from . import imports, records, shpf_tables, tables
 from .cases import Cases
 from .recording import RecordingDesk
@@ -71,13 +72,20 @@ def documents_of(folder: Path, sub: pd.DataFrame) -> list[dict]:
     if sub.empty:
         return []
     chem, category = str(sub["_chemical"].iat[0]), str(sub["category"].iat[0])
-    stems = {f"dgd-{safe_filename(chem)}-{category}": "draft decision guidance document"}
-    stems.update({f"rationale-{safe_filename(n)}-{category}": f"rationale, notification {n}" for n in sub["notification_id"].astype(str)})
-    return [{"kind": stems[p.name.split(".", 1)[0]] + _NOTES.get(p.name.endswith(".notes.html"), ""), "name": p.name}
-            for p in _reports(folder) if p.name.split(".", 1)[0] in stems]
+    stems = {f"dgd-{safe_filename(chem)}-{category}": (N_("draft decision guidance document"), "")}
+    stems.update({f"rationale-{safe_filename(n)}-{category}": (N_("rationale, notification {notification}"), n) for n in sub["notification_id"].astype(str)})
+    out = []
+    for p in _reports(folder):
+        stem = p.name.split(".", 1)[0]
+        if stem in stems:
+            message, notification = stems[stem]
+            notes = p.name.endswith(".notes.html")
+            out.append({"kind": message.format(notification=notification) + _NOTES.get(notes, ""), "name": p.name, "message": message, "notification": notification, "notes": notes})
+    return out
 
 
-_NOTES = {True: " (drafting notes)"}  # written beside each document (crc_tools.documents.notes), never part of it
+_NOTES = {True: " (drafting notes)"}
+NOTES_WORDS = N_("(drafting notes)")  # written beside each document (crc_tools.documents.notes), never part of it
 
 
 def drafted_keys(folder: Path, status: pd.DataFrame) -> set[str]:

@@ -11,7 +11,10 @@ the page, WCAG 2.1 1.4.11).
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
+
+from ..i18n import N_, P_, _, lookup
 
 
 def esc(value) -> str:
@@ -33,11 +36,11 @@ class StatusStyle:
 STATUS_STYLES: dict[str, StatusStyle] = {
     s.key: s
     for s in (
-        StatusStyle("met", "✓", "met", "#1d4f91", "#ffffff"),
-        StatusStyle("not_met", "✗", "not met", "#f2a154", "#000000"),
-        StatusStyle("insufficient_information", "?", "insufficient information", "#fbe7a1", "#000000"),
-        StatusStyle("conflict", "!", "conflict", "#7f7f7f", "#000000"),
-        StatusStyle("", "–", "none", "#ffffff", "#333333"),
+        StatusStyle("met", "✓", N_("met"), "#1d4f91", "#ffffff"),
+        StatusStyle("not_met", "✗", N_("not met"), "#f2a154", "#000000"),
+        StatusStyle("insufficient_information", "?", N_("insufficient information"), "#fbe7a1", "#000000"),
+        StatusStyle("conflict", "!", N_("conflict"), "#7f7f7f", "#000000"),
+        StatusStyle("", "–", N_("none"), "#ffffff", "#333333"),
     )
 }
 """Committee statuses; ``""`` is no conclusion (a criterion without any, or an overall ``pending``)."""
@@ -45,10 +48,22 @@ STATUS_STYLES: dict[str, StatusStyle] = {
 CELL_OUTLINE = "#333333"
 """The outline of every matrix cell and tile: 12.6:1 on white."""
 
-STATUS_WORDS = {"met": "met", "not_met": "not met", "insufficient_information": "insufficient information", "pending": "no conclusion", "conflict": "conflict", "": "no conclusion"}
-FRA_WORDS = {"ban": "banned", "severe_restriction": "severely restricted"}
-ROLE_WORDS = {"committee": "committee", "task_group": "task group", "contact_group": "contact group", "secretariat": "Secretariat"}
+STATUS_WORDS = {"met": N_("met"), "not_met": N_("not met"), "insufficient_information": N_("insufficient information"), "pending": N_("no conclusion"), "conflict": N_("conflict"), "": N_("no conclusion")}
+"""Each status in words (English in the tables; shown through the catalogue where a page is drawn)."""
+FRA_WORDS = {"ban": N_("banned"), "severe_restriction": N_("severely restricted")}
+ROLE_WORDS = {"committee": N_("committee"), "task_group": N_("task group"), "contact_group": N_("contact group"), "secretariat": N_("Secretariat")}
 CRITERION_OVERALL = "overall"
+CATEGORY_WORDS = {"pesticide": N_("pesticide"), "industrial": N_("industrial")}
+"""The Convention's categories as the dashboard names them (the data keep the English key)."""
+REGION_WORDS = (N_("Africa"), N_("Asia"), N_("Europe"), N_("Latin America and the Caribbean"), N_("Near East"), N_("North America"), N_("Southwest Pacific"))
+"""The seven PIC regions (decision RC-1/2) as messages: the data keep the English name, pages show the language's."""
+SHARED_WORDS = (
+    P_("dashboard", "PIC regions"), P_("dashboard", "What is missing"), P_("dashboard", "Notifications"), P_("dashboard", "Party"), P_("dashboard", "Decision"),
+    P_("dashboard", "Conditions"), P_("dashboard", "banned"), P_("dashboard", "severely restricted"), P_("dashboard", "Category"), P_("dashboard", "Conclusion"),
+    P_("dashboard", "Notification"), P_("dashboard", "PIC region"), P_("dashboard", "Chemical"), P_("dashboard", "Proposing Party"), P_("dashboard", "Proposal"),
+)
+"""Words the dashboard shares with the documents: in a document they await an official text, on the dashboard they are
+interface words (``msgctxt "dashboard"``, translated by the team; :data:`crc_tools.i18n.DASHBOARD`)."""
 
 
 def status_key(value) -> str:
@@ -60,10 +75,39 @@ def status_key(value) -> str:
     return text if text in STATUS_STYLES else ""
 
 
+_SOURCES = (N_("register entry"), N_("case file"), N_("a proposal"), N_("correction"), N_("later entry"), N_("stands"), N_("superseded"), N_("in the case file"))
+_SAID = (
+    (re.compile(r"^(met|not met|insufficient information|no conclusion) \((register entry|case file) (.+)\)$"), lambda m: f"{_(m[1])} ({_(m[2])} {m[3]})"),
+    (re.compile(r"^(task group|contact group|a proposal) proposes: (.+)$"), lambda m: _("{who} proposes: {what}").format(who=_(m[1]), what=said(m[2]))),
+    (re.compile(r"^incomplete: (.+)$"), lambda m: _("incomplete: {items}").format(items=m[1])),
+    (re.compile(r"^awaiting (.+)$"), lambda m: _("awaiting {items}").format(items=m[1])),
+    (re.compile(r"^superseded by entry (\d+) \((.+)\)$"), lambda m: _("superseded by entry {entry} ({how})").format(entry=m[1], how=lookup(m[2]))),
+)
+"""The recorded-conclusion phrases the tables hold in English ("met (register entry 12)", "task group proposes: met",
+"superseded by entry 14 (correction)"), each put back together in the language in use."""
+
+
+def said(text) -> str:
+    """Return a phrase of the tables in the language in use: "met (register entry 12)" → "respecté (entrée du registre 12)".
+
+    A phrase that is a message is translated whole; one of the recorded-conclusion phrases is
+    put together from its translated parts; anything else (data) is returned as it is.
+    """
+    text = "" if text is None else str(text)
+    whole = lookup(text)
+    if whole != text:
+        return whole
+    for pattern, build in _SAID:
+        m = pattern.match(text)
+        if m:
+            return build(m)
+    return text
+
+
 def status_badge(value, *, word: str | None = None) -> str:
-    """Return an HTML badge for a status: its symbol and its word (escaped, never colour alone)."""
+    """Return an HTML badge for a status: its symbol and its word (escaped, never colour alone), in the language in use."""
     style = STATUS_STYLES[status_key(value)]
-    text = word if word is not None else style.word
+    text = said(word) if word is not None else _(style.word)
     return f'<span class="crc-badge crc-s-{style.key or "none"}"><span aria-hidden="true">{style.symbol}</span> {esc(text)}</span>'
 
 
@@ -97,5 +141,5 @@ def contrast(a: str, b: str) -> float:
 
 __all__ = [
     "STATUS_STYLES", "STATUS_WORDS", "FRA_WORDS", "ROLE_WORDS", "CRITERION_OVERALL", "CELL_OUTLINE",
-    "StatusStyle", "esc", "status_key", "status_badge", "party_name", "contrast", "relative_luminance",
+    "StatusStyle", "esc", "said", "status_key", "status_badge", "party_name", "contrast", "relative_luminance",
 ]

@@ -20,13 +20,14 @@ import threading
 import time
 from pathlib import Path
 
+from ..i18n import N_, _, lookup, ngettext
 from . import snapshot as snapshots
 from .journal import Journal
 from .recording import Recorder
 
 log = logging.getLogger(__name__)
 
-UNREACHABLE = "The register of determinations cannot be reached"
+UNREACHABLE = N_("The register of determinations cannot be reached")
 
 
 class Live:
@@ -110,10 +111,12 @@ class Live:
         waiting = len(self.recorder.waiting())
         parts = []
         if self.problem:
-            since = f" since {self.problem_since:%H:%M}" if self.problem_since else ""
-            parts.append(f"{self.problem}{since}. The pages show the conclusions as of {self.snapshot.taken_at:%H:%M:%S} (the case files are read as usual).")
+            since = " " + _("since {time}").format(time=f"{self.problem_since:%H:%M}") if self.problem_since else ""
+            shown = _("The pages show the conclusions as of {time} (the case files are read as usual).").format(time=f"{self.snapshot.taken_at:%H:%M:%S}")
+            parts.append(f"{lookup(self.problem)}{since}. {shown}")
         if waiting:
-            parts.append(f"{waiting} conclusion{'s' if waiting != 1 else ''} confirmed on this server {'are' if waiting != 1 else 'is'} waiting to be stored; they will be stored in order when the register returns.")
+            parts.append(ngettext("{n} conclusion confirmed on this server is waiting to be stored; it will be stored in order when the register returns.",
+                                  "{n} conclusions confirmed on this server are waiting to be stored; they will be stored in order when the register returns.", waiting).format(n=waiting))
         return " ".join(parts)
 
 

@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 
 from ..errors import CrcError
+from ..i18n import N_, _, lookup
 from .journal import REFUSED, STORED, WAITING, Journal
 from .labels import CRITERION_OVERALL, STATUS_WORDS
 
@@ -31,7 +32,7 @@ RECORDING_ROLES = ("chair", "member")
 DASHBOARD_ROLES = (*RECORDING_ROLES, "viewer")
 REGISTER_ROLE = "committee"
 """The register role of a conclusion recorded on the dashboard: it is the committee's."""
-SUBJECT_WORDS = {"notification": "notification", "shpf_proposal": "SHPF proposal"}
+SUBJECT_WORDS = {"notification": N_("notification"), "shpf_proposal": N_("SHPF proposal")}
 
 
 class NotAllowed(CrcError):
@@ -70,10 +71,10 @@ class Identity:
     def describe(self) -> str:
         """Return who this is, in words."""
         if not self.signed_in:
-            return "Viewing without signing in"
+            return _("Viewing without signing in")
         if self.can_record:
-            return f"Signed in as {self.user} ({self.role})"
-        return f"Signed in as {self.user} (viewer: no recording role)"
+            return _("Signed in as {user} ({role})").format(user=self.user, role=lookup(self.role))
+        return _("Signed in as {user} (viewer: no recording role)").format(user=self.user)
 
 
 @dataclass(frozen=True)
@@ -98,17 +99,19 @@ class Conclusion:
 
     def sentence(self, user: str, role: str) -> str:
         """Return in one sentence what will be recorded, by whom, on which version."""
-        what = "the criteria as a whole" if self.criterion == CRITERION_OVERALL else f"criterion {self.criterion}"
-        annex = "Annex II" if self.subject_kind == "notification" else "Annex IV Part 3"
-        status = STATUS_WORDS.get(self.status, self.status)
-        category = f" ({self.category})" if self.category else ""
-        version = f"version {self.document_hash.removeprefix('sha256:')[:12]} of its case file" if self.document_hash else "the data as loaded (no case-file version: it comes from a table)"
-        correction = f", correcting register entry {self.supersedes}" if self.supersedes else ""
-        meeting = f" at {self.meeting}" if self.meeting else ""
-        return (
-            f"The committee's conclusion “{annex} {what}: {status}” on {SUBJECT_WORDS.get(self.subject_kind, 'subject')} {self.subject_label}{category}"
-            f"{correction} will be recorded by {user} ({role}){meeting}, on {version}."
-        )
+        what = _("the criteria as a whole") if self.criterion == CRITERION_OVERALL else _("criterion {criterion}").format(criterion=self.criterion)
+        annex = _("Annex II") if self.subject_kind == "notification" else _("Annex IV Part 3")
+        status = _(STATUS_WORDS.get(self.status, self.status))
+        category = f" ({lookup(self.category)})" if self.category else ""
+        if self.document_hash:
+            version = _("version {version} of its case file").format(version=self.document_hash.removeprefix("sha256:")[:12])
+        else:
+            version = _("the data as loaded (no case-file version: it comes from a table)")
+        correction = _(", correcting register entry {entry}").format(entry=self.supersedes) if self.supersedes else ""
+        meeting = _(" at {meeting}").format(meeting=self.meeting) if self.meeting else ""
+        text = _("The committee's conclusion “{annex} {what}: {status}” on {subject} {label}{category}{correction} will be recorded by {user} ({role}){meeting}, on {version}.")
+        return text.format(annex=annex, what=what, status=status, subject=_(SUBJECT_WORDS.get(self.subject_kind, N_("subject"))), label=self.subject_label,
+                           category=category, correction=correction, user=user, role=lookup(role), meeting=meeting, version=version)
 
     def register_values(self, identity: Identity) -> dict:
         """Return the keyword arguments of :meth:`~crc_tools.register.store.Register.record`."""
@@ -129,7 +132,7 @@ def problems_of(conclusion: Conclusion, known_subjects) -> list[tuple[str, str]]
     """Return what the register would refuse in a conclusion, before it is confirmed (field, message)."""
     from ..register.store import validate_entry
 
-    _, problems = validate_entry(
+    _entry, problems = validate_entry(
         dict(
             subject_kind=conclusion.subject_kind, subject_id=conclusion.subject_id, category=conclusion.category, criterion=conclusion.criterion,
             status=conclusion.status, justification=conclusion.justification, references=conclusion.references,
@@ -184,7 +187,7 @@ class Recorder:
             The identity may not record; nothing is written.
         """
         if not identity.can_record:
-            raise NotAllowed("viewers cannot record conclusions: sign in with a recording role (chair, member)", source="dashboard")
+            raise NotAllowed(_("viewers cannot record conclusions: sign in with a recording role (chair, member)"), source="dashboard")
         row, created = self.journal.add(conclusion.uid, conclusion.register_values(identity), conclusion.sentence(identity.user, identity.role))
         if not created and row.state != WAITING:
             return self._outcome(row, repeated=True)
@@ -265,15 +268,12 @@ class Recorder:
     @staticmethod
     def _outcome(row, *, repeated: bool = False) -> RecordOutcome:
         if row.state == STORED:
-            return RecordOutcome(STORED, f"Stored as register entry {row.entry_id}.", row.uid, row.entry_id, repeated)
+            return RecordOutcome(STORED, _("Stored as register entry {entry}.").format(entry=row.entry_id), row.uid, row.entry_id, repeated)
         if row.state == REFUSED:
-            return RecordOutcome(REFUSED, f"Not recorded: {row.message}", row.uid, None, repeated)
-        return RecordOutcome(
-            WAITING,
-            "Waiting to be stored: the register of determinations cannot be reached now. The conclusion is kept in this "
-            "server's journal and stored, in order, as soon as the register returns (also after a restart).",
-            row.uid, None, repeated,
-        )
+            return RecordOutcome(REFUSED, _("Not recorded: {why}").format(why=row.message), row.uid, None, repeated)
+        waiting = _("Waiting to be stored: the register of determinations cannot be reached now. The conclusion is kept in this "
+                    "server's journal and stored, in order, as soon as the register returns (also after a restart).")
+        return RecordOutcome(WAITING, waiting, row.uid, None, repeated)
 
 
 __all__ = [
@@ -301,7 +301,7 @@ class RecordingDesk:
         if self.check_identity is not None:
             identity = self.check_identity(identity)
         if not identity.can_record:
-            raise NotAllowed("viewers cannot record conclusions: sign in with a recording role (chair, member)", source="dashboard")
+            raise NotAllowed(_("viewers cannot record conclusions: sign in with a recording role (chair, member)"), source="dashboard")
         outcome = self.live.recorder.submit(identity, conclusion)
         self.refresh(force=True)
         return outcome

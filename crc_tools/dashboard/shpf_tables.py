@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..i18n import N_
 from .labels import ROLE_WORDS, STATUS_WORDS, party_name, status_key
 from .tables import date_text, text_list
 
@@ -41,7 +42,7 @@ class ShpfTables:
 
 
 def _yes(value) -> str:
-    return "yes" if bool(value) else "no"
+    return N_("yes") if bool(value) else N_("no")
 
 
 def build(p, today: dt.date | None = None) -> ShpfTables | None:
@@ -68,10 +69,10 @@ def build(p, today: dt.date | None = None) -> ShpfTables | None:
             "proposal_id": v["proposal_id"].astype(str).to_numpy(),
             "formulation": v["chemical"].astype(str).to_numpy(),
             "party": [party_name(x) for x in v["proposing_party"]],
-            "eligible": ["eligible (Article 6.1)" if e else "not eligible: only developing countries and countries with economies in transition may propose" for e in v["eligible"]],
+            "eligible": [N_("eligible (Article 6.1)") if e else N_("not eligible: only developing countries and countries with economies in transition may propose") for e in v["eligible"]],
             "received": [date_text(x) for x in v["received_date"]],
-            "part1": ["complete, verified" if c and ver else ("complete, not verified yet" if c else f"incomplete: {m}") for c, ver, m in zip(v["part1_complete"], v["verified"], v["missing_items"], strict=True)],
-            "part2": ["every item collected" if c else f"awaiting {text_list(a)}" for c, a in zip(v["part2_complete"], v["part2_awaiting"], strict=True)],
+            "part1": [N_("complete, verified") if c and ver else (N_("complete, not verified yet") if c else f"incomplete: {m}") for c, ver, m in zip(v["part1_complete"], v["verified"], v["missing_items"], strict=True)],
+            "part2": [N_("every item collected") if c else f"awaiting {text_list(a)}" for c, a in zip(v["part2_complete"], v["part2_awaiting"], strict=True)],
         }
     )
     return ShpfTables(formulations, proposals, _part3(shpf.assess(p)), list(proposals["proposal_id"]))

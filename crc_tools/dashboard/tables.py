@@ -17,6 +17,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_, _, lookup, ngettext  # _ and ngettext only where a text is drawn, never in a cached table
 from .labels import CRITERION_OVERALL, FRA_WORDS, ROLE_WORDS, STATUS_WORDS, party_name, status_key
 
 _PATH = re.compile(r"(?:(?:[A-Za-z]:)?[/\\]|[^\s;(),/\\]+[/\\])(?:[^\s;(),]*[/\\])?([^/\\\s;(),]+\.(?:ya?ml|csv|xlsx|json))\b", re.IGNORECASE)
@@ -27,7 +28,7 @@ def without_paths(text: str) -> str:
     return _PATH.sub(lambda m: f"case file {m.group(1)}", text) if ("/" in text or "\\" in text) else text
 
 
-STAGES = ("received", "verified", "forwarded", "criteria met", "recommended", "DGD drafted", "listed in Annex III")
+STAGES = (N_("received"), N_("verified"), N_("forwarded"), N_("criteria met"), N_("recommended"), N_("DGD drafted"), N_("listed in Annex III"))
 """Where a chemical stands in a category: the committee's pipeline, then Annex III."""
 
 _STAGE_OF_REVIEW = {
@@ -78,16 +79,17 @@ def date_text(value) -> str:
 
 
 def two_region_sentence(regions_verified, regions_met, forward: bool, recommend: bool, listed: bool) -> str:
-    """Return the two-region status in one sentence (Article 5.5 forwarding, Article 5.6 recommendation)."""
+    """Return the two-region status in one sentence (Article 5.5 forwarding, Article 5.6 recommendation), in the language in use."""
     v, m = list(regions_verified), list(regions_met)
     if listed:
-        return "Already listed in Annex III for this category."
+        return _("Already listed in Annex III for this category.")
 
     def regions(names) -> str:
-        return f"{len(names)} PIC region{'s' if len(names) != 1 else ''}" + (f" ({', '.join(names)})" if names else "")
+        count = ngettext("{n} PIC region", "{n} PIC regions", len(names)).format(n=len(names))
+        return count + (f" ({', '.join(lookup(n) for n in names)})" if names else "")
 
-    fwd = f"Verified notifications from {regions(v)}" + (": enough to forward (Article 5.5)" if forward else "; two regions are needed to forward (Article 5.5)")
-    met = f"Annex II met in {regions(m)}" + (": the committee may recommend listing (Article 5.6)." if recommend else "; two regions are needed to recommend listing (Article 5.6).")
+    fwd = (_("Verified notifications from {regions}: enough to forward (Article 5.5)") if forward else _("Verified notifications from {regions}; two regions are needed to forward (Article 5.5)")).format(regions=regions(v))
+    met = (_("Annex II met in {regions}: the committee may recommend listing (Article 5.6).") if recommend else _("Annex II met in {regions}; two regions are needed to recommend listing (Article 5.6).")).format(regions=regions(m))
     return f"{fwd}. {met}"
 
 
@@ -104,7 +106,7 @@ def overview(snapshot, notifications: pd.DataFrame, deadlines: dict, drafted: se
         return pd.DataFrame(columns=cols)
     keys = [chemical_key(c, cat) for c, cat in zip(s["chemical"], s["category"], strict=True)]
     stage = [pipeline_stage(st, k in drafted) for st, k in zip(s["stage"], keys, strict=True)]
-    missing = ["the committee's approval of the draft decision guidance document (Article 7.2)" if st == "DGD drafted" else str(m) for st, m in zip(stage, s["missing"], strict=True)]
+    missing = [N_("the committee's approval of the draft decision guidance document (Article 7.2)") if st == "DGD drafted" else str(m) for st, m in zip(stage, s["missing"], strict=True)]
     meetings = _meetings_per_key(notifications)
     return pd.DataFrame(
         {
@@ -185,7 +187,7 @@ def conclusion_words(c) -> dict:
     if not committee and status in ("met", "not_met") and not hasattr(c, "committee_conclusion"):
         committee = f"{STATUS_WORDS[status]} ({get('annex_ii_basis')})"
     if conflict and not conflict_text:
-        conflict_text = "recorded conclusions disagree; record a new committee entry superseding one of them"
+        conflict_text = N_("recorded conclusions disagree; record a new committee entry superseding one of them")
     proposal = str(get("latest_proposal") or "")
     return {"status": status, "committee": without_paths(committee), "proposal": without_paths(proposal), "disagrees": bool(get("proposal_disagrees", False)),
             "conflict": without_paths(conflict_text)}
@@ -207,11 +209,11 @@ def notifications_of(sub: pd.DataFrame, snapshot, verification: pd.DataFrame) ->
             {
                 "notification_id": str(r.notification_id), "party": party_name(r.notifying_party), "pic_region": str(r.pic_region or ""),
                 "action": FRA_WORDS.get(str(r.fra_type), str(r.fra_type or "")), "fra_date": date_text(r.fra_date), "received": date_text(r.received_date),
-                "annex_i": annex_i, "status": words["status"], "committee": words["committee"] or "no conclusion yet",
+                "annex_i": annex_i, "annex_i_basis": str(v.verification_basis), "annex_i_missing": str(getattr(v, "missing_items", "") or ""), "status": words["status"], "committee": words["committee"] or N_("no conclusion yet"),
                 "proposal": words["proposal"], "conflict": words["conflict"], "disagrees": words["disagrees"],
             }
         )
-    cols = ["notification_id", "party", "pic_region", "action", "fra_date", "received", "annex_i", "status", "committee", "proposal", "conflict", "disagrees"]
+    cols = ["notification_id", "party", "pic_region", "action", "fra_date", "received", "annex_i", "annex_i_basis", "annex_i_missing", "status", "committee", "proposal", "conflict", "disagrees"]
     return pd.DataFrame(rows, columns=cols)
 
 

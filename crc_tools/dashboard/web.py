@@ -32,6 +32,7 @@ import tornado.ioloop
 import tornado.routing
 import tornado.web
 
+from ..i18n import BCP47, DASHBOARD, N_, _, check_language, ngettext, using
 from .auth import MAX_FAILURES, MAX_FAILURES_PER_ADDRESS, Gate, token_hash
 from .recording import Identity
 
@@ -62,8 +63,33 @@ class WebSettings:
 def _plain_template():
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(gettext=lambda m: _(m), ngettext=lambda s, p, n: ngettext(s, p, n), newstyle=True)  # the language in use
     return env.get_template("plain.html")
+
+
+def language_of(handler) -> str:
+    """Return the language a plain page is shown in: its ``lang`` argument, else the ``lang`` of the page it returns to (``next``)."""
+    given = handler.get_argument("lang", "")
+    if not given:
+        nxt = urllib.parse.urlsplit(handler.get_argument("next", "") or "")
+        given = (urllib.parse.parse_qs(nxt.query).get("lang") or [""])[0]
+    try:
+        return check_language(given) if given else "en"
+    except ValueError:
+        return "en"
+
+
+def render_plain(handler, settings, **ctx) -> str:
+    """Render a plain page in the visitor's language: ``title``, ``message`` and ``error`` are messages, formatted with ``fmt``."""
+    lang = language_of(handler)
+    fmt = ctx.pop("fmt", None) or {}
+    with using(lang, context=DASHBOARD):
+        for key in ("title", "message", "error"):
+            if ctx.get(key):
+                ctx[key] = _(ctx[key]).format(**fmt)
+        home = "/" + (f"?lang={lang}" if lang != "en" else "")
+        return _plain_template().render(root="/", home=home, meeting=settings.meeting, lang_tag=BCP47[lang] if lang != "en" else "en", **ctx)
 
 
 def host_name(host: str) -> str:
@@ -106,7 +132,7 @@ class _Page(tornado.web.RequestHandler):
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
-        self.finish(_plain_template().render(root="/", meeting=self.crc.meeting, **ctx))
+        self.finish(render_plain(self, self.crc, **ctx))
 
     def _cookie(self, name: str, value: str, **kw) -> None:
         self.set_cookie(name, value, path="/", httponly=True, samesite="Strict", secure=self.crc.secure_cookies or self.request.protocol == "https", **kw)
@@ -139,7 +165,7 @@ class _Page(tornado.web.RequestHandler):
         """Refuse a form from elsewhere or without its token; return whether it was refused."""
         if self.same_origin() and self.csrf_ok():
             return False
-        self.page(403, title="Form refused", error="This form was not sent from this dashboard's own page, or it expired. Open the page again and retry.")
+        self.page(403, title=N_("Form refused"), error=N_("This form was not sent from this dashboard's own page, or it expired. Open the page again and retry."))
         return True
 
 
@@ -148,14 +174,14 @@ class LoginHandler(_Page):
 
     def get(self):
         if self.crc.gate is None:
-            return self.page(404, title="No sign-in here", message="This dashboard has no logins file: everyone views, nobody records here.")
+            return self.page(404, title=N_("No sign-in here"), message=N_("This dashboard has no logins file: everyone views, nobody records here."))
         who = identity_of(self.crc.gate, self.request)
-        message = f"You are signed in as {who.user} ({who.role})." if who.signed_in else ""
-        self.page(title="Sign in to record", form="login", csrf=self.csrf_field(), next=safe_next(self.get_argument("next", "/")), message=message)
+        message = N_("You are signed in as {user} ({role}).") if who.signed_in else ""
+        self.page(title=N_("Sign in to record"), form="login", csrf=self.csrf_field(), next=safe_next(self.get_argument("next", "/")), message=message, fmt={"user": who.user, "role": who.role})
 
     async def post(self):
         if self.crc.gate is None or self.refuse_form():
-            return None if self.crc.gate is not None else self.page(404, title="No sign-in here")
+            return None if self.crc.gate is not None else self.page(404, title=N_("No sign-in here"))
         user = self.get_body_argument("username", "").strip()[:200]
         password = self.get_body_argument("password", "")[:1000]
         address = self.request.remote_ip or "unknown"
@@ -164,13 +190,13 @@ class LoginHandler(_Page):
         wait = sessions.locked_for(keys)
         if wait > 0:
             minutes = max(1, round(wait / 60))
-            return self.page(429, title="Sign in to record", form="login", csrf=self.csrf_field(), next=safe_next(self.get_body_argument("next", "/")),
-                             error=f"Too many failed sign-ins. Sign-in is locked for about {minutes} minute(s); try again later.")
+            return self.page(429, title=N_("Sign in to record"), form="login", csrf=self.csrf_field(), next=safe_next(self.get_body_argument("next", "/")),
+                             error=N_("Too many failed sign-ins. Sign-in is locked for about {minutes} minute(s); try again later."), fmt={"minutes": minutes})
         login = await tornado.ioloop.IOLoop.current().run_in_executor(None, self.crc.gate.logins.check, user, password)
         if login is None:
-            sessions.failed([k for k, _ in keys])
-            return self.page(401, title="Sign in to record", form="login", csrf=self.csrf_field(), next=safe_next(self.get_body_argument("next", "/")),
-                             error="Wrong user name or password.")
+            sessions.failed([k for k, _limit in keys])
+            return self.page(401, title=N_("Sign in to record"), form="login", csrf=self.csrf_field(), next=safe_next(self.get_body_argument("next", "/")),
+                             error=N_("Wrong user name or password."))
         sessions.succeeded([keys[0][0]])
         self._cookie(SESSION_COOKIE, sessions.start(login.user))
         self.clear_cookie(CSRF_COOKIE, path="/")
@@ -183,8 +209,8 @@ class LogoutHandler(_Page):
     def get(self):
         who = identity_of(self.crc.gate, self.request)
         if not who.signed_in:
-            return self.page(title="Signed out", message="You are not signed in.")
-        self.page(title="Sign out", form="logout", csrf=self.csrf_field(), message=f"Signed in as {who.user} ({who.role}).")
+            return self.page(title=N_("Signed out"), message=N_("You are not signed in."))
+        self.page(title=N_("Sign out"), form="logout", csrf=self.csrf_field(), message=N_("Signed in as {user} ({role})."), fmt={"user": who.user, "role": who.role})
 
     def post(self):
         if self.refuse_form():
@@ -194,7 +220,7 @@ class LogoutHandler(_Page):
             self.crc.gate.sessions.end(token_hash(morsel.value))
         self.clear_cookie(SESSION_COOKIE, path="/")
         self.clear_cookie(CSRF_COOKIE, path="/")
-        self.page(title="Signed out", message="You are signed out. Your session has ended on the server.")
+        self.page(title=N_("Signed out"), message=N_("You are signed out. Your session has ended on the server."))
 
 
 class ReportsHandler(tornado.web.StaticFileHandler):
@@ -209,8 +235,8 @@ class ReportsHandler(tornado.web.StaticFileHandler):
             return
         self.set_status(403)
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(_plain_template().render(root="/", meeting=self.crc.meeting, title="Sign in to open documents",
-                                             message="The documents are for signed-in users of this dashboard. Sign in, then open the document again."))
+        self.finish(render_plain(self, self.crc, title=N_("Sign in to open documents"),
+                                 message=N_("The documents are for signed-in users of this dashboard. Sign in, then open the document again.")))
 
     def validate_absolute_path(self, root: str, absolute_path: str):
         name = Path(absolute_path).name

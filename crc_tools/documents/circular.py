@@ -125,7 +125,7 @@ def _part_a(status: pd.DataFrame) -> list[dict]:
     blocks: list[dict] = []
     for (chemical, category), g in answered.groupby(["chemical", "category"], sort=True):
         rows = [
-            [party_label(r["party"]), KIND_LABELS.get(str(r["kind"]), str(r["kind"])), DECISION_LABELS.get(str(r["decision"]), str(r["decision"])), _date_cell(r),
+            [party_label(r["party"]), _(KIND_LABELS.get(str(r["kind"]), str(r["kind"]))), _(DECISION_LABELS.get(str(r["decision"]), str(r["decision"]))), _date_cell(r),
              None if pd.isna(r["legislative_measure"]) else r["legislative_measure"], None if pd.isna(r["conditions"]) else r["conditions"]]
             for r in g.sort_values("party").to_dict("records")
         ]

@@ -29,6 +29,7 @@ from ..codes import factorize, factorize_ints
 from ..convention.cas import is_valid_cas, split_cas
 from ..convention.reference import annex_iii_matches
 from ..errors import Problems
+from ..i18n import N_
 from .fields import response_schema
 from .records import READERS, _scalar, flatten_case, join_rows, prepare_table
 from .validate import validate_frame
@@ -36,14 +37,14 @@ from .validate import validate_frame
 KIND = "import_response"
 INTERIM_ONLY = ("under_review", "request_information")
 DECISION_LABELS = {
-    "consent": "Consent to import",
-    "no_consent": "No consent to import",
-    "consent_with_conditions": "Consent to import only subject to specified conditions",
-    "under_review": "A final decision is under active consideration",
-    "request_information": "Request for further information or assistance",
+    "consent": N_("Consent to import"),
+    "no_consent": N_("No consent to import"),
+    "consent_with_conditions": N_("Consent to import only subject to specified conditions"),
+    "under_review": N_("A final decision is under active consideration"),
+    "request_information": N_("Request for further information or assistance"),
 }
 """The decisions as the Secretariat's import-response database words them (Article 10.4)."""
-KIND_LABELS = {"final": "Final decision", "interim": "Interim decision"}
+KIND_LABELS = {"final": N_("Final decision"), "interim": N_("Interim decision")}
 
 
 _frame = join_rows  # one way of joining case-file rows and tables (crc_tools.intake.records)

@@ -18,6 +18,7 @@ from ..codes import combine
 from ..convention.annex_iii import CATEGORY_LABELS
 from ..convention.annex_iii_groups import _index as annex_iii_index
 from ..convention.parties import NON_PARTY_RULE, unknown_status_words
+from ..i18n import N_
 
 PRECEDENT_ADDITIONAL_CATEGORY = (
     "additional category: the chemical is already listed in Annex III as {other}; one notification meeting "
@@ -120,25 +121,25 @@ def stage_and_missing(n_verified: int, n_met: int, *, n_notified: int, n_reviewe
             missing = f"already listed ({entry.listing}); the committee's conclusions stand, no new listing needed"
         return stage, missing
     if recommend:
-        return "recommended", "a draft decision guidance document (Article 7.1)"
+        return "recommended", N_("a draft decision guidance document (Article 7.1)")
     if n_met == 1:
-        stage, missing = "criteria met in one region", "needs a notification meeting Annex II from a second PIC region"
+        stage, missing = "criteria met in one region", N_("needs a notification meeting Annex II from a second PIC region")
     elif n_reviewed and n_met == 0 and n_reviewed >= n_verified:
         stage = "reviewed: Annex II not met"
-        missing = "no notification meets Annex II; needs notifications meeting Annex II from two PIC regions"
+        missing = N_("no notification meets Annex II; needs notifications meeting Annex II from two PIC regions")
     elif forward:
         stage = "forwarded to the CRC"
-        missing = "the committee's review against Annex II (Article 5.6)"
+        missing = N_("the committee's review against Annex II (Article 5.6)")
     elif n_verified == 1:
-        stage, missing = "verified", "needs a verified notification from a second PIC region (Article 5.5)"
+        stage, missing = "verified", N_("needs a verified notification from a second PIC region (Article 5.5)")
     elif n_notified:
-        stage, missing = "received", "Secretariat's verification under Annex I (Article 5.3)"
+        stage, missing = "received", N_("Secretariat's verification under Annex I (Article 5.3)")
         if n_notified == 1:
-            missing += "; and a notification from a second PIC region"
+            missing += "; " + N_("and a notification from a second PIC region")
     elif non_parties and not unplaced:
-        stage, missing = "received", "a notification from a Party to the Convention"
+        stage, missing = "received", N_("a notification from a Party to the Convention")
     else:
-        stage, missing = "received", "a notification from a country with an established PIC region"
+        stage, missing = "received", N_("a notification from a country with an established PIC region")
     if unplaced:
         missing += f"; notifications from {', '.join(unplaced)} are not counted until a PIC region is set"
     if non_parties:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..convention.items import items
+from ..i18n import N_
 from .deadlines import NOTIFY_WITHIN_DAYS as NOTIFY_WITHIN_DAYS  # re-exported
 from .deadlines import notification_deadlines
 
@@ -171,7 +172,7 @@ def verification_status(notifications: pd.DataFrame, *, today: dt.date | None = 
     rec_false = (~recorded).to_numpy(dtype=bool, na_value=False)
     out["annex_i_verified"] = recorded.to_numpy()
     out["verified"] = rec_true
-    labels = np.array(["not yet verified", "verified by the Secretariat (recorded)", "found incomplete by the Secretariat (recorded)"], dtype=object)
+    labels = np.array([N_("not yet verified"), N_("verified by the Secretariat (recorded)"), N_("found incomplete by the Secretariat (recorded)")], dtype=object)
     code = np.where(rec_true, 1, np.where(rec_false, 2, 0))
     out["verification_basis"] = pd.Categorical.from_codes(code, categories=pd.Index(labels, dtype=object))
     if not with_deadlines:

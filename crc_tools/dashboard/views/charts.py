@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...i18n import N_, _, lookup
 from ..labels import CELL_OUTLINE, STATUS_STYLES
 from ..tables import STAGES
 
@@ -25,9 +26,9 @@ CONFIG = {
     "legend": {"labelFontSize": 15, "titleFontSize": 15, "labelColor": "#111111", "titleColor": "#111111", "orient": "top", "labelLimit": 0},
 }
 TOOLTIP = [
-    ("notification", "notification"), ("criterion", "criterion"), ("criterion_short", "criterion text"), ("status_word", "committee's conclusion"),
-    ("justification_short", "justification"), ("recorded_by", "by"), ("recorded_at", "on"), ("proposal", "proposal (not a conclusion)"),
-    ("aid", "rule-based aid (not a conclusion)"), ("aid_reason", "the aid reads"),
+    ("notification", N_("notification")), ("criterion", N_("criterion")), ("criterion_short", N_("criterion text")), ("status_word", N_("committee's conclusion")),
+    ("justification_short", N_("justification")), ("recorded_by", N_("by")), ("recorded_at", N_("on")), ("proposal", N_("proposal (not a conclusion)")),
+    ("aid", N_("rule-based aid (not a conclusion)")), ("aid_reason", N_("the aid reads")),
 ]
 
 
@@ -35,21 +36,23 @@ def _nominal(field: str, **kw) -> dict:
     return {"field": field, "type": "nominal", **kw}
 
 
-def stage_chart(counts: pd.DataFrame, *, title: str = "Where every chemical stands") -> dict:
-    """Return how many agenda items stand at each stage, per category (bars with their counts written)."""
+def stage_chart(counts: pd.DataFrame, *, title: str = N_("Where every chemical stands")) -> dict:
+    """Return how many agenda items stand at each stage, per category (bars with their counts written), in the language in use."""
     total = int(counts["chemicals"].sum()) if len(counts) else 0
-    described = "; ".join(f"{r.stage}, {r.category}: {r.chemicals}" for r in counts.itertuples(index=False)) or "no chemicals"
-    y = _nominal("stage", sort=list(STAGES), scale={"domain": list(STAGES)}, title=None, axis={"labelLimit": 220})
+    counts = counts.assign(stage=[lookup(v) for v in counts["stage"]], category=[lookup(v) for v in counts["category"].astype(str)])
+    stages, categories = [lookup(v) for v in STAGES], [lookup(v) for v in CATEGORY_COLOURS]
+    described = "; ".join(f"{r.stage}, {r.category}: {r.chemicals}" for r in counts.itertuples(index=False)) or _("no chemicals")
+    y = _nominal("stage", sort=stages, scale={"domain": stages}, title=None, axis={"labelLimit": 220})
     x = {"field": "chemicals", "type": "quantitative"}
     return {
-        "$schema": SCHEMA, "config": CONFIG, "title": title, "description": f"Bar chart of {total} chemical-category pairs by stage: {described}.",
+        "$schema": SCHEMA, "config": CONFIG, "title": _(title), "description": _("Bar chart of {total} chemical-category pairs by stage: {counts}.").format(total=total, counts=described),
         "data": {"values": counts[["stage", "category", "chemicals"]].astype({"chemicals": int}).to_dict("records")},
         "width": 460, "height": 34 * len(STAGES),
         "layer": [
             {"mark": {"type": "bar", "stroke": CELL_OUTLINE, "strokeWidth": 1},
-             "encoding": {"y": y, "yOffset": _nominal("category"), "x": {**x, "title": "chemical-category pairs", "axis": {"tickMinStep": 1}},
-                          "color": _nominal("category", scale={"domain": list(CATEGORY_COLOURS), "range": list(CATEGORY_COLOURS.values())}, title="Category"),
-                          "tooltip": [_nominal("stage"), _nominal("category"), {**x}]}},
+             "encoding": {"y": y, "yOffset": _nominal("category"), "x": {**x, "title": _("chemical-category pairs"), "axis": {"tickMinStep": 1}},
+                          "color": _nominal("category", scale={"domain": categories, "range": list(CATEGORY_COLOURS.values())}, title=_("Category")),
+                          "tooltip": [_nominal("stage", title=_("Stage")), _nominal("category", title=_("Category")), {**x, "title": _("Chemicals")}]}},
             {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 15, "color": "#111111"},
              "encoding": {"y": y, "yOffset": _nominal("category"), "x": x, "text": x}},
         ],
@@ -74,7 +77,7 @@ def matrix_chart(cells: pd.DataFrame, *, title: str, description: str) -> dict:
     keys = [k or "none" for k in STATUS_STYLES]
     x = _nominal("criterion", sort=criteria, scale={"domain": criteria}, title=None, axis={"orient": "top", "labelAngle": 0, "labelFontSize": 15, "labelFontWeight": "bold"})
     y = _nominal("notification", sort=rows, scale={"domain": rows}, title=None, axis={"labelLimit": 320, "labelFontSize": 15})
-    tooltip = [_nominal(f, title=t) for f, t in TOOLTIP]
+    tooltip = [_nominal(f, title=_(t)) for f, t in TOOLTIP]
     fill = _nominal("fill_key", scale={"domain": keys, "range": [s.fill for s in STATUS_STYLES.values()]}, legend=None)
     ink = _nominal("fill_key", scale={"domain": keys, "range": [s.ink for s in STATUS_STYLES.values()]}, legend=None)
     return {

@@ -15,72 +15,86 @@ import logging
 
 import pandas as pd
 
+from ...i18n import N_, _, current_lang, lookup, speaking
 from ..html import Column, badge_cell, notice, table
-from ..labels import CRITERION_OVERALL, esc
+from ..labels import CRITERION_OVERALL, esc, said
 from ..recording import Conclusion, NotAllowed, problems_of
 from .parts import html_pane, styled
 
 log = logging.getLogger(__name__)
 
-CHOOSE = "— choose —"
+CHOOSE = N_("— choose —")
 STATUS_OPTIONS = {CHOOSE: "", "✓ met": "met", "✗ not met": "not_met", "? insufficient information": "insufficient_information"}
+"""The conclusions the form offers (English labels; :func:`status_options` gives them in the language in use)."""
+NOTHING = N_("nothing: a new conclusion")
+
+
+def status_options() -> dict:
+    """Return the conclusion choices in the language in use: the symbol and the word (values stay the register's)."""
+    return {_(CHOOSE): "", **{f"{label[:1]} {_(label[2:])}": value for label, value in list(STATUS_OPTIONS.items())[1:]}}
 
 
 def history_html(frame: pd.DataFrame, label: str) -> str:
     """Return the history of a subject as a table (newest first)."""
+    head = f"<h3>{esc(_('History'))}</h3>"
     if not label:
-        return "<h3>History</h3><p>Choose a notification or proposal to see every conclusion recorded on it.</p>"
+        return head + f"<p>{esc(_('Choose a notification or proposal to see every conclusion recorded on it.'))}</p>"
     cols = [
-        Column("entry", "Entry"), Column("recorded_at", "Recorded"), Column("criterion", "Criterion"),
-        Column("status", "Conclusion", badge_cell("status_key", "status")), Column("recorded_by", "By", lambda r: f"{esc(r['recorded_by'])} ({esc(r['role'])})"),
-        Column("state", "Stands?"), Column("justification", "Justification"),
+        Column("entry", "Entry", words=True), Column("recorded_at", "Recorded"), Column("criterion", "Criterion"),
+        Column("status", "Conclusion", badge_cell("status_key", "status")), Column("recorded_by", "By", lambda r: f"{esc(r['recorded_by'])} ({esc(lookup(r['role']))})"),
+        Column("state", "Stands?", lambda r: esc(said(r["state"]))), Column("justification", "Justification"),
     ]
     shown = frame.assign(status_key=frame["status"].str.replace(" ", "_"), entry=frame["entry"].astype("string").fillna("case file")) if len(frame) else frame
-    return "<h3>History</h3>" + table(shown, cols, caption=f"Recorded on {label}, newest first", empty="nothing recorded yet")
+    return head + table(shown, cols, caption=_("Recorded on {subject}, newest first").format(subject=label), empty="nothing recorded yet")
 
 
 def waiting_html(rows) -> str:
     """Return the conclusions waiting to be stored (journal rows), or ``""``."""
     if not rows:
         return ""
-    items = "".join(f"<li>{esc(r.summary)} <em>(confirmed {esc(r.submitted_at[11:16])} UTC)</em></li>" for r in rows)
-    return notice("Waiting to be stored (the register cannot be reached; stored in this order when it returns):", "warning", extra_html=f"<ul>{items}</ul>")
+    confirmed = _("(confirmed {time} UTC)")
+    items = "".join(f"<li>{esc(r.summary)} <em>{esc(confirmed.format(time=r.submitted_at[11:16]))}</em></li>" for r in rows)
+    return notice(_("Waiting to be stored (the register cannot be reached; stored in this order when it returns):"), "warning", extra_html=f"<ul>{items}</ul>")
 
 
 def conclusion_of(form) -> tuple[Conclusion | None, str]:
     """Return the conclusion a recording form holds, or why it cannot be recorded (in words)."""
     sid, crit, status = form.subject.value, form.criterion.value, form.status.value
-    missing = [w for w, v in (("the notification" if form.kind == "notification" else "the proposal", sid), ("the criterion", crit), ("the conclusion (met, not met, insufficient information)", status)) if not v]
+    subject = _("the notification") if form.kind == "notification" else _("the proposal")
+    missing = [w for w, v in ((subject, sid), (_("the criterion"), crit), (_("the conclusion (met, not met, insufficient information)"), status)) if not v]
     if missing:
-        return None, "Choose " + ", ".join(missing) + "."
+        return None, _("Choose {what}.").format(what=", ".join(missing))
     supersedes = form.corrects.value or None
     if supersedes:
         row = form._correctable().get(int(supersedes))
         if row is None:
-            return None, f"Entry {supersedes} no longer stands; look at the history and choose again."
+            return None, _("Entry {entry} no longer stands; look at the history and choose again.").format(entry=supersedes)
         if row["criterion"] != crit or row["category_key"] != form.category:
-            return None, f"A correction is on the same criterion and category as the entry it corrects (entry {supersedes} is on {row['criterion']}, {row['category']})."
+            text = _("A correction is on the same criterion and category as the entry it corrects (entry {entry} is on {criterion}, {category}).")
+            return None, text.format(entry=supersedes, criterion=row["criterion"], category=lookup(row["category"]))
     c = Conclusion(form.kind, sid, form.labels.get(sid, sid), form.category, crit, status, (form.justification.value or "").strip(), form.references.value or "",
                    int(supersedes) if supersedes else None, form.data.cases.document_hash(sid) if form.kind == "notification" else "", form.data.meeting)
     problems = problems_of(c, form.data.cases.known_subjects.get(form.kind))
-    return (None, "; ".join(m for _, m in problems).capitalize() + ".") if problems else (c, "")
+    return (None, "; ".join(m for _field, m in problems).capitalize() + ".") if problems else (c, "")
 
 
 def _make_widgets(form, kind: str, subjects: dict, criteria: list) -> None:
     """Give a recording form its widgets: subject, criterion, conclusion, justification, references, correction, buttons, panes."""
     import panel as pn
 
-    what = "Notification" if kind == "notification" else "SHPF proposal"
-    form.subject = styled(pn.widgets.Select, label=what, options={CHOOSE: "", **subjects}, value="", width=420)
-    crit = {CHOOSE: "", f"{CRITERION_OVERALL}: the criteria as a whole": CRITERION_OVERALL, **{f"{i} {t[:60]}{'…' if len(t) > 60 else ''}": i for i, t in criteria}}
-    form.criterion = styled(pn.widgets.Select, label="Criterion", options=crit, value="", width=420)
-    form.status = styled(pn.widgets.Select, label="Conclusion", options=STATUS_OPTIONS, value="", width=420)
-    form.justification = styled(pn.widgets.TextAreaInput, label="Justification (required unless met)", height=90, max_length=100_000, sizing_mode="stretch_width")
-    form.references = styled(pn.widgets.TextAreaInput, label="References (one per line: document, page)", height=60, max_length=100_000, sizing_mode="stretch_width")
-    form.corrects = styled(pn.widgets.Select, label="Corrects (supersedes) a committee entry", options={"nothing: a new conclusion": ""}, value="", width=420)
-    form.review = styled(pn.widgets.Button, label="Review before recording", color="primary", width=280)
-    form.confirm = styled(pn.widgets.Button, label="Confirm and record", color="success", width=280, visible=False)
-    form.change = styled(pn.widgets.Button, label="Change", color="default", width=160, visible=False)
+    what = _("Notification") if kind == "notification" else _("SHPF proposal")
+    choose = _(CHOOSE)
+    form.subject = styled(pn.widgets.Select, label=what, options={choose: "", **subjects}, value="", width=420)
+    whole = _("{overall}: the criteria as a whole").format(overall=CRITERION_OVERALL)
+    crit = {choose: "", whole: CRITERION_OVERALL, **{f"{i} {t[:60]}{'…' if len(t) > 60 else ''}": i for i, t in criteria}}
+    form.criterion = styled(pn.widgets.Select, label=_("Criterion"), options=crit, value="", width=420)
+    form.status = styled(pn.widgets.Select, label=_("Conclusion"), options=status_options(), value="", width=420)
+    form.justification = styled(pn.widgets.TextAreaInput, label=_("Justification (required unless met)"), height=90, max_length=100_000, sizing_mode="stretch_width")
+    form.references = styled(pn.widgets.TextAreaInput, label=_("References (one per line: document, page)"), height=60, max_length=100_000, sizing_mode="stretch_width")
+    form.corrects = styled(pn.widgets.Select, label=_("Corrects (supersedes) a committee entry"), options={_(NOTHING): ""}, value="", width=420)
+    form.review = styled(pn.widgets.Button, label=_("Review before recording"), color="primary", width=280)
+    form.confirm = styled(pn.widgets.Button, label=_("Confirm and record"), color="success", width=280, visible=False)
+    form.change = styled(pn.widgets.Button, label=_("Change"), color="default", width=160, visible=False)
     form.message = html_pane("")
     form.waiting = html_pane("")
     form.history = html_pane(history_html(pd.DataFrame(), ""))
@@ -109,6 +123,7 @@ class RecordingForm:
         import panel as pn
 
         self.data, self.identity, self.kind, self.category = data, identity, kind, category
+        self.lang = current_lang()  # the session's language: every callback below redraws in it (crc_tools.i18n.speaking)
         self.labels = {v: k for k, v in subjects.items()}
         self.pending: Conclusion | None = None
         self.busy = False
@@ -121,7 +136,8 @@ class RecordingForm:
             w.param.watch(self._on_edit, "value")
         self.subject.param.watch(lambda *_: self.refresh_history(), "value")
         self.corrects.param.watch(self._on_corrects, "value")
-        title = html_pane(f'<h2 class="crc-form-title">Record the committee\'s conclusion</h2><p>{esc(identity.describe())}. Nothing is recorded until you confirm.</p>')
+        intro = _("{who}. Nothing is recorded until you confirm.").format(who=identity.describe())
+        title = html_pane(f'<h2 class="crc-form-title">{esc(_("Record the committee\'s conclusion"))}</h2><p>{esc(intro)}</p>')
         form = pn.Column(title, self.subject, self.criterion, self.status, self.justification, self.references, self.corrects,
                          pn.Row(self.review), self.message, pn.Row(self.confirm, self.change), self.waiting, width=600)
         side = pn.Column(self.history, styles={"flex": "1 1 420px", "min-width": "0"})
@@ -130,6 +146,7 @@ class RecordingForm:
 
     # ----------------------------------------------------------------- choosing
 
+    @speaking
     def pick(self, subject_id: str, criterion: str) -> bool:
         """Set subject and criterion from a matrix cell; return whether both were set."""
         if subject_id not in self.subject.options.values() or criterion not in self.criterion.options.values():
@@ -138,10 +155,12 @@ class RecordingForm:
         self.criterion.value = criterion
         return True
 
-    def _on_edit(self, *_):
+    @speaking
+    def _on_edit(self, *args):
         if self.pending is not None:
-            self.drop_review(note="The form changed: review it again before recording.")
+            self.drop_review(note=_("The form changed: review it again before recording."))
 
+    @speaking
     def _on_corrects(self, event):
         row = self._correctable().get(int(event.new)) if event.new else None
         if row is not None:
@@ -160,37 +179,41 @@ class RecordingForm:
         """Return the conclusion the form holds, or why it cannot be recorded (in words)."""
         return conclusion_of(self)
 
+    @speaking
     def show_review(self) -> None:
         """Show the confirmation: one sentence saying what will be recorded, by whom, on which version."""
         c, why = self.conclusion()
         if c is None:
-            self.message.object = notice(f"Not ready to record: {why}", "danger")
+            self.message.object = notice(_("Not ready to record: {why}").format(why=why), "danger")
             return
         self.pending = c
-        self.message.object = f'<div class="crc-notice crc-confirm" role="status"><strong>Please confirm.</strong> {esc(c.sentence(self.identity.user, self.identity.role))}</div>'
+        sentence = esc(c.sentence(self.identity.user, self.identity.role))
+        self.message.object = f'<div class="crc-notice crc-confirm" role="status"><strong>{esc(_("Please confirm."))}</strong> {sentence}</div>'
         self.confirm.visible = self.change.visible = True
         self.confirm.disabled = False
 
+    @speaking
     def drop_review(self, note: str = "") -> None:
         """Leave the confirmation without recording."""
         self.pending = None
         self.confirm.visible = self.change.visible = False
         self.message.object = notice(note, "info") if note else ""
 
-    async def _on_confirm(self, *_):
+    async def _on_confirm(self, *args):
         await self.confirm_and_record()
 
+    @speaking
     async def confirm_and_record(self):
         """Record the confirmed conclusion once (a second click while or after recording records nothing)."""
         c = self.pending
         if c is None or self.busy:
             return None
         self.busy, self.pending, self.confirm.disabled = True, None, True
-        self.message.object = notice("Recording…", "info")
+        self.message.object = notice(_("Recording…"), "info")
         try:
             outcome = await asyncio.to_thread(self.data.record, self.identity, c)
         except NotAllowed as exc:
-            self.message.object = notice(f"Not recorded: {exc.message}", "danger")
+            self.message.object = notice(_("Not recorded: {why}").format(why=exc.message), "danger")
             return None
         finally:
             self.busy = False
@@ -198,6 +221,7 @@ class RecordingForm:
         self.show_outcome(outcome)
         return outcome
 
+    @speaking
     def show_outcome(self, outcome) -> None:
         """Say what became of a conclusion; clear the form unless the register refused it."""
         kind = {"stored": "success", "waiting": "warning", "refused": "danger"}[outcome.state]
@@ -211,13 +235,17 @@ class RecordingForm:
 
     # ----------------------------------------------------------------- live
 
+    @speaking
     def refresh_history(self) -> None:
         """Redraw the history of the chosen subject and the entries a correction may name."""
         sid = self.subject.value
         frame = self.data.history(sid, self.kind) if sid else pd.DataFrame()
         self.history.object = history_html(frame, self.labels.get(sid, sid) if sid else "")
-        self.corrects.options = {"nothing: a new conclusion": "", **{f"entry {e}: {r['criterion']} {r['status']} ({r['recorded_by']}, {r['recorded_at'][:10]})": str(e) for e, r in self._correctable().items()}}
+        entry = _("entry {entry}: {criterion} {status} ({by}, {day})")
+        options = {entry.format(entry=e, criterion=r["criterion"], status=said(r["status"]), by=r["recorded_by"], day=r["recorded_at"][:10]): str(e) for e, r in self._correctable().items()}
+        self.corrects.options = {_(NOTHING): "", **options}
 
+    @speaking
     def refresh(self) -> None:
         """Redraw what changes with the register: history, correctable entries, waiting conclusions, outcomes."""
         self.refresh_history()
@@ -226,7 +254,7 @@ class RecordingForm:
             outcome = self.data.outcome(uid)
             if outcome is not None and outcome.state != "waiting":
                 self.watching.remove(uid)
-                self.message.object = notice(f"{outcome.message} (It had waited for the register.)", "success" if outcome.state == "stored" else "danger")
+                self.message.object = notice(outcome.message + " " + _("(It had waited for the register.)"), "success" if outcome.state == "stored" else "danger")
 
 
 __all__ = ["RecordingForm", "history_html", "waiting_html"]

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import urllib.parse
 
-from ...i18n import BCP47, LANGUAGE_NAMES, LANGUAGES, N_, _, using
+from ...i18n import BCP47, DASHBOARD, LANGUAGE_NAMES, LANGUAGES, N_, _, using
 from ..html import notice, url
 from ..labels import esc
 from ..recording import Identity
@@ -61,7 +61,7 @@ class Dashboard:
         self.lang = self.route.lang or "en"
         self._serial = data.snapshot.serial
         self._poller = None
-        with using(self.lang):  # the session's language: labels through the catalogue, links keep it
+        with using(self.lang, context=DASHBOARD):  # the session's language: labels through the catalogue, links keep it
             self.notice = html_pane(self._notice_html())
             self.view = VIEW_CLASSES[self.route.view](data, self.route, self.identity)
         self.main = pn.Column(self.notice, self.view.panel, sizing_mode="stretch_width")
@@ -71,7 +71,7 @@ class Dashboard:
     def template(self):
         """Return the page (built on first use)."""
         if getattr(self, "_template", None) is None:
-            with using(self.lang):
+            with using(self.lang, context=DASHBOARD):
                 self._template = self._build_template()
         return self._template
 
@@ -100,6 +100,7 @@ class Dashboard:
             "crc_nav": nav, "crc_skip": skip, "crc_who": self._who(), "crc_static": f"{STATIC_ROUTE}/", "crc_has_record": self.record is not None,
             "crc_meeting": f'<span class="crc-meeting">{esc(self.data.meeting)}</span>' if self.data.meeting else "",
             "crc_brand": esc(_(TITLE)), "crc_lang": self.language_form(),
+            "crc_nav_label": _("Dashboard pages"), "crc_record_label": _("Record the committee's conclusion"),  # the template escapes these
             "crc_lang_tag": BCP47[self.lang] if self.lang != "en" else "",  # Panel's page says lang="en": the header and main say which language they hold
         }
 
@@ -120,7 +121,8 @@ class Dashboard:
         link = self.route.link()
         nxt = urllib.parse.quote("/" + (link if link.startswith("?") else ""), safe="")
         if self.identity.signed_in:
-            return f'{esc(self.identity.describe())} · <a href="logout">{esc(_("Sign out"))}</a>'
+            out = "logout" + (f"?lang={self.lang}" if self.lang != "en" else "")
+            return f'{esc(self.identity.describe())} · <a href="{esc(out)}">{esc(_("Sign out"))}</a>'
         return f'{esc(_("Viewing without signing in"))} · <a href="login?next={esc(nxt)}">{esc(_("Sign in"))}</a>'
 
     def _notice_html(self) -> str:
@@ -140,7 +142,7 @@ class Dashboard:
 
     def after_poll(self) -> None:
         """Redraw what depends on the register when the process's snapshot changed (in the session's language)."""
-        with using(self.lang):
+        with using(self.lang, context=DASHBOARD):
             self.notice.object = self._notice_html()
             if self.data.snapshot.serial != self._serial:
                 self._serial = self.data.snapshot.serial
