@@ -205,7 +205,12 @@ def test_switching_to_french_keeps_the_chairs_place_and_shows_french_labels(serv
     wait_ready(page)
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)
     assert query["item"] == ["Bigchemicalium (pesticide)"] and query["page"] == ["2"] and query["lang"] == ["fr"]
-    page.locator("text=Page 2 of 9").first.wait_for()  # the same item, the same page
+    from crc_tools import i18n
+
+    with i18n.using("fr", context=i18n.DASHBOARD):
+        page_2 = i18n._("Page {page} of {pages}").format(page=2, pages=9)
+    assert page_2 != "Page 2 of 9"  # the pager below the header speaks French too
+    page.locator(f"text={page_2}").first.wait_for()  # the same item, the same page
     assert page.locator(".crc-nav a[aria-current=page]").inner_text() == "Point de l’ordre du jour : Bigchemicalium (pesticide)"
     assert page.locator(".crc-nav a").first.inner_text() == "Ordre du jour"
     assert page.locator("label[for=crc-lang]").inner_text() == "Langue"
@@ -216,6 +221,48 @@ def test_switching_to_french_keeps_the_chairs_place_and_shows_french_labels(serv
     page.wait_for_url("**page=3**")
     wait_ready(page)
     assert "lang=fr" in page.url and page.locator(".crc-nav a").first.inner_text() == "Ordre du jour"
+    assert axe_violations(page) == []
+    page.context.close()
+
+
+def test_a_french_chair_signs_in_clicks_a_cell_and_records_and_the_page_stays_french(server, browser, guard):
+    """Issue 19: below the header too — tables, tiles, the recording form and what its buttons answer — in French, also after a recording."""
+    from crc_tools import i18n
+
+    with i18n.using("fr", context=i18n.DASHBOARD):
+        fr = {k: i18n._(k) for k in ("User name", "Criterion", "Conclusion", "— choose —", "Review before recording", "Confirm and record", "Party",
+                                     "PIC regions", "Criterion-by-notification matrix", "met", "Stored as register entry {entry}.", "Justification (required unless met)")}
+    assert all(v != k for k, v in fr.items() if k != "Conclusion")  # the catalogue holds French for each of them
+    page = new_page(browser, guard)
+    page.goto(server.base + "login?next=" + urllib.parse.quote("/" + CHRYSOTILE + "&lang=fr", safe=""))
+    assert page.locator("label[for=username]").inner_text() == fr["User name"] and page.locator("html").get_attribute("lang") == "fr-FR"
+    page.fill("#username", "alice")
+    page.fill("#password", PASSWORDS["alice"])
+    page.click("button[type=submit]")
+    page.wait_for_url("**lang=fr**")
+    wait_ready(page)
+    page.locator("h2", has_text=fr["Criterion-by-notification matrix"]).first.wait_for()
+    assert page.locator("h2", has_text=fr["PIC regions"]).count() >= 1 and page.locator("th", has_text=fr["Party"]).count() >= 1
+    assert _selected(page, fr["Criterion"]) == fr["— choose —"]
+    before = len(_history(server, "EUU-CHRYSOTILE-1999"))
+    _click_cell(page, "EUU-CHRYSOTILE-1999", "(d)")
+    for _attempt in range(40):
+        if "EUU-CHRYSOTILE-1999" in _selected(page, "Notification") and _selected(page, fr["Criterion"]).startswith("(d)"):
+            break
+        page.wait_for_timeout(250)
+    assert _selected(page, fr["Criterion"]).startswith("(d)")
+    _choose(page, fr["Conclusion"], fr["met"])
+    page.get_by_role("button", name=fr["Review before recording"]).click()
+    confirm = page.locator(".crc-confirm")
+    confirm.wait_for()
+    assert "La conclusion du Comité" in confirm.inner_text() and "EUU-CHRYSOTILE-1999" in confirm.inner_text()
+    page.get_by_role("button", name=fr["Confirm and record"]).click()
+    page.locator("text=" + fr["Stored as register entry {entry}."].split("{")[0].strip()).first.wait_for()
+    assert len(_history(server, "EUU-CHRYSOTILE-1999")) == before + 1
+    # after the recording callbacks ran, the form and the page are still French
+    assert _selected(page, fr["Criterion"]) == fr["— choose —"]
+    assert page.get_by_role("button", name=fr["Review before recording"]).count() == 1
+    assert page.locator("label", has_text=fr["Justification (required unless met)"]).count() == 1
     assert axe_violations(page) == []
     page.context.close()
 

@@ -66,7 +66,7 @@ class Column:
 
 def table(frame: pd.DataFrame, columns: Sequence[Column], *, caption: str, row_header: str | None = None, empty: str = N_("Nothing to show."), css: str = "") -> str:
     """Return an HTML table with a caption, header cells (``scope``) and escaped cells (headings, caption and ``empty`` in the language in use)."""
-    caption = _(caption)
+    caption = lookup(caption)  # a literal caption is a message; a composed one (already in the language) is shown as given
     if frame is None or frame.empty:
         return f'<p class="crc-empty">{esc(caption)}: {esc(_(empty))}</p>'
     head = "".join(f'<th scope="col"{f" title={chr(34)}{esc(_(c.hint))}{chr(34)}" if c.hint else ""}>{esc(_(c.title))}</th>' for c in columns)

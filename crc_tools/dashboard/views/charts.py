@@ -73,7 +73,7 @@ def matrix_chart(cells: pd.DataFrame, *, title: str, description: str) -> dict:
         fill_key=[s or "none" for s in cells["status"]],
         justification_short=cells["justification"].astype(str).str.slice(0, 300),
         criterion_short=cells["criterion_text"].astype(str).str.slice(0, 140),
-    )[["notification_id", "notification", "criterion", "fill_key", "symbol", *[f for f, _ in TOOLTIP if f not in ("notification", "criterion")]]]
+    )[["notification_id", "notification", "criterion", "fill_key", "symbol", *[f for f, _title in TOOLTIP if f not in ("notification", "criterion")]]]
     keys = [k or "none" for k in STATUS_STYLES]
     x = _nominal("criterion", sort=criteria, scale={"domain": criteria}, title=None, axis={"orient": "top", "labelAngle": 0, "labelFontSize": 15, "labelFontWeight": "bold"})
     y = _nominal("notification", sort=rows, scale={"domain": rows}, title=None, axis={"labelLimit": 320, "labelFontSize": 15})

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import urllib.parse
 
-from ...i18n import BCP47, DASHBOARD, LANGUAGE_NAMES, LANGUAGES, N_, _, using
+from ...i18n import BCP47, DASHBOARD, LANGUAGE_NAMES, LANGUAGES, N_, _, speaking, using
 from ..html import notice, url
 from ..labels import esc
 from ..recording import Identity
@@ -85,6 +85,7 @@ class Dashboard:
             t.add_variable(name, value)
         return t
 
+    @speaking
     def header(self) -> dict:
         """Return the header's parts as template variables (markup built here, data escaped)."""
         r = self.route
