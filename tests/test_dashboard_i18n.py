@@ -217,3 +217,22 @@ def test_a_translated_plural_fills_every_form_of_the_language(lang):
     with i18n.using(lang):
         for n in (0, 1, 2, 3, 21, 1_000_000):
             assert "PIC region" not in i18n.ngettext("{n} PIC region", "{n} PIC regions", n)
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_party_names_on_the_meeting_view_are_unterms_in_the_language(data, lang):
+    """Issue 19: the notifying Parties in the table, the tiles, the matrix and the form's choices are UNTERM's short names."""
+    from crc_tools.convention.party_names import party_label
+    from crc_tools.dashboard.serve import build_app
+
+    app = build_app(data, identity=CHAIR, route=Route(view="item", item=CHRYSOTILE, lang=lang), logins=True, poll=False)
+    text = _page_text(app)
+    differ = 0
+    for english in ("Chile", "Australia", "European Union"):
+        shown = party_label(english, lang)
+        assert shown in text
+        if shown != english:
+            differ += 1
+            assert re.search(rf"(?<![\w-]){english}(?![\w-])", text) is None, f"{english} left in English"
+    assert differ >= 1
+    assert any(label.startswith(party_label("Chile", lang) + " · ") for label in app.view.form.subject.options)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..i18n import N_, _, current_lang, lookup
-from .labels import STATUS_STYLES, esc, said, status_badge
+from .labels import STATUS_STYLES, esc, party_shown, said, status_badge
 from .tables import two_region_sentence
 
 
@@ -113,7 +113,7 @@ def tiles(regions: pd.DataFrame) -> str:
             (*TILE_ANNEX_II[r.get("annex_ii", "met" if r["met"] else "")], r["met"]),
         ]
         items = "".join(f'<li class="{"crc-yes" if ok else "crc-no"}"><span aria-hidden="true">{sym}</span> {esc(_(word))}</li>' for sym, word, ok in lines)
-        parties = esc(r["parties"]) if r["parties"] else esc(_("no notification"))
+        parties = esc(party_shown(r["parties"])) if r["parties"] else esc(_("no notification"))
         level = "crc-tile-met" if r["met"] else ("crc-tile-verified" if r["verified"] else ("crc-tile-notified" if r["notified"] else "crc-tile-none"))
         out.append(f'<li class="crc-tile {level}"><h3>{esc(lookup(r["pic_region"]))}</h3><p class="crc-tile-parties">{parties}</p><ul>{items}</ul></li>')
     return f'<section aria-labelledby="crc-regions-h"><h2 id="crc-regions-h">{esc(_("PIC regions"))}</h2><ul class="crc-tiles">{"".join(out)}</ul></section>'

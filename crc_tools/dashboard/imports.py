@@ -10,10 +10,10 @@ import pandas as pd
 from ..i18n import N_, _
 from ..intake.responses import DECISION_LABELS, KIND_LABELS
 from .html import Column, notice, table
-from .labels import esc, party_name
+from .labels import esc, party_name, party_shown
 
 RESPONSE_COLUMNS = [
-    Column("party", "Party"), Column("decision", "Decision", lambda r: esc(_(DECISION_LABELS.get(r["decision"], r["decision"])) if r["decision"] else "")),
+    Column("party", "Party", lambda r: esc(party_shown(r["party"]))), Column("decision", "Decision", lambda r: esc(_(DECISION_LABELS.get(r["decision"], r["decision"])) if r["decision"] else "")),
     Column("kind", "Final / interim", lambda r: esc(_(KIND_LABELS.get(r["kind"], r["kind"])) if r["kind"] else "")), Column("conditions", "Conditions"),
     Column("received_date", "Received", css="crc-nowrap"), Column("due_date", "Due by", css="crc-nowrap"), Column("overdue", "Overdue", words=True),
     Column("legislative_measure", "Legislative or administrative measure"),

@@ -127,6 +127,21 @@ def party_name(given: str) -> str:
     return party.country if party is not None else text
 
 
+def party_shown(name) -> str:
+    """Return a Party's name as a page in the language in use shows it: UNTERM's French or Spanish short name, else as given.
+
+    ``name`` is the UN English name the tables hold (:func:`party_name`); a list ``"A, B"`` is
+    shown name by name. Dutch pages show the English names (no Dutch source is in the data).
+    """
+    from ..convention.party_names import party_label
+    from ..i18n import current_lang
+
+    text = "" if name is None else str(name)
+    if current_lang() not in ("fr", "es") or not text:
+        return text
+    return ", ".join(party_label(part) for part in text.split(", "))
+
+
 def relative_luminance(colour: str) -> float:
     """Return the WCAG relative luminance of ``#rrggbb``."""
     rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
@@ -142,5 +157,5 @@ def contrast(a: str, b: str) -> float:
 
 __all__ = [
     "STATUS_STYLES", "STATUS_WORDS", "FRA_WORDS", "ROLE_WORDS", "CRITERION_OVERALL", "CELL_OUTLINE",
-    "StatusStyle", "esc", "said", "status_key", "status_badge", "party_name", "contrast", "relative_luminance",
+    "StatusStyle", "esc", "said", "party_shown", "status_key", "status_badge", "party_name", "contrast", "relative_luminance",
 ]

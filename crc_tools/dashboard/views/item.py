@@ -16,7 +16,7 @@ import pandas as pd
 from ...i18n import N_, _, current_lang, lookup, speaking
 from ..html import Column, badge_cell, link_list, notice, page_slice, pager, status_legend, summary_card, table, tiles, url
 from ..imports import responses_html
-from ..labels import esc, said
+from ..labels import esc, party_shown, said
 from ..route import Route
 from .charts import matrix_chart
 from .form import RecordingForm
@@ -26,7 +26,7 @@ PAGE_SIZE = 12
 """Notifications per page; the matrix shows the same page, so it never grows wider or taller than the screen allows."""
 
 NOTIFICATION_COLUMNS = [
-    Column("party", "Party"), Column("pic_region", "PIC region", words=True), Column("action", "Action", words=True), Column("fra_date", "In force", css="crc-nowrap"),
+    Column("party", "Party", lambda r: esc(party_shown(r["party"]))), Column("pic_region", "PIC region", words=True), Column("action", "Action", words=True), Column("fra_date", "In force", css="crc-nowrap"),
     Column("annex_i", "Annex I (Secretariat)", lambda r: _annex_i_cell(r), hint="the Secretariat's verification of completeness, Article 5.3"),
     Column("status", "Annex II: committee", badge_cell("status", "committee"), hint="the committee's conclusion, Article 5.6"),
     Column("proposal", "Proposals", lambda r: _proposal_cell(r)),
@@ -61,6 +61,7 @@ def spoken_matrix(m: pd.DataFrame) -> pd.DataFrame:
     return m.assign(
         status_word=[said(w) for w in m["status_word"]], criterion_text=[lookup(t) for t in m["criterion_text"]], justification=[said(j) for j in m["justification"]],
         proposal=[said(p) for p in m["proposal"]], aid=[said(a) for a in m["aid"]],
+        notification=[" · ".join([party_shown(n.split(" · ")[0]), *n.split(" · ")[1:]]) for n in m["notification"]],
     )
 
 
@@ -89,7 +90,7 @@ class ItemView:
         from ...convention.reference import items
 
         table_ = self.data.notifications_of(self.key)
-        subjects = {f"{p} · {n}": n for n, p in zip(table_["notification_id"], table_["party"], strict=True)}
+        subjects = {f"{party_shown(p)} · {n}": n for n, p in zip(table_["notification_id"], table_["party"], strict=True)}
         return RecordingForm(self.data, self.identity, kind="notification", subjects=subjects, criteria=[(i.id, lookup(i.text)) for i in items("annex_ii").items], category=self.data.item(self.key)["category"])
 
     def _viewer_note(self) -> str:

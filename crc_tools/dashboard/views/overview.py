@@ -6,7 +6,7 @@ import copy
 
 from ...i18n import N_, _, current_lang, lookup
 from ..html import Column, notice, page_slice, pager, table, url
-from ..labels import esc
+from ..labels import esc, party_shown
 from ..route import Route
 from ..tables import STAGES, search, stage_counts
 from .charts import stage_chart
@@ -92,7 +92,7 @@ class OverviewView:
     def _deadlines(self) -> str:
         d = self.data.deadlines()
         more = "<p>" + esc(_("… and {n} more.").format(n=len(d) - 10)) + "</p>" if len(d) > 10 else ""
-        cols = [Column("chemical", "Chemical"), Column("party", "Party"), Column("received", "Received", css="crc-nowrap"), Column("verify_by", "Verify by", css="crc-nowrap"),
+        cols = [Column("chemical", "Chemical"), Column("party", "Party", lambda r: esc(party_shown(r["party"]))), Column("received", "Received", css="crc-nowrap"), Column("verify_by", "Verify by", css="crc-nowrap"),
                 Column("overdue", "Overdue", lambda r: f"<strong>{esc(_('overdue'))}</strong>" if r["overdue"] else esc(_("no"))), Column("notification_id", "Notification")]
         head = "<h2>" + esc(_("Awaiting the Secretariat's verification (Article 5.3)")) + "</h2>"
         return head + table(d.head(10), cols, caption="Notifications to verify, earliest deadline first", row_header="chemical", empty="none") + more

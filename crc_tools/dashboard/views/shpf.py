@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from ...i18n import _, current_lang, lookup
 from ..html import Column, badge_cell, link_list, notice, table, url
-from ..labels import esc, said
+from ..labels import esc, party_shown, said
 from ..route import Route
 from .form import RecordingForm
 from .parts import html_pane
 
 FORMULATION_COLUMNS = [
-    Column("formulation", "Formulation"), Column("parties", "Proposing Party"), Column("stage", "Stage", words=True),
+    Column("formulation", "Formulation"), Column("parties", "Proposing Party", lambda r: esc(party_shown(r["parties"]))), Column("stage", "Stage", words=True),
     Column("part3", "Annex IV Part 3: committee", badge_cell("part3_key", "part3"), hint="the committee's conclusion, Article 6.5"),
     Column("missing", "What is missing", words=True),
 ]
 PROPOSAL_COLUMNS = [
     Column("proposal_id", "Proposal", lambda r: f'<a href="{esc(url(view="shpf", proposal=r["proposal_id"]))}">{esc(r["proposal_id"])}</a>'),
-    Column("party", "Party"), Column("eligible", "Eligible", words=True), Column("received", "Received", css="crc-nowrap"), Column("part1", "Part 1 (Secretariat)", words=True),
+    Column("party", "Party", lambda r: esc(party_shown(r["party"]))), Column("eligible", "Eligible", words=True), Column("received", "Received", css="crc-nowrap"), Column("part1", "Part 1 (Secretariat)", words=True),
     Column("part2", "Part 2 information", words=True),
 ]
 PART3_COLUMNS = [
@@ -42,7 +42,7 @@ class ShpfView:
         if t is not None and identity.can_record:
             from ...convention.reference import items
 
-            subjects = {f"{r['party']} · {r['proposal_id']}": r["proposal_id"] for r in t.proposals.to_dict("records")}
+            subjects = {f"{party_shown(r['party'])} · {r['proposal_id']}": r["proposal_id"] for r in t.proposals.to_dict("records")}
             self.form = RecordingForm(data, identity, kind="shpf_proposal", subjects=subjects, criteria=[(i.id, lookup(i.text)) for i in items("annex_iv_part3").items])
             self.record_panel = self.form.panel
         elif t is not None:
