@@ -95,15 +95,20 @@ def _mo_bytes(catalog) -> bytes:
 
 
 def compiled(lang: str) -> bytes:
-    """Return the compiled ``.mo`` of a language, compiling the ``.po`` into the cache when the ``.mo`` is missing or older.
+    """Return the compiled ``.mo`` of a language, compiling the ``.po`` into the cache when no ``.mo`` of this very ``.po`` is there.
 
-    Where the cache cannot be written the catalogue is compiled in memory; the ``.po`` is
-    always the source.
+    The cached file is named by a digest of the ``.po``'s bytes, so two checkouts (a clone, a
+    worktree, an installed copy) sharing one cache never read each other's catalogue, and an
+    edited ``.po`` is compiled again whatever the clocks say. Where the cache cannot be written
+    the catalogue is compiled in memory; the ``.po`` is always the source.
     """
+    import hashlib
+
     po = po_path(lang)
-    mo = cache_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    digest = hashlib.sha256(po.read_bytes()).hexdigest()[:16]
+    mo = cache_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}-{digest}.mo"
     try:
-        if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
+        if mo.is_file():
             return mo.read_bytes()
     except OSError:
         pass

@@ -205,17 +205,25 @@ def test_dutch_items_are_the_whole_convention_item_list():
             assert any("Trb. 1999, 30" in c and "vertaling" in c for c in e.comments)
 
 
-def test_compiled_catalogue_is_cached_and_refreshed(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRC_TOOLS_CACHE", str(tmp_path))
+def test_compiled_catalogue_is_cached_per_po_and_never_shared_between_checkouts(tmp_path, monkeypatch):
+    """Two checkouts share ~/.cache/crc-tools: each reads the catalogue compiled from its own .po, whatever the file times say."""
+    monkeypatch.setenv("CRC_TOOLS_CACHE", str(tmp_path / "cache"))
     first = i18n.compiled("fr")
-    mo = tmp_path / "locale" / "fr" / "LC_MESSAGES" / "crc_tools.mo"
-    assert mo.is_file() and mo.read_bytes() == first
-    mo.write_bytes(b"stale")
+    cached = list((tmp_path / "cache" / "locale" / "fr" / "LC_MESSAGES").glob("crc_tools-*.mo"))
+    assert len(cached) == 1 and cached[0].read_bytes() == first
+    assert i18n.compiled("fr") == first  # read from the cache
+    other = tmp_path / "checkout" / "fr" / "LC_MESSAGES" / "crc_tools.po"  # another checkout's catalogue, edited
+    other.parent.mkdir(parents=True)
+    text = i18n.po_path("fr").read_text(encoding="utf-8").replace('msgstr "Se connecter"', 'msgstr "Se connecter (autre copie)"', 1)
+    assert "autre copie" in text
+    other.write_text(text, encoding="utf-8")
     import os
 
-    old = i18n.po_path("fr").stat().st_mtime - 10
-    os.utime(mo, (old, old))
-    assert i18n.compiled("fr") == first  # older than the .po: compiled again
+    os.utime(other, (1, 1))  # older than the cached .mo of the first checkout
+    monkeypatch.setattr(i18n, "po_path", lambda lang: other)
+    second = i18n.compiled("fr")
+    assert second != first and "autre copie".encode() in second
+    assert len(list(cached[0].parent.glob("crc_tools-*.mo"))) == 2
 
 
 @pytest.mark.slow
