@@ -280,6 +280,23 @@ class _HostNotAllowed(tornado.routing.Matcher):
 
 
 _SCRIPT_TAG = re.compile(rb"<script(?=[\s>])")
+_HTML_LANG = re.compile(rb'<html lang="en"')
+
+
+def page_language(chunk: bytes, query: str) -> bytes:
+    """Return a served page with its ``<html lang>`` set to the language its address asks for (Panel's template writes ``en``).
+
+    Screen readers and browsers read the page's language from the ``html`` element; the
+    dashboard's language is part of the address (``?lang=fr``), so the element follows it.
+    """
+    given = (urllib.parse.parse_qs(query).get("lang") or [""])[0]
+    try:
+        lang = check_language(given) if given else "en"
+    except ValueError:
+        return chunk
+    if lang == "en":
+        return chunk
+    return _HTML_LANG.sub(b'<html lang="' + BCP47[lang].encode() + b'"', chunk, count=1)
 _BUNDLED_SCRIPT = re.compile(r"/static/extensions/panel/bundled/[^?]*/[^/.?]+@[0-9][^/?]*$")
 
 
@@ -296,7 +313,7 @@ def security_transform(settings: WebSettings):
                 headers["Content-Type"] = "application/javascript"  # Panel's bundled Vega files have no suffix; nosniff needs their type
             html = headers.get("Content-Type", "").startswith("text/html")
             if html and chunk and b"<script" in chunk and finishing:
-                chunk = _SCRIPT_TAG.sub(b'<script nonce="' + self.nonce.encode() + b'"', chunk)
+                chunk = page_language(_SCRIPT_TAG.sub(b'<script nonce="' + self.nonce.encode() + b'"', chunk), self.request.query)
                 headers["Content-Length"] = str(len(chunk))
             host = self.request.host
             if "Content-Security-Policy" not in headers:
