@@ -41,10 +41,11 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español", "nl": "N
 """Each language as it names itself (the dashboard's language switch)."""
 BCP47 = {"en": "en-GB", "fr": "fr-FR", "es": "es-ES", "nl": "nl-NL"}
 """Language tags for HTML ``lang`` and the DOCX proofing language (UN documents use British English)."""
-EXTRACT_KEYWORDS = {"_": (1,), "N_": (1,), "P_": (1, 2), "ngettext": (1, 2), "lookup": (1,), "field": (1,), "section": (2,), "heading": (1,), "to_complete": (1,), "Column": (2,)}
+EXTRACT_KEYWORDS = {"_": (1,), "N_": (1,), "P_": (1, 2), "ngettext": (1, 2), "lookup": (1,), "field": (1,), "section": (2,), "heading": (1,), "to_complete": (1,), "Column": (2,), "with_parties": (1,), "with_parties_n": (1, 2)}
 """The calls whose literal string arguments are messages (argument positions, from 1): gettext's own, the
 document model's constructors (:mod:`crc_tools.documents.model`) and the dashboard's table columns
-(:class:`crc_tools.dashboard.html.Column`), which translate their labels."""
+(:class:`crc_tools.dashboard.html.Column`), which translate their labels, and
+:func:`crc_tools.documents.style.with_parties` / ``with_parties_n`` (``_`` and ``ngettext`` with Party names in their language's form)."""
 EXTRACT_NAMED = {"section": ("heading_text",), "fields": ("caption",), "table": ("caption", "empty"), "Column": ("hint",), "pager": ("label", "noun")}
 """Named arguments of the constructors that are messages too (``number=N_("Annex 2")`` is marked explicitly elsewhere)."""
 AWAITING = "awaiting an official text"
@@ -346,8 +347,8 @@ def extract_python(fileobj, keywords, comment_tags, options):
         found = [node.args[i - 1] for i in EXTRACT_KEYWORDS.get(name, ()) if i <= len(node.args)]
         found += [k.value for k in node.keywords if k.arg in EXTRACT_NAMED.get(name, ())]
         strings = [a.value for a in found if isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value]
-        if name in ("ngettext", "P_") and len(strings) == 2:
-            yield node.lineno, "pgettext" if name == "P_" else name, tuple(strings), []
+        if name in ("ngettext", "P_", "with_parties_n") and len(strings) == 2:
+            yield node.lineno, "pgettext" if name == "P_" else "ngettext", tuple(strings), []
         else:
             for message in strings:
                 yield node.lineno, None, message, []

@@ -203,3 +203,17 @@ def test_no_function_shadows_the_gettext_underscore():
             if local and calls:
                 bad.append(f"{path.relative_to(ROOT)}:{fn.lineno}")
     assert bad == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "es", "nl"])
+def test_a_translated_plural_fills_every_form_of_the_language(lang):
+    """French and Spanish have three plural forms in Babel's locale data (one, many, other): an empty one would show English for 3."""
+    with open(i18n.po_path(lang), "rb") as fh:
+        catalogue = read_po(fh, locale=lang)
+    plurals = [m for m in catalogue if isinstance(m.id, (tuple, list)) and not m.fuzzy and any(m.string)]
+    assert plurals, "no translated plural to check"
+    for m in plurals:
+        assert len(m.string) == catalogue.num_plurals and all(m.string), m.id
+    with i18n.using(lang):
+        for n in (0, 1, 2, 3, 21, 1_000_000):
+            assert "PIC region" not in i18n.ngettext("{n} PIC region", "{n} PIC regions", n)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..i18n import N_, _, current_lang, lookup
-from .labels import STATUS_STYLES, esc, status_badge
+from .labels import STATUS_STYLES, esc, said, status_badge
 from .tables import two_region_sentence
 
 
@@ -35,10 +35,10 @@ def words(text) -> str:
     (a Party's name, a register entry) stays as it is.
     """
     text = "" if text is None else str(text)
-    whole = lookup(text)
+    whole = said(text)
     if whole != text or "; " not in text:
         return whole
-    return "; ".join(lookup(part) for part in text.split("; "))
+    return "; ".join(said(part) for part in text.split("; "))
 
 
 def notice(text: str, kind: str = "info", *, extra_html: str = "") -> str:

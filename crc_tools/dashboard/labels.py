@@ -79,6 +79,7 @@ _SOURCES = (N_("register entry"), N_("case file"), N_("a proposal"), N_("correct
 _SAID = (
     (re.compile(r"^(met|not met|insufficient information|no conclusion) \((register entry|case file) (.+)\)$"), lambda m: f"{_(m[1])} ({_(m[2])} {m[3]})"),
     (re.compile(r"^(task group|contact group|a proposal) proposes: (.+)$"), lambda m: _("{who} proposes: {what}").format(who=_(m[1]), what=said(m[2]))),
+    (re.compile(r"^already listed \((.+)\)$"), lambda m: _("already listed ({listing})").format(listing=m[1])),
     (re.compile(r"^incomplete: (.+)$"), lambda m: _("incomplete: {items}").format(items=m[1])),
     (re.compile(r"^awaiting (.+)$"), lambda m: _("awaiting {items}").format(items=m[1])),
     (re.compile(r"^superseded by entry (\d+) \((.+)\)$"), lambda m: _("superseded by entry {entry} ({how})").format(entry=m[1], how=lookup(m[2]))),

@@ -27,9 +27,9 @@ from .labels import CRITERION_OVERALL, STATUS_WORDS
 
 log = logging.getLogger(__name__)
 
-RECORDING_ROLES = ("chair", "member")
+RECORDING_ROLES = (N_("chair"), N_("member"))
 """Dashboard roles that may record the committee's conclusions."""
-DASHBOARD_ROLES = (*RECORDING_ROLES, "viewer")
+DASHBOARD_ROLES = (*RECORDING_ROLES, N_("viewer"))
 REGISTER_ROLE = "committee"
 """The register role of a conclusion recorded on the dashboard: it is the committee's."""
 SUBJECT_WORDS = {"notification": N_("notification"), "shpf_proposal": N_("SHPF proposal")}

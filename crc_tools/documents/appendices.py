@@ -27,7 +27,7 @@ from . import model as dm
 from .casedata import CaseData
 from .formulation import Facts, eligibility_text, ingredient_text, ingredients, lines, type_text
 from .parts import EVALUATION_SENTENCES, FRA_TYPE_LABELS, STATUS_LABELS, category_label, date, entries, text
-from .style import region_prose, un_date
+from .style import party_label, region_prose, un_date
 
 NONE_IN_PERIOD = "None in this period."
 
@@ -127,7 +127,7 @@ def _proposal_fields(r, v: dict, facts: Facts | None) -> dict:
         dm.field("Proposing Party (Article 6.1)", str(v.get("eligibility_basis") or "") or None),
         dm.field("Call for information (Article 6.3)", str(v.get("part2_basis") or "") or None),
         dm.field("Review by the Committee (Article 6.5)", reviewed),
-    ], caption=f"{r['formulation_name']} — {r['proposing_party']}")
+    ], caption=f"{r['formulation_name']} — {party_label(r['proposing_party'])}")
 
 
 def _split_proposals(data: CaseData, start: dt.date, end: dt.date):
@@ -160,12 +160,12 @@ def appendix_ii(data: CaseData, start: dt.date, end: dt.date) -> list[dict]:
         blocks.append(dm.p(f"{undated} proposal(s) carry no date of receipt and are not placed in any period."))
     a_blocks: list[dict] = []
     for r, v in verified:
-        a_blocks += [dm.heading(f"{r['formulation_name']} — {r['proposing_party']} ({region_prose(text(r, 'pic_region') or '') or 'no established PIC region'})"), _proposal_fields(r, v, facts)]
+        a_blocks += [dm.heading(f"{r['formulation_name']} — {party_label(r['proposing_party'])} ({region_prose(text(r, 'pic_region') or '') or 'no established PIC region'})"), _proposal_fields(r, v, facts)]
     b_rows = []
     for r, v in under:
         deadline = v.get("verification_deadline")
         due = un_date(pd.Timestamp(deadline).date()) if deadline is not None and not pd.isna(deadline) else None
-        b_rows.append([str(r["formulation_name"]), str(r["proposing_party"]), region_prose(text(r, "pic_region") or "") or "no established PIC region", date(r, "received_date"),
+        b_rows.append([str(r["formulation_name"]), party_label(r["proposing_party"]), region_prose(text(r, "pic_region") or "") or "no established PIC region", date(r, "received_date"),
                        (due + (" (overdue)" if bool(v.get("verification_overdue")) else "")) if due else None, str(v.get("verification_basis") or "not yet verified"), str(v.get("missing_items") or "") or "none", eligibility_text(v)])
     columns = [("formulation", "Formulation"), ("party", "Proposing Party"), ("region", "PIC region"), ("received", "Received"), ("due", "Verification due by (Article 6.2)"),
                ("status", N_("Verification")), ("missing", N_("Annex IV Part 1 items missing")), ("eligibility", N_("Developing country or economy in transition (Article 6.1)"))]

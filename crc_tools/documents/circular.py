@@ -26,6 +26,7 @@ import pandas as pd
 from ..convention.reference import annex_iii
 from ..i18n import N_, _, current_lang, format_date_long, lookup
 from . import model as dm
+from .style import party_label
 
 APPENDIX_TITLES = {
     "I": N_("SYNOPSIS OF NOTIFICATIONS OF FINAL REGULATORY ACTION RECEIVED SINCE THE LAST PIC CIRCULAR"),
@@ -124,7 +125,7 @@ def _part_a(status: pd.DataFrame) -> list[dict]:
     blocks: list[dict] = []
     for (chemical, category), g in answered.groupby(["chemical", "category"], sort=True):
         rows = [
-            [r["party"], _(KIND_LABELS.get(str(r["kind"]), str(r["kind"]))), _(DECISION_LABELS.get(str(r["decision"]), str(r["decision"]))), _date_cell(r),
+            [party_label(r["party"]), _(KIND_LABELS.get(str(r["kind"]), str(r["kind"]))), _(DECISION_LABELS.get(str(r["decision"]), str(r["decision"]))), _date_cell(r),
              None if pd.isna(r["legislative_measure"]) else r["legislative_measure"], None if pd.isna(r["conditions"]) else r["conditions"]]
             for r in g.sort_values("party").to_dict("records")
         ]
@@ -141,7 +142,7 @@ def _part_b(status: pd.DataFrame, end: dt.date) -> list[dict]:
         "decision guidance document, or after the entry into force of the Convention for the Party where that is later (Articles 10.2 and 10.3).", "note")]
     for (chemical, category), g in failed.groupby(["chemical", "category"], sort=True):
         blocks.append(dm.heading(f"{chemical} ({lookup(CATEGORY_WORDS.get(category, category))})"))
-        rows = [[r["party"], pd.Timestamp(r["due_date"]).strftime("%d/%m/%Y")] for r in g.sort_values("party").to_dict("records")]
+        rows = [[party_label(r["party"]), pd.Timestamp(r["due_date"]).strftime("%d/%m/%Y")] for r in g.sort_values("party").to_dict("records")]
         blocks.append(dm.table([("party", N_("Party")), ("due", N_("Response due by"))], rows, key=f"failures-{category}"))
     if failed.empty:
         blocks.append(dm.p(_("No case of failure to transmit a response is established for the period."), "note"))
@@ -273,7 +274,7 @@ def _response_dates(responses: pd.DataFrame) -> pd.Series:
 
 def _failures(status: pd.DataFrame) -> list[list[str]]:
     failed = status[status["overdue"].fillna(False).astype(bool)]
-    return [[str(p), str(c), str(k)] for p, c, k in zip(failed["party"], failed["chemical"], failed["category"], strict=True)]
+    return [[party_label(p), str(c), str(k)] for p, c, k in zip(failed["party"], failed["chemical"], failed["category"], strict=True)]
 
 
 __all__ = ["APPENDIX_TITLES", "circular_document", "circular_month", "long_date"]

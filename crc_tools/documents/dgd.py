@@ -48,7 +48,7 @@ from .parts import (
     text,
     title_block,
 )
-from .style import join, region_prose, sentence_start
+from .style import join, party_lead, region_prose, with_parties, with_parties_n
 
 HS_PROVENANCE = {"wco_subheading": "subheading", "wco_recommendation": "code recommended by the World Customs Organization", "notifying_party": "code given by a notifying Party"}
 """How section 1 says where an HS code comes from (``data/reference/hs_codes.csv`` provenance)."""
@@ -129,7 +129,7 @@ def _hs_codes(ctx: Fra) -> list[str]:
         code = text(e["row"], "hs_code")
         if code and code not in codes:
             codes.add(code)
-            out.append(_("{code} (as given in the notification of {party})").format(code=code, party=e["prose"]))
+            out.append(with_parties("{code} (as given in the notification of {party})", code=code, party=e["prose"]))
     return list(dict.fromkeys(out))
 
 
@@ -137,7 +137,7 @@ def _uses_other(ctx: Fra) -> list[str]:
     out = []
     for e in entries(ctx.other_categories):
         bits = [x for x in (text(e["row"], "uses"), _("uses that remain allowed: {uses}").format(uses=text(e["row"], "uses_allowed")) if text(e["row"], "uses_allowed") else None) if x]
-        out.append(_("{category}, notified by {party}: ").format(category=category_label(str(e["row"]["category"])), party=e["prose"]) + ("; ".join(bits) if bits else _("notified in this category; uses to be completed")))
+        out.append(with_parties("{category}, notified by {party}: ", category=category_label(str(e["row"]["category"])), party=e["prose"]) + ("; ".join(bits) if bits else _("notified in this category; uses to be completed")))
     for a in ctx.annex_iii:
         if a.category != ctx.category:
             out.append(_("Listed in Annex III in the {category} category ({listing}).").format(category=lookup(a.category), listing=a.listing))
@@ -193,11 +193,15 @@ def _lead(ctx: Fra) -> list[dict]:
     as_what = _("a pesticide") if ctx.category == "pesticide" else _("an industrial chemical")
     out = [
         dm.p(
-            ngettext(
+            with_parties_n(
                 "{chemical} is proposed for inclusion in the PIC procedure as {as_what} on the basis of the final regulatory action to {action} it notified by {parties}. ",
                 "{chemical} is proposed for inclusion in the PIC procedure as {as_what} on the basis of the final regulatory actions to {action} it notified by {parties}. ",
                 n,
-            ).format(chemical=ctx.name, as_what=as_what, action=action, parties=join([e["prose"] for e in basis]))
+                chemical=ctx.name,
+                as_what=as_what,
+                action=action,
+                parties=join([e["prose"] for e in basis]),
+            )
             + ngettext("The notification comes from {where}.", "The notifications come from {where}.", n).format(where=where)
         )
     ]
@@ -379,7 +383,7 @@ def _review_notes(document: dict, ctx: Fra) -> None:
         note(document, "Notifications not presented", f"{e['label']} ({region_prose(e['region']) or 'no established PIC region'}), notification {e['id']}: Annex II {STATUS_LABELS.get(st, st)}; not a basis for this listing.")
     for e in ctx.basis:
         if not e["concluded"]:
-            note(document, "Conclusions", f"{sentence_start(e['prose'])}: Annex II met on the recorded determinations, but no conclusion of the Committee itself is recorded; section 2 says the conclusion is to be completed.")
+            note(document, "Conclusions", f"{party_lead(e['prose'])}: Annex II met on the recorded determinations, but no conclusion of the Committee itself is recorded; section 2 says the conclusion is to be completed.")
         for s in items(e["row"], "sources"):
             note(document, f"Sources of the notification of {e['label']} ({e['id']})", s)
     sb.notes(document, ctx.substance)

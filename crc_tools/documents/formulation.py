@@ -24,6 +24,7 @@ from .parts import date as _date
 from .parts import present
 from .parts import text as _t
 from .style import join as _join
+from .style import party_label
 
 CATEGORY = "shpf"
 CATEGORY_LABEL = CATEGORY_LABELS[CATEGORY]
@@ -286,7 +287,7 @@ def proposal_entries(rows: pd.DataFrame) -> list[dict]:
     out = []
     for r in ordered:
         party = str(r["proposing_party"])
-        label = party if counts[party] == 1 else f"{party} (proposal {r['proposal_id']})"
+        label = party_label(party) if counts[party] == 1 else f"{party_label(party)} (proposal {r['proposal_id']})"
         out.append({"party": party, "label": label, "region": _t(r, "pic_region") or "", "row": r, "pid": str(r["proposal_id"])})
     return out
 

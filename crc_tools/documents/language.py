@@ -9,6 +9,7 @@ list each such text, so the Secretariat knows what awaits an official translatio
 
 from __future__ import annotations
 
+from ..convention.party_names import recording
 from ..errors import UsageError
 from ..i18n import AWAITING, BCP47, DOCUMENT_LANGUAGES, N_, Translator, _, check_language, using
 from . import model as dm
@@ -16,9 +17,11 @@ from . import model as dm
 ENGLISH_NOTE = N_("Some headings and texts of this document are shown in English pending official texts.")
 """The note a document carries when part of its fixed wording is shown in English (the suite's own sentence)."""
 PARTY_NAMES_NOTE = (
-    "Party names are shown as the English data give them: data/reference/party_names.csv holds no "
-    "French or Spanish names from the UN terminology database ({status})."
+    "Party names shown in English: {names}. No {language} name for them is held "
+    "(data/reference/i18n/unterm_names_fr_es.csv, UNTERM; data/reference/i18n/party_names_eu.csv) ({status})."
 )
+"""The drafting note listing the Parties a document names in English for want of a name in its language (crc_tools.convention.party_names)."""
+LANGUAGE_NAMES_EN = {"fr": "French", "es": "Spanish"}
 
 
 def document_language(lang) -> str:
@@ -40,16 +43,20 @@ def build_in(lang, build, **kwargs) -> dict:
         tr_or_lang = lang
     else:
         tr_or_lang = document_language(lang)
-    with using(tr_or_lang) as tr:
+    with using(tr_or_lang) as tr, recording() as english_parties:
         lang = tr.lang
         model = build(**kwargs)
         if lang != "en":
-            mark(model, tr)
+            mark(model, tr, english_parties)
     return model
 
 
-def mark(model: dict, tr: Translator) -> None:
-    """Record the language in a model and say what is shown in English (a note in the document, a list in the drafting notes)."""
+def mark(model: dict, tr: Translator, english_parties=()) -> None:
+    """Record the language in a model and say what is shown in English (a note in the document, a list in the drafting notes).
+
+    ``english_parties``: the Parties the document names in English, no name in its language
+    being held (:func:`crc_tools.convention.party_names.recording`).
+    """
     meta = model.setdefault("meta", {})
     meta["lang"] = tr.lang
     meta["lang_tag"] = BCP47[tr.lang]
@@ -69,7 +76,9 @@ def mark(model: dict, tr: Translator) -> None:
         entry = tr.entry(m)
         why = AWAITING if entry is not None and entry.awaiting else "not yet in the catalogue"
         dm.add_note(model, "Shown in English", f"{m} ({why})")
-    dm.add_note(model, "Shown in English", PARTY_NAMES_NOTE.format(status=AWAITING))
+    if english_parties:
+        names = ", ".join(sorted(english_parties, key=str.casefold))
+        dm.add_note(model, "Shown in English", PARTY_NAMES_NOTE.format(names=names, language=LANGUAGE_NAMES_EN.get(tr.lang, tr.lang), status=AWAITING))
 
 
 __all__ = ["document_language", "build_in", "mark", "ENGLISH_NOTE"]

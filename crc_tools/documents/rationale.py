@@ -22,7 +22,7 @@ from . import model as dm
 from .casedata import CaseData, DocumentDataError, case_data
 from .parts import FRA_TYPE_LABELS, category_label, committee_concluded, date, entries, finish, text
 from .reasoning import Paragraphs, aid_notes, criterion_paragraph, documents_reviewed, matrix
-from .style import name_in_prose, region_prose, sentence_start
+from .style import name_in_prose, party_lead, region_prose, with_parties
 
 CONCLUDED = {
     "met": (
@@ -80,7 +80,7 @@ def _scope(e: dict, chem: str, cat: str, number: Paragraphs, data: CaseData) -> 
     symbols = documents_reviewed([text(r, "regulatory_document"), *[x for x in str(text(r, "evaluation_references") or "").split("\n")], *[c.get("references") for c in crit]])
     uses = [x for x in (_("the uses prohibited: {uses}").format(uses=text(r, "uses_prohibited")) if text(r, "uses_prohibited") else None, _("the uses that remain allowed: {uses}").format(uses=text(r, "uses_allowed")) if text(r, "uses_allowed") else None) if x]
     said = {"party": e["prose"] + (f" ({region})" if region else ""), "chemical": name_in_prose(chem), "category": lookup(cat)}
-    first = _("The notification of final regulatory action submitted by {party} in respect of {chemical} under the {category} category was reviewed together with its supporting documentation").format(**said) + (
+    first = with_parties("The notification of final regulatory action submitted by {party} in respect of {chemical} under the {category} category was reviewed together with its supporting documentation", **said) + (
         ngettext(", made available in document {symbols}.", ", made available in documents {symbols}.", len(symbols)).format(symbols=", ".join(symbols)) if symbols else "."
     )
     second = (
@@ -115,7 +115,7 @@ def _conclusion(concl: dict, concluded: bool, e: dict, chem: str, number: Paragr
     out = []
     said = {"meeting": meeting, "party": e["prose"], "chemical": name_in_prose(chem)}
     if concluded and status in CONCLUDED:
-        out.append(number(_(CONCLUDED[status][bool(meeting)]).format(**said)))
+        out.append(number(with_parties(CONCLUDED[status][bool(meeting)], **said)))
     else:
         proposal = str(concl.get("latest_proposal") or "").strip()
         if proposal:
@@ -153,13 +153,13 @@ def rationale_document(*, notification_id: str, category: str | None = None, dat
     concl = data.conclusions.get((nid, cat), {})
     concluded = committee_concluded(concl, crit)
     status = str(concl.get("annex_ii_status") or "pending")
-    what = _("the notification of final regulatory action submitted by {party} in respect of {chemical} under the {category} category").format(party=e["prose"], chemical=name_in_prose(chem), category=lookup(cat))
+    what = with_parties("the notification of final regulatory action submitted by {party} in respect of {chemical} under the {category} category", party=e["prose"], chemical=name_in_prose(chem), category=lookup(cat))
     if concluded and status in ("met", "not_met"):
         title = (_("Rationale for the conclusion by the Chemical Review Committee that {what} meets the criteria of Annex II to the Rotterdam Convention") if status == "met" else _("Rationale for the conclusion by the Chemical Review Committee that {what} does not meet the criteria of Annex II to the Rotterdam Convention")).format(what=what)
     else:
         title = _("Draft rationale for the task group: {what}, reviewed against the criteria of Annex II to the Rotterdam Convention").format(what=what)
     number = Paragraphs()
-    sections_ = [dm.section("title", title, level=0, translated=True, blocks=[{**dm.p(chem, "cover-title"), "key": "chemical"}, dm.p(f"{sentence_start(e['prose'])} — {category_label(cat)}", "lead")])]
+    sections_ = [dm.section("title", title, level=0, translated=True, blocks=[{**dm.p(chem, "cover-title"), "key": "chemical"}, dm.p(f"{party_lead(e['prose'])} — {category_label(cat)}", "lead")])]
     sections_.append(dm.section("scope", "Scope", part="scope", blocks=_scope(e, chem, cat, number, data)))
     sections_ += _criteria_sections({r["criterion"]: r for r in crit}, f"the notification of {e['prose']}", number)
     chart = matrix(crit, items("annex_ii"), _("Annex II criteria: the Committee's conclusions and the proposals recorded for the notification of {party}").format(party=e["label"]))

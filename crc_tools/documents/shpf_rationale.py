@@ -33,7 +33,7 @@ from .formulation import (
 )
 from .parts import committee_concluded, date, finish, text
 from .reasoning import Paragraphs, aid_notes, criterion_paragraph, documents_reviewed, matrix
-from .style import join, region_prose, sentence_start
+from .style import join, party_lead, region_prose, with_parties
 
 
 def _scope(e: dict, name: str, entry: str | None, facts: Facts, number: Paragraphs) -> list[dict]:
@@ -89,14 +89,14 @@ def proposal_rationale_document(*, proposal_id: str, data=None, today: dt.date |
     crit = facts.criteria.get(pid, {})
     concluded = committee_concluded(con, list(crit.values()))
     status = facts.status(pid)
-    what = _("the proposal submitted by {party} to list {name} as a severely hazardous pesticide formulation").format(party=e["prose"], name=name)
+    what = with_parties("the proposal submitted by {party} to list {name} as a severely hazardous pesticide formulation", party=e["prose"], name=name)
     if concluded and status in ("met", "not_met"):
         title = (_("Rationale for the conclusion by the Chemical Review Committee that {what} meets the criteria of Annex IV Part 3 to the Rotterdam Convention") if status == "met" else _("Rationale for the conclusion by the Chemical Review Committee that {what} does not meet the criteria of Annex IV Part 3 to the Rotterdam Convention")).format(what=what)
     else:
         title = _("Draft rationale for the task group: {what}, reviewed against the criteria of Annex IV Part 3 to the Rotterdam Convention").format(what=what)
     number = Paragraphs()
     sections_ = [
-        dm.section("title", title, level=0, translated=True, blocks=[{**dm.p(name, "cover-title"), "key": "chemical"}, dm.p(f"{sentence_start(e['prose'])} — {CATEGORY_LABEL}", "lead")]),
+        dm.section("title", title, level=0, translated=True, blocks=[{**dm.p(name, "cover-title"), "key": "chemical"}, dm.p(f"{party_lead(e['prose'])} — {CATEGORY_LABEL}", "lead")]),
         dm.section("scope", "Scope", part="scope", blocks=_scope(e, name, entry, facts, number)),
     ]
     subject = f"the proposal of {e['prose']}"

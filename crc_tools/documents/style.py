@@ -4,7 +4,9 @@
   (UN meeting documents, e.g. UNEP/FAO/RC/CRC.12/3/Rev.1 "20 October 2016").
 * Party names in running text carry their article as UNTERM gives it: "the Gambia",
   "the Niger", "the Philippines" (``data/reference/party_names.csv``); in tables and run-in
-  headings the short name stands alone.
+  headings the short name stands alone. French and Spanish take UNTERM's names
+  (:mod:`crc_tools.convention.party_names`): the label ("Gambie") everywhere, the article form
+  ("la Gambie") only inside a message the catalogue translates (:func:`with_parties`).
 * A notification the European Community made (received before the Treaty of Lisbon took
   effect, 1 December 2009) is the European Community's, not the European Union's; the data key
   stays ``European Union`` (one Party, counted for Europe).
@@ -14,16 +16,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from functools import lru_cache
 
-from .. import config
-from ..i18n import current_lang, format_date_long
+from ..convention.party_names import LISBON, party_name
+from ..i18n import _, current, current_lang, format_date_long, ngettext
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-LISBON = dt.date(2009, 12, 1)
-"""The Treaty of Lisbon took effect: the European Union succeeded the European Community."""
 REGION_PROSE = {"Southwest Pacific": "South West Pacific"}
 
 
@@ -64,46 +62,83 @@ def un_date(value) -> str | None:
         return None
 
 
-@lru_cache(maxsize=1)
-def _articles() -> dict[str, str]:
-    path = config.reference_dir() / "party_names.csv"
-    out: dict[str, str] = {}
-    try:
-        with open(path, encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                prose = (row.get("name_en_with_article") or "").strip()
-                if prose:
-                    for key in (row.get("country"), row.get("name_en")):
-                        if key and key.strip():
-                            out[key.strip().casefold()] = prose
-    except FileNotFoundError:
-        return {}
-    return out
+class PartyText(str):
+    """A Party's name (or several, joined) as a document prints it, which also knows its running-text form in the document's language.
 
-
-def party_prose(name: str, *, received=None) -> str:
-    """Return a Party's name as running text writes it: with its article, and the European Community where it notified.
-
-    ``received`` is the date the notification was received: a notification of the
-    European Union received before 1 December 2009 is the European Community's.
+    The text itself is what any sentence may carry: in English the name with its article ("the
+    Gambia"), in French and Spanish the label ("Gambie"), because a sentence still shown in
+    English must not carry "la Gambie". :func:`with_parties` puts ``running`` ("la Gambie")
+    into a message only where the catalogue translates the message.
     """
-    text = str(name or "").strip()
-    if text in ("European Union", "European Community"):
-        day = _as_date(received)
-        if text == "European Community" or (day is not None and day < LISBON):
-            return "the European Community"
-        return "the European Union"
-    return _articles().get(text.casefold(), text)
+
+    running: str
+
+    def __new__(cls, text: str, running: str | None = None):
+        """Return the text, with ``running`` as its form inside a translated message (the text itself when not given)."""
+        obj = super().__new__(cls, text)
+        obj.running = str(text) if running is None else str(running)
+        return obj
+
+    def __add__(self, other):
+        if isinstance(other, str) and not isinstance(other, PartyText):
+            return PartyText(str(self) + other, self.running + other)
+        return str.__add__(self, other)
+
+
+def party_prose(name: str, *, received=None) -> PartyText:
+    """Return a Party's name for running text in the language in use (:func:`crc_tools.convention.party_names.party_name`).
+
+    English: with its article and the European Community where it notified ("the Gambia").
+    French and Spanish: the label ("Gambie"), with the article form ("la Gambie") kept for a
+    translated message (:func:`with_parties`). ``received`` is the date the notification was
+    received: a notification of the European Union received before 1 December 2009 is the
+    European Community's.
+    """
+    n = party_name(name, received=received)
+    return PartyText(n.prose if n.lang == "en" else n.label, n.prose)
 
 
 def party_label(name: str, *, received=None) -> str:
-    """Return a Party's name for a table cell or run-in heading (no article; European Community where it notified)."""
-    prose = party_prose(name, received=received)
-    return prose[4:] if prose.startswith("the ") else prose
+    """Return a Party's name for a table cell or run-in heading in the language in use (no article; European Community where it notified)."""
+    return party_name(name, received=received).label
+
+
+def _in_language(message: str) -> bool:
+    """Return whether a message is shown in the language in use (English, or a translation the catalogue holds, not fuzzy)."""
+    tr = current()
+    if tr.lang == "en":
+        return True
+    entry = tr.entry(message)
+    return entry is not None and bool(entry.msgstr) and not entry.fuzzy
+
+
+def _fill(text: str, in_language: bool, fields: dict) -> str:
+    return text.format(**{k: (v.running if in_language and isinstance(v, PartyText) else v) for k, v in fields.items()})
+
+
+def with_parties(message: str, **fields) -> str:
+    """Return ``_(message).format(**fields)``, a Party's name (:class:`PartyText`) with its article only where the message is translated.
+
+    A message the catalogue translates reads "notifié par le Chili"; one still shown in English
+    reads "notified by Chili" (the label), never "notified by le Chili".
+    """
+    return _fill(_(message), _in_language(message), fields)
+
+
+def with_parties_n(singular: str, plural: str, n: int, **fields) -> str:
+    """Return ``ngettext(singular, plural, n).format(**fields)`` with the rule of :func:`with_parties`."""
+    return _fill(ngettext(singular, plural, n), _in_language(singular), fields)
+
+
+def party_lead(prose: str) -> str:
+    """Return a Party's name opening a line outside the catalogue (a title's lead line): "The Gambia" in English, the label ("Gambie") otherwise."""
+    return sentence_start(prose) if current_lang() == "en" else str(prose)
 
 
 def sentence_start(text: str) -> str:
-    """Return text with its first letter capital ("the Gambia" at the start of a sentence: "The Gambia")."""
+    """Return text with its first letter capital ("the Gambia" at the start of a sentence: "The Gambia"; "l'Argentine": "L'Argentine")."""
+    if isinstance(text, PartyText):
+        return PartyText(sentence_start(str(text)), sentence_start(text.running))
     return text[:1].upper() + text[1:] if text else text
 
 
@@ -121,29 +156,17 @@ def region_prose(region: str) -> str:
 
 
 def join(parts, word: str = "and") -> str:
-    """Return ``a, b and c``."""
-    parts = [str(p) for p in parts if p]
+    """Return ``a, b and c`` (Party names joined stay a :class:`PartyText`, their running forms joined alike)."""
+    parts = [p for p in parts if p]
+    if parts and all(isinstance(p, PartyText) for p in parts):
+        return PartyText(_join([str(p) for p in parts], word), _join([p.running for p in parts], word))
+    return _join([str(p) for p in parts], word)
+
+
+def _join(parts: list[str], word: str) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + f" {word} " + parts[-1]
 
 
-def _as_date(value) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if hasattr(value, "to_pydatetime"):
-        try:
-            return value.to_pydatetime().date()
-        except (ValueError, TypeError):
-            return None
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        return None
-
-
-__all__ = ["un_date", "name_in_prose", "party_prose", "party_label", "sentence_start", "region_prose", "join"]
+__all__ = ["un_date", "name_in_prose", "party_prose", "party_label", "PartyText", "with_parties", "with_parties_n", "party_lead", "sentence_start", "region_prose", "join", "LISBON"]

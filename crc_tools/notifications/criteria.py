@@ -27,12 +27,13 @@ import pandas as pd
 
 from ..codes import factorize, factorize_ints
 from ..convention.reference import items
+from ..i18n import N_
 from .standing import _EARLIEST as EARLIEST
 from .standing import committee_standing, conclude, describe_sources, latest_proposals, overall_from_criteria, prepare  # noqa: F401  (re-exported)
 
-AID_SUPPORTS = "supports"
-AID_AGAINST = "against"
-AID_NONE = "no evidence"
+AID_SUPPORTS = N_("supports")
+AID_AGAINST = N_("against")
+AID_NONE = N_("no evidence")
 AID_LABEL = "aid (rule-based pre-assessment, not a conclusion)"
 
 

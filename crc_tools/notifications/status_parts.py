@@ -116,9 +116,9 @@ def stage_and_missing(n_verified: int, n_met: int, *, n_notified: int, n_reviewe
     """Return the stage a chemical has reached in a category, and what it still needs (Articles 5.3-5.6, 7.1)."""
     if entry is not None:
         stage = "listed in Annex III"
-        missing = f"already listed ({entry.listing}); not to be recommended again in this category"
+        missing = f"already listed ({entry.listing}); " + N_("not to be recommended again in this category")
         if recommend:
-            missing = f"already listed ({entry.listing}); the committee's conclusions stand, no new listing needed"
+            missing = f"already listed ({entry.listing}); " + N_("the committee's conclusions stand, no new listing needed")
         return stage, missing
     if recommend:
         return "recommended", N_("a draft decision guidance document (Article 7.1)")

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..convention.formulation import split_list
 from ..convention.reference import PIC_REGIONS, formulation_types
+from ..i18n import N_
 from ..intake.proposals import CATEGORY, KIND, Proposals, empty_proposals
 from ..notifications.conclusion_notes import conclusion_line
 from .criteria import conclusions
@@ -40,19 +41,19 @@ formulation name, ``category`` is ``shpf``), then what a proposal adds."""
 
 def _stage_and_missing(*, entry, listed_note, recommend, n_reviewed, n_met, n_verified, part2_open, missing_part1, deadline, overdue) -> tuple[str, str]:
     if entry is not None:
-        note = f"already listed ({listed_note}); not to be recommended again"
+        note = f"already listed ({listed_note}); " + N_("not to be recommended again")
         if recommend:
-            note = f"already listed ({listed_note}); the committee's conclusion stands, no new listing needed"
+            note = f"already listed ({listed_note}); " + N_("the committee's conclusion stands, no new listing needed")
         return "listed in Annex III", note
     if recommend:
         return "recommended", "a draft decision guidance document (Article 7.1)"
     if n_reviewed and n_met == 0 and n_reviewed >= n_verified:
-        return "reviewed: Annex IV Part 3 not met", "no proposal meets Annex IV Part 3; a listing would need a proposal with evidence meeting Part 3 (Article 6.5)"
+        return N_("reviewed: Annex IV Part 3 not met"), N_("no proposal meets Annex IV Part 3; a listing would need a proposal with evidence meeting Part 3 (Article 6.5)")
     if n_verified:
         if part2_open:
-            return "verified: Part 2 information being collected", f"Annex IV Part 2 items {', '.join(part2_open)} (Article 6.3); then the committee's review against Annex IV Part 3 (Article 6.5)"
-        return "forwarded to the CRC", "the committee's review against Annex IV Part 3 (Article 6.5)"
-    missing = "Secretariat's verification under Annex IV Part 1 (Article 6.2)"
+            return N_("verified: Part 2 information being collected"), f"Annex IV Part 2 items {', '.join(part2_open)} (Article 6.3); then the committee's review against Annex IV Part 3 (Article 6.5)"
+        return N_("forwarded to the CRC"), N_("the committee's review against Annex IV Part 3 (Article 6.5)")
+    missing = N_("Secretariat's verification under Annex IV Part 1 (Article 6.2)")
     if deadline:
         missing += f", due by {deadline}" + (" (overdue)" if overdue else "")
     if missing_part1:

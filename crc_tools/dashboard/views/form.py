@@ -78,6 +78,13 @@ def conclusion_of(form) -> tuple[Conclusion | None, str]:
     return (None, "; ".join(m for _field, m in problems).capitalize() + ".") if problems else (c, "")
 
 
+def correction_options(correctable: dict) -> dict:
+    """Return the choices of *Corrects*: nothing, or a committee entry that stands (label → entry number), in the language in use."""
+    entry = _("entry {entry}: {criterion} {status} ({by}, {day})")
+    options = {entry.format(entry=e, criterion=r["criterion"], status=said(r["status"]), by=r["recorded_by"], day=r["recorded_at"][:10]): str(e) for e, r in correctable.items()}
+    return {_(NOTHING): "", **options}
+
+
 def _make_widgets(form, kind: str, subjects: dict, criteria: list) -> None:
     """Give a recording form its widgets: subject, criterion, conclusion, justification, references, correction, buttons, panes."""
     import panel as pn
@@ -100,6 +107,18 @@ def _make_widgets(form, kind: str, subjects: dict, criteria: list) -> None:
     form.history = html_pane(history_html(pd.DataFrame(), ""))
 
 
+def _layout(form):
+    """Return a recording form's page part: the form (title, fields, buttons, messages) with the history beside it."""
+    import panel as pn
+
+    intro = _("{who}. Nothing is recorded until you confirm.").format(who=form.identity.describe())
+    title = html_pane(f'<h2 class="crc-form-title">{esc(_("Record the committee\'s conclusion"))}</h2><p>{esc(intro)}</p>')
+    fields = pn.Column(title, form.subject, form.criterion, form.status, form.justification, form.references, form.corrects,
+                       pn.Row(form.review), form.message, pn.Row(form.confirm, form.change), form.waiting, width=600)
+    side = pn.Column(form.history, styles={"flex": "1 1 420px", "min-width": "0"})
+    return pn.FlexBox(fields, side, flex_wrap="wrap", gap="24px", sizing_mode="stretch_width")
+
+
 class RecordingForm:
     """The recording form of one page (notifications of an agenda item, or SHPF proposals).
 
@@ -120,8 +139,6 @@ class RecordingForm:
     """
 
     def __init__(self, data, identity, *, kind: str, subjects: dict, criteria: list, category: str = ""):
-        import panel as pn
-
         self.data, self.identity, self.kind, self.category = data, identity, kind, category
         self.lang = current_lang()  # the session's language: every callback below redraws in it (crc_tools.i18n.speaking)
         self.labels = {v: k for k, v in subjects.items()}
@@ -136,12 +153,7 @@ class RecordingForm:
             w.param.watch(self._on_edit, "value")
         self.subject.param.watch(lambda *_: self.refresh_history(), "value")
         self.corrects.param.watch(self._on_corrects, "value")
-        intro = _("{who}. Nothing is recorded until you confirm.").format(who=identity.describe())
-        title = html_pane(f'<h2 class="crc-form-title">{esc(_("Record the committee\'s conclusion"))}</h2><p>{esc(intro)}</p>')
-        form = pn.Column(title, self.subject, self.criterion, self.status, self.justification, self.references, self.corrects,
-                         pn.Row(self.review), self.message, pn.Row(self.confirm, self.change), self.waiting, width=600)
-        side = pn.Column(self.history, styles={"flex": "1 1 420px", "min-width": "0"})
-        self.panel = pn.FlexBox(form, side, flex_wrap="wrap", gap="24px", sizing_mode="stretch_width")
+        self.panel = _layout(self)
         self.refresh()
 
     # ----------------------------------------------------------------- choosing
@@ -241,9 +253,7 @@ class RecordingForm:
         sid = self.subject.value
         frame = self.data.history(sid, self.kind) if sid else pd.DataFrame()
         self.history.object = history_html(frame, self.labels.get(sid, sid) if sid else "")
-        entry = _("entry {entry}: {criterion} {status} ({by}, {day})")
-        options = {entry.format(entry=e, criterion=r["criterion"], status=said(r["status"]), by=r["recorded_by"], day=r["recorded_at"][:10]): str(e) for e, r in self._correctable().items()}
-        self.corrects.options = {_(NOTHING): "", **options}
+        self.corrects.options = correction_options(self._correctable())
 
     @speaking
     def refresh(self) -> None:

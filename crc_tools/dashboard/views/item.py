@@ -59,7 +59,7 @@ def spoken_matrix(m: pd.DataFrame) -> pd.DataFrame:
     if m.empty:
         return m
     return m.assign(
-        status_word=[said(w) for w in m["status_word"]], criterion_text=[lookup(t) for t in m["criterion_text"]],
+        status_word=[said(w) for w in m["status_word"]], criterion_text=[lookup(t) for t in m["criterion_text"]], justification=[said(j) for j in m["justification"]],
         proposal=[said(p) for p in m["proposal"]], aid=[said(a) for a in m["aid"]],
     )
 
