@@ -49,7 +49,7 @@ determinations:
 """
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", name="sample")
 def sample():
     """The sample case data, read once for the module (a fresh register and journal per test)."""
     from crc_tools.dashboard.cases import Cases
@@ -57,7 +57,7 @@ def sample():
     return Cases()
 
 
-@pytest.fixture
+@pytest.fixture(name="data")
 def data(tmp_path, sample):
     return MeetingData(reports_dir=tmp_path / "reports", state_dir=tmp_path / "state", cases=sample)
 

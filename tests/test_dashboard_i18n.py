@@ -18,11 +18,12 @@ from babel.messages.pofile import read_po
 
 from crc_tools import i18n
 from crc_tools.dashboard import labels
-from crc_tools.dashboard.data import MeetingData
 from crc_tools.dashboard.recording import Identity
 from crc_tools.dashboard.route import Route
 
 from .conftest import ROOT
+from .test_dashboard import data as _data_fixture  # noqa: F401  (the sample meeting, shared: fixtures "data" and "sample")
+from .test_dashboard import sample as _sample_fixture  # noqa: F401
 
 CHAIR = Identity("alice", "chair")
 CHRYSOTILE = "Chrysotile asbestos (industrial)"
@@ -33,18 +34,6 @@ ROUTES = {
     "shpf": Route(view="shpf"),
     "unknown item": Route(view="item", item="No such thing (pesticide)"),
 }
-
-
-@pytest.fixture(scope="module")
-def sample():
-    from crc_tools.dashboard.cases import Cases
-
-    return Cases()
-
-
-@pytest.fixture
-def data(tmp_path, sample):
-    return MeetingData(reports_dir=tmp_path / "reports", state_dir=tmp_path / "state", cases=sample)
 
 
 @pytest.fixture
