@@ -217,6 +217,8 @@ def test_switching_to_french_keeps_the_chairs_place_and_shows_french_labels(serv
     assert page.locator("#crc-lang").evaluate("s => s.value") == "fr"
     assert page.locator("main").get_attribute("lang") == "fr-FR" and page.locator("header.crc-top").get_attribute("lang") == "fr-FR"
     assert page.locator("html").get_attribute("lang") == "fr-FR"  # the page's own language, as screen readers read it
+    with i18n.using("fr", context=i18n.DASHBOARD):
+        assert page.title() == i18n._("CRC meeting dashboard") != "CRC meeting dashboard"  # the browser tab too
     # links the page makes keep the language: the next page of notifications stays French
     page.locator("a[rel=next]").first.click()
     page.wait_for_url("**page=3**")

@@ -81,13 +81,13 @@ def build_app(data: MeetingData | None = None, *, paths=None, identity: Identity
     return app
 
 
-def _attach(template) -> None:
+def _attach(template, title: str = "CRC meeting dashboard") -> None:
     """Put a page into the session's document with every stylesheet served by this server (none from a CDN)."""
     import panel as pn
     from panel.io.resources import LOCAL_DIST, patch_model_css
 
     doc = pn.state.curdoc
-    template.server_doc(doc, title="CRC meeting dashboard")
+    template.server_doc(doc, title=title)
     dist_url = f"{pn.state.rel_path}/{LOCAL_DIST}" if pn.state.rel_path else LOCAL_DIST
     for root in doc.roots:
         patch_model_css(root, dist_url=dist_url)
@@ -96,7 +96,8 @@ def _attach(template) -> None:
 def app_factory() -> None:
     """Build a new session's page in its document (what :func:`serve` gives Panel)."""
     try:
-        _attach(build_app().template)
+        page = build_app()
+        _attach(page.template, page.title())
     except Exception:  # noqa: BLE001 - never a traceback on the page: a plain page that says so
         log.exception("the dashboard page could not be built")
         _attach(_failure_page())

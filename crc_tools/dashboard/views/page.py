@@ -158,9 +158,15 @@ class Dashboard:
         if self._poller is None:
             self._poller = self.pn.state.add_periodic_callback(self._poll_async, period=period_ms)
 
+    @speaking
+    def title(self) -> str:
+        """Return the browser tab's title in the session's language."""
+        return _(TITLE)
+
+    @speaking
     def servable(self):
-        """Mark the page servable (``panel serve``) and return it."""
-        return self.template.servable(title=TITLE)
+        """Mark the page servable (``panel serve``) and return it (its title in the session's language)."""
+        return self.template.servable(title=_(TITLE))
 
     def _repr_mimebundle_(self, include=None, exclude=None):  # in JupyterLab: the view, without the served page
         return self.main._repr_mimebundle_(include, exclude)
