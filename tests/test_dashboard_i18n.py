@@ -167,6 +167,7 @@ def test_the_sign_in_page_follows_the_page_it_returns_to(lang):
     settings = WebSettings.__new__(WebSettings)
     object.__setattr__(settings, "meeting", "CRC-21")
     page = render_plain(Handler({"next": f"/?item=x&lang={lang}"}), settings, title=i18n.N_("Sign in to record"), form="login", csrf="t", next="/")
+    assert f'<input type="hidden" name="lang" value="{lang}">' in page  # the answer to the form (wrong password, signed out) stays in the language
     with i18n.using(lang, context=i18n.DASHBOARD):
         assert f'<html lang="{i18n.BCP47[lang]}">' in page
         for english in ("Sign in to record", "User name", "Password", "Back to the dashboard"):

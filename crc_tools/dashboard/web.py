@@ -89,7 +89,7 @@ def render_plain(handler, settings, **ctx) -> str:
             if ctx.get(key):
                 ctx[key] = _(ctx[key]).format(**fmt)
         home = "/" + (f"?lang={lang}" if lang != "en" else "")
-        return _plain_template().render(root="/", home=home, meeting=settings.meeting, lang_tag=BCP47[lang] if lang != "en" else "en", **ctx)
+        return _plain_template().render(root="/", home=home, meeting=settings.meeting, lang=lang, lang_tag=BCP47[lang] if lang != "en" else "en", **ctx)
 
 
 def host_name(host: str) -> str:
