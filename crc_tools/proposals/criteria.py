@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..convention.formulation import parse_quantity
 from ..convention.reference import items
+from ..i18n import N_
 from ..intake.proposals import CATEGORY, Proposals
 from ..notifications.criteria import (
     _DET_COLS,
@@ -166,37 +167,37 @@ def _part3_rules(p: Proposals, df: pd.DataFrame) -> dict:
     return {
         "(a)": (
             _aid(s["confirmed_recognised"], has_reports & (s["all_unconfirmed"] | s["all_against_practice"]),
-                 "a Part B report confirms an incident by a health professional (or analysis) under common or recognized use",
-                 np.where(s["all_unconfirmed"], "no incident report is confirmed by a health professional (or analysis)", "every incident report records use against common or recognized practice (the label)"),
-                 np.where(has_reports, "the reports do not say whether the incidents were confirmed and the formulation used as commonly practised", "no Part B incident report")),
+                 N_("a Part B report confirms an incident by a health professional (or analysis) under common or recognized use"),
+                 np.where(s["all_unconfirmed"], N_("no incident report is confirmed by a health professional (or analysis)"), N_("every incident report records use against common or recognized practice (the label)")),
+                 np.where(has_reports, N_("the reports do not say whether the incidents were confirmed and the formulation used as commonly practised"), N_("no Part B incident report"))),
             "Part B incident reports: medically_confirmed, use_per_common_practice",
         ),
         "(b)": (
             _aid(has_rel & ~local, np.zeros(len(df), bool),
-                 "relevance to other States with similar climate, conditions and patterns of use is stated",
+                 N_("relevance to other States with similar climate, conditions and patterns of use is stated"),
                  "",
-                 np.where(has_rel & local, "the incidents are stated as relevant only locally; the expert judges their relevance to other States", "relevance to other States is not stated")),
+                 np.where(has_rel & local, N_("the incidents are stated as relevant only locally; the expert judges their relevance to other States"), N_("relevance to other States is not stated"))),
             "relevance_to_other_states, climate_and_conditions, patterns_of_use",
         ),
         "(c)": (
             _aid(restrictions | s["no_ppe"].to_numpy(), np.zeros(len(df), bool),
-                 np.where(restrictions, "restrictions that safe use would need (equipment, training) are stated", "Part B reports record use without protective equipment"),
+                 np.where(restrictions, N_("restrictions that safe use would need (equipment, training) are stated"), N_("Part B reports record use without protective equipment")),
                  "",
-                 "no handling or applicator restriction is stated"),
+                 N_("no handling or applicator restriction is stated")),
             "handling_restrictions, Part B use_conditions",
         ),
         "(d)": (
             _aid(quantity_known & (severe | (rate >= 1.0)), np.zeros(len(df), bool),
                  d_reason,
                  "",
-                 np.where(quantity_known, np.char.add(d_reason.astype(str), "; the expert judges their significance"), np.char.add(d_reason.astype(str), "; the effects cannot be related to the quantity used (Part 2 (f) may supply it)"))),
+                 np.where(quantity_known, np.char.add(d_reason.astype(str), "; " + N_("the expert judges their significance")), np.char.add(d_reason.astype(str), "; " + N_("the effects cannot be related to the quantity used (Part 2 (f) may supply it)")))),
             "Part B outcome, number_affected; quantity_used",
         ),
         "(e)": (
             _aid(s["not_misuse"], has_reports & s["misuse_only"],
-                 "a Part B report records use as intended (or accidental exposure), not intentional misuse",
-                 "every incident report records intentional misuse or a suicide attempt",
-                 np.where(has_reports, "the reports do not record the circumstance of the exposure", "no Part B incident report")),
+                 N_("a Part B report records use as intended (or accidental exposure), not intentional misuse"),
+                 N_("every incident report records intentional misuse or a suicide attempt"),
+                 np.where(has_reports, N_("the reports do not record the circumstance of the exposure"), N_("no Part B incident report"))),
             "Part B circumstance",
         ),
     }

@@ -14,7 +14,7 @@ import urllib.parse
 import pandas as pd
 
 from ...i18n import N_, _, current_lang, lookup, speaking
-from ..html import Column, badge_cell, link_list, notice, page_slice, pager, status_legend, summary_card, table, tiles, url
+from ..html import Column, badge_cell, link_list, notice, page_slice, pager, status_legend, summary_card, table, tiles, url, words
 from ..imports import responses_html
 from ..labels import esc, party_shown, said
 from ..route import Route
@@ -60,7 +60,7 @@ def spoken_matrix(m: pd.DataFrame) -> pd.DataFrame:
         return m
     return m.assign(
         status_word=[said(w) for w in m["status_word"]], criterion_text=[lookup(t) for t in m["criterion_text"]], justification=[said(j) for j in m["justification"]],
-        proposal=[said(p) for p in m["proposal"]], aid=[said(a) for a in m["aid"]],
+        proposal=[said(p) for p in m["proposal"]], aid=[said(a) for a in m["aid"]], aid_reason=[words(r) for r in m["aid_reason"]],
         notification=[" · ".join([party_shown(n.split(" · ")[0]), *n.split(" · ")[1:]]) for n in m["notification"]],
     )
 

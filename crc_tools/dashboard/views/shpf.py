@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...i18n import _, current_lang, lookup
-from ..html import Column, badge_cell, link_list, notice, table, url
+from ..html import Column, badge_cell, link_list, notice, table, url, words
 from ..labels import esc, party_shown, said
 from ..route import Route
 from .form import RecordingForm
@@ -22,7 +22,7 @@ PROPOSAL_COLUMNS = [
 PART3_COLUMNS = [
     Column("criterion", "Criterion", lambda r: f"<strong>{esc(r['criterion'])}</strong> {esc(lookup(r['criterion_text']))}"),
     Column("status", "Committee", badge_cell("status")), Column("justification", "Justification"),
-    Column("proposal", "Proposal (not a conclusion)", words=True), Column("aid", "Rule-based aid (not a conclusion)", lambda r: f"{esc(said(r['aid']))}: {esc(r['aid_reason'])}"),
+    Column("proposal", "Proposal (not a conclusion)", words=True), Column("aid", "Rule-based aid (not a conclusion)", lambda r: f"{esc(said(r['aid']))}: {esc(words(r['aid_reason']))}"),
 ]
 
 
