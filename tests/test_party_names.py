@@ -60,7 +60,10 @@ def data():
 def test_every_party_unterm_lists_has_its_unterm_name(lang):
     unterm = {_unmarked(r["official_name_en"]).removesuffix(" (the)").casefold(): _unmarked(r[COLUMN[lang]]) for r in _rows("i18n/unterm_names_fr_es.csv")}
     names = {r["name_en"] for r in _rows("party_names.csv")} | {r["country"] for r in _rows("parties.csv")}
-    matched, unmatched = 0, []
+    codes = {r.get("country") or r["name_en"]: r["iso3"] for r in [*_rows("parties.csv"), *_rows("party_names.csv")]}
+    codes.update({r["name_en"]: r["iso3"] for r in _rows("party_names.csv")})
+    m49 = {r["ISO3166-1-Alpha-3"]: r[f"official_name_{lang}"] for r in _rows("i18n/m49_names_fr_es.csv")}
+    matched, from_m49, unmatched = 0, [], []
     for name in sorted(names):
         if name in pn.EUROPEAN:
             continue
@@ -69,10 +72,14 @@ def test_every_party_unterm_lists_has_its_unterm_name(lang):
             assert got.in_language, name
             assert _as_unterm(got) == unterm[name.casefold()], name
             matched += 1
+        elif m49.get(codes.get(name, "")):
+            assert got.in_language and got.label == got.prose == m49[codes[name]], name  # M49's name, verbatim (no article)
+            from_m49.append(name)
         else:
             assert not got.in_language and got.label == got.prose == name, name  # never a guessed name
             unmatched.append(name)
     assert matched >= 190
+    assert {"Netherlands (Kingdom of the)", "Türkiye"} <= set(from_m49)  # UNTERM's copy predates their names
     assert sorted(unmatched) == [n for n in pn.shown_in_english(lang) if n not in pn.EUROPEAN]
 
 

@@ -18,6 +18,11 @@ Sources, kept verbatim under ``data/reference/``:
   as compiled in datasets/country-codes (``data/unterm_names.csv``, commit a09b84ab), matched to
   a Party through its English UNTERM short name (``"Gambia (the)"`` is ``Gambia``; UNTERM's
   footnote marks ``*`` and ``**`` are not part of a name);
+* where UNTERM's copy has no name for a Party (it predates "Netherlands (Kingdom of the)" and
+  "Türkiye"), the UN Statistics Division's M49 name (``i18n/m49_names_fr_es.csv``, the columns
+  ``official_name_fr`` and ``official_name_es`` of datasets/country-codes
+  ``data/country-codes.csv``, commit caa72d1e), matched by the Party's ISO 3166 code; M49 names
+  carry no article, so both forms are the same;
 * the European Union and the European Community, which UNTERM's country list does not hold:
   ``i18n/party_names_eu.csv`` (EUR-Lex, each name with its excerpt).
 
@@ -44,6 +49,9 @@ LISBON = dt.date(2009, 12, 1)
 NAME_LANGUAGES = ("en", "fr", "es")
 """The languages Party names are given in (the Convention's document languages)."""
 UNTERM_FILE = "i18n/unterm_names_fr_es.csv"
+M49_FILE = "i18n/m49_names_fr_es.csv"
+"""The UN Statistics Division's M49 names in French and Spanish, by ISO code: the fallback for a Party UNTERM's copy lacks
+(it predates "Netherlands (Kingdom of the)" and "Türkiye"). M49 names carry no article."""
 EU_FILE = "i18n/party_names_eu.csv"
 UNTERM_COLUMNS = {"fr": "UNTERM French Short", "es": "UNTERM Spanish Short"}
 ARTICLES = {"en": ("the",), "fr": ("l'", "le", "la", "les"), "es": ("el", "la", "los", "las")}
@@ -120,6 +128,28 @@ def unterm_names(lang: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _codes() -> dict[str, str]:
+    """Return, per data key (casefolded country or name), the ISO 3166 alpha-3 code (``party_names.csv``, ``parties.csv``)."""
+    out = {}
+    for file in ("party_names.csv", "parties.csv"):
+        for row in read_csv(ref_path(file)):
+            for key in (row.get("country"), row.get("name_en")):
+                if key and row.get("iso3"):
+                    out[key.casefold()] = row["iso3"]
+    return out
+
+
+@lru_cache(maxsize=4)
+def m49_names(lang: str) -> dict[str, str]:
+    """Return, for French or Spanish, each ISO 3166 alpha-3 code -> the M49 name verbatim (the fallback where UNTERM's copy has none)."""
+    path = ref_path(M49_FILE)
+    rows = read_csv(path)
+    column = f"official_name_{lang}"
+    require_columns(path, rows, ("ISO3166-1-Alpha-3", column))
+    return {row["ISO3166-1-Alpha-3"]: row[column] for row in rows if row["ISO3166-1-Alpha-3"] and row[column]}
+
+
+@lru_cache(maxsize=1)
 def _european() -> dict[str, dict[str, str]]:
     path = ref_path(EU_FILE)
     rows = read_csv(path)
@@ -176,6 +206,7 @@ def party_name(name, lang: str | None = None, *, received=None) -> PartyName:
     else:
         english = _english().get(text.casefold(), (text, text))[0]
         short = unterm_names(lang).get(english.casefold(), "") if text.casefold() in _english() else ""
+        short = short or m49_names(lang).get(_codes().get(text.casefold(), ""), "")
     if not short:
         if european or text.casefold() in _known():
             _record(english)
