@@ -226,3 +226,20 @@ def test_party_names_on_the_meeting_view_are_unterms_in_the_language(data, lang)
             assert re.search(rf"(?<![\w-]){english}(?![\w-])", text) is None, f"{english} left in English"
     assert differ >= 1
     assert any(label.startswith(party_label("Chile", lang) + " · ") for label in app.view.form.subject.options)
+
+
+@pytest.mark.parametrize("lang", ["fr", "es", "nl"])
+def test_what_a_chemical_still_needs_is_shown_clause_by_clause_in_the_language(lang):
+    """The review status's ``missing`` is English (the command-line contract); the dashboard shows each clause through the catalogue, Party names as UNTERM gives them."""
+    from crc_tools.convention.party_names import party_label
+    from crc_tools.dashboard.html import words
+    from crc_tools.notifications.status_parts import stage_and_missing
+
+    _stage, missing = stage_and_missing(0, 0, n_notified=2, n_reviewed=0, forward=False, recommend=False, entry=None, unplaced=["Chile"], non_parties=["Andorra"])
+    assert "are not counted" in missing and missing.count("; ") >= 2  # what the contract prints
+    with i18n.using(lang, context=i18n.DASHBOARD) as tr:
+        shown = words(missing)
+        assert sorted(tr.missing) == [] and tr.unexplained() == []
+    assert "are not counted" not in shown and "Secretariat's verification" not in shown
+    if lang in ("fr", "es"):
+        assert party_label("Chile", lang) in shown and party_label("Andorra", lang) in shown

@@ -36,6 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import config
+from ..i18n import N_
 from .files import ReferenceDataError, read_csv, require_columns
 from .regions import regions
 
@@ -181,7 +182,7 @@ def party_status(iso3: str) -> PartyStatus | None:
     return parties().get(str(iso3 or "").upper())
 
 
-NON_PARTY_RULE = "Articles 2(g), 5.1 and 5.5: only a Party notifies, and only Parties' notifications count towards two PIC regions"
+NON_PARTY_RULE = N_("Articles 2(g), 5.1 and 5.5: only a Party notifies, and only Parties' notifications count towards two PIC regions")
 
 
 def non_party_message(p: PartyStatus) -> str:
