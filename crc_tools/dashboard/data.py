@@ -85,7 +85,6 @@ def documents_of(folder: Path, sub: pd.DataFrame) -> list[dict]:
 
 
 _NOTES = {True: " (drafting notes)"}
-NOTES_WORDS = N_("(drafting notes)")  # written beside each document (crc_tools.documents.notes), never part of it
 
 
 def drafted_keys(folder: Path, status: pd.DataFrame) -> set[str]:

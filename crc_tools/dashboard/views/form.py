@@ -17,21 +17,21 @@ import pandas as pd
 
 from ...i18n import N_, _, current_lang, lookup, speaking
 from ..html import Column, badge_cell, notice, table
-from ..labels import CRITERION_OVERALL, esc, said
+from ..labels import CRITERION_OVERALL, STATUS_STYLES, esc, said
 from ..recording import Conclusion, NotAllowed, problems_of
 from .parts import html_pane, styled
 
 log = logging.getLogger(__name__)
 
 CHOOSE = N_("— choose —")
-STATUS_OPTIONS = {CHOOSE: "", "✓ met": "met", "✗ not met": "not_met", "? insufficient information": "insufficient_information"}
-"""The conclusions the form offers (English labels; :func:`status_options` gives them in the language in use)."""
+CONCLUSIONS = ("met", "not_met", "insufficient_information")
+"""The conclusions the form offers (register statuses)."""
 NOTHING = N_("nothing: a new conclusion")
 
 
 def status_options() -> dict:
-    """Return the conclusion choices in the language in use: the symbol and the word (values stay the register's)."""
-    return {_(CHOOSE): "", **{f"{label[:1]} {_(label[2:])}": value for label, value in list(STATUS_OPTIONS.items())[1:]}}
+    """Return the conclusion choices in the language in use: each status's symbol and word (labels.STATUS_STYLES), the register's value behind."""
+    return {_(CHOOSE): "", **{f"{STATUS_STYLES[k].symbol} {_(STATUS_STYLES[k].word)}": k for k in CONCLUSIONS}}
 
 
 def history_html(frame: pd.DataFrame, label: str) -> str:
